@@ -1,0 +1,60 @@
+"""The base stack of one environment: validated config, terraform state, the AWS provider and tags."""
+
+from __future__ import annotations
+
+from cdktf import LocalBackend, S3Backend, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from constructs import Construct
+
+from constructs_lib.config import EnvironmentConfig
+
+__all__ = ["EnvironmentStack", "MANAGED_BY"]
+
+#: Value of the ``managed-by`` tag on every AWS resource.
+MANAGED_BY = "cdktf"
+
+
+class EnvironmentStack(TerraformStack):
+    """A cdktf stack for one environment, named after it (``dev``, ``staging``, ``prod``).
+
+    On construction it validates the whole config (raising ConfigError before any resource exists),
+    then configures:
+
+    * state: S3 with encryption and S3-native locking (``use_lockfile``, terraform >= 1.10) at
+      ``<key_prefix>/<name>/terraform.tfstate`` when ``config.state`` is set; otherwise a local file
+      ``terraform.<name>.tfstate`` (``uses_local_state`` tells the app to print a notice);
+    * the AWS provider in the environment's region, with ``default_tags`` (environment, project,
+      managed-by, then ``config.tags``) and ``allowed_account_ids`` when ``config.account_id`` is set,
+      so a plan against the wrong account fails before it changes anything.
+    """
+
+    def __init__(self, scope: Construct, config: EnvironmentConfig) -> None:
+        config.validate()
+        super().__init__(scope, config.name)
+        self.config = config
+        self.uses_local_state = config.state is None
+        if config.state is None:
+            LocalBackend(self, path=f"terraform.{config.name}.tfstate")
+        else:
+            S3Backend(
+                self,
+                bucket=config.state.bucket,
+                key=f"{config.state.key_prefix}/{config.name}/terraform.tfstate",
+                region=config.state.region or config.region,
+                encrypt=True,
+            )
+            # cdktf 0.21's S3Backend has no use_lockfile argument yet; terraform >= 1.10 reads it.
+            self.add_override("terraform.backend.s3.use_lockfile", True)
+        self.default_tags: dict[str, str] = {
+            "environment": config.name,
+            "project": config.project,
+            "managed-by": MANAGED_BY,
+            **config.tags,
+        }
+        self.aws_provider = AwsProvider(
+            self,
+            "aws",
+            region=config.region,
+            default_tags=[AwsProviderDefaultTags(tags=self.default_tags)],
+            allowed_account_ids=[config.account_id] if config.account_id else None,
+        )

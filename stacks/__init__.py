@@ -1,0 +1,1 @@
+"""The reference app: one platform stack per environment, wired from ``stacks.environments``."""

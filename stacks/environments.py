@@ -1,0 +1,113 @@
+"""The reference environments: three instances of one model, no per-environment code.
+
+Choices that differ from the seed documents (see README "Decisions"):
+
+* CIDRs: the seeds all use 10.0.0.0/16 and disagree on subnets (seed 004's private 10.0.30.0/24 is
+  seed 002's database subnet). Each environment here gets its own /16 (dev 10.10, staging 10.20,
+  prod 10.30) so they never overlap and can later be peered or attached to a transit gateway; the
+  subnets inside are planned by the network tier.
+* Region us-east-1 (seed 004's zones); two AZs in dev and staging (seed 002), three in prod.
+* Kubernetes 1.35 instead of the seeds' 1.28, which left EKS extended support in 2025.
+* Node groups: prod is seed 004's matrix; dev and staging are smaller. The system group is tainted
+  ``CriticalAddonsOnly`` so application pods never crowd out cluster add-ons.
+* Applications: seed 002's progression (dev api + worker; staging + admin; prod + monitoring) with
+  seed 003's replica counts (dev 1, staging 2, prod 3).
+"""
+
+from __future__ import annotations
+
+from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, Taint
+from constructs_lib.config import EnvironmentConfig, Stage
+from constructs_lib.network.config import NatMode, NetworkConfig
+from constructs_lib.platform.config import AddonsConfig
+from constructs_lib.registry.config import RepositorySpec, TagMutability
+
+__all__ = ["DEV", "ENVIRONMENTS", "PROD", "STAGING"]
+
+_REGION = "us-east-1"
+_TAGS = {"cost-center": "platform", "owner": "platform-team"}
+
+#: The system group runs cluster add-ons only (they tolerate this taint; applications do not).
+_SYSTEM_TAINT = (Taint("CriticalAddonsOnly", "true"),)
+_SYSTEM_LABELS = {"node-role": "system"}
+
+#: Seed 000's images (cached in ECR) and seed 002's application images.
+_SEED_000_IMAGES = ("homeassistant", "mongodb", "kafka", "plant-processor", "plant-sensor")
+_APP_IMAGES = ("api", "admin", "worker", "monitoring")
+
+
+def _repositories(mutability: TagMutability) -> tuple[RepositorySpec, ...]:
+    seed_000 = tuple(RepositorySpec(f"plant-monitoring/{name}", mutability) for name in _SEED_000_IMAGES)
+    apps = tuple(RepositorySpec(f"apps/{name}") for name in _APP_IMAGES)
+    return seed_000 + apps
+
+
+def _applications(names: tuple[str, ...], replicas: int) -> tuple[ApplicationSpec, ...]:
+    return tuple(ApplicationSpec(name, f"apps/{name}", "v1.0.0", replicas=replicas) for name in names)
+
+
+DEV = EnvironmentConfig(
+    name="dev",
+    stage=Stage.DEV,
+    region=_REGION,
+    network=NetworkConfig("10.10.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE),
+    cluster=ClusterConfig(),
+    node_groups=(
+        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
+        NodeGroupSpec(
+            "application",
+            ("t3.large", "t3a.large", "m5.large"),
+            1,
+            2,
+            4,
+            capacity_type=CapacityType.SPOT,
+            labels={"node-role": "application"},
+        ),
+    ),
+    # Seed 000 kept its cached third-party images MUTABLE; dev allows it, staging and prod do not.
+    repositories=_repositories(TagMutability.MUTABLE),
+    applications=_applications(("api", "worker"), replicas=1),
+    addons=AddonsConfig(),
+    tags=_TAGS,
+)
+
+STAGING = EnvironmentConfig(
+    name="staging",
+    stage=Stage.STAGING,
+    region=_REGION,
+    network=NetworkConfig("10.20.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE),
+    cluster=ClusterConfig(),
+    node_groups=(
+        NodeGroupSpec("system", ("m5.large",), 2, 2, 3, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
+        NodeGroupSpec("application", ("m5.large",), 2, 2, 10, labels={"node-role": "application"}),
+    ),
+    repositories=_repositories(TagMutability.IMMUTABLE),
+    applications=_applications(("api", "admin", "worker"), replicas=2),
+    addons=AddonsConfig(kube_prometheus_stack=True),
+    tags=_TAGS,
+)
+
+PROD = EnvironmentConfig(
+    name="prod",
+    stage=Stage.PROD,
+    region=_REGION,
+    network=NetworkConfig(
+        "10.30.0.0/16", (f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"), NatMode.PER_AZ
+    ),
+    cluster=ClusterConfig(),
+    # Seed 004's matrix.
+    node_groups=(
+        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
+        NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"}),
+        NodeGroupSpec("compute-intensive", ("c5.2xlarge",), 2, 2, 20, labels={"node-role": "compute"}),
+        NodeGroupSpec("memory-intensive", ("r5.xlarge",), 2, 2, 10, labels={"node-role": "memory"}),
+    ),
+    repositories=_repositories(TagMutability.IMMUTABLE),
+    applications=_applications(("api", "admin", "worker", "monitoring"), replicas=3),
+    addons=AddonsConfig(kube_prometheus_stack=True, velero=True),
+    tags=_TAGS,
+)
+
+#: The environments ``main.py`` synthesizes, in order; each becomes a stack of the same name.
+ENVIRONMENTS: tuple[EnvironmentConfig, ...] = (DEV, STAGING, PROD)
