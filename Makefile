@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make synth` and `make test`. Both install what is missing
+# (pipenv, the locked virtualenv, the pinned cdktf CLI) first.
+SHELL := /bin/bash
+PYTHON ?= python3
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+VENV := .venv
+PY := $(VENV)/bin/python
+ENV ?= dev
+
+.PHONY: help install synth test lint typecheck bench diff deploy clean
+
+help:
+	@echo "make synth            synthesize dev, staging and prod to cdktf.out/stacks/<env>/cdk.tf.json"
+	@echo "make test             lint, type-check and run the whole test suite"
+	@echo "make bench            measure synthesis time and memory (medians of 3 runs)"
+	@echo "make diff ENV=prod    cdktf diff for one environment (needs AWS credentials)"
+	@echo "make deploy ENV=prod  cdktf deploy for one environment (needs AWS credentials)"
+
+# pipenv itself, then the virtualenv exactly as Pipfile.lock pins it (re-synced when the lock changes).
+$(VENV)/.synced: Pipfile.lock
+	@command -v pipenv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user pipenv || $(PYTHON) -m pip install --quiet pipenv
+	$(PYTHON) -m pipenv sync --dev
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(VENV)/.synced node_modules/.installed
+
+synth: $(VENV)/.synced
+	$(PY) main.py
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check constructs_lib stacks tests main.py
+
+typecheck: $(VENV)/.synced
+	$(VENV)/bin/mypy
+
+test: install lint typecheck
+	$(VENV)/bin/pytest
+
+bench: $(VENV)/.synced
+	$(PY) tools/bench.py
+
+diff: install
+	npx cdktf diff $(ENV)
+
+deploy: install
+	npx cdktf deploy $(ENV)
+
+clean:
+	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache dist build

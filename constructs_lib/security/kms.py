@@ -1,0 +1,81 @@
+"""Customer-managed KMS keys with rotation, an alias and a least-privilege key policy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey as _KmsKey
+from constructs import Construct
+
+from constructs_lib.iam import policy_document, statement
+from constructs_lib.security.context import AwsContext
+
+__all__ = ["KmsKey", "deletion_window_days"]
+
+#: Days a scheduled key deletion waits. 30 in prod (AWS maximum: the longest chance to cancel a
+#: mistaken destroy), 14 elsewhere (still two weeks to notice).
+PRODUCTION_DELETION_WINDOW_DAYS = 30
+DEFAULT_DELETION_WINDOW_DAYS = 14
+
+
+def deletion_window_days(production: bool) -> int:
+    """The deletion window for a key in a production or non-production environment."""
+    return PRODUCTION_DELETION_WINDOW_DAYS if production else DEFAULT_DELETION_WINDOW_DAYS
+
+
+class KmsKey(Construct):
+    """A symmetric KMS key with yearly rotation, alias ``alias/<alias>``, and ``prevent_destroy`` in prod.
+
+    The key policy gives the account (through IAM) administration and use of the key; when
+    ``log_group_name_prefix`` is set it also lets CloudWatch Logs in this region use the key, but
+    only for log groups whose name starts with that prefix (encryption-context condition).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        context: AwsContext,
+        alias: str,
+        description: str,
+        production: bool,
+        log_group_name_prefixes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        statements = [
+            statement(
+                "AccountAdministersKeyThroughIam",
+                ["kms:*"],
+                ["*"],
+                principals={"AWS": f"arn:{context.partition}:iam::{context.account_id}:root"},
+            )
+        ]
+        if log_group_name_prefixes:
+            log_group_arns = [
+                context.arn("logs", f"log-group:{prefix}*") for prefix in log_group_name_prefixes
+            ]
+            statements.append(
+                statement(
+                    "CloudWatchLogsUsesKeyForOwnLogGroups",
+                    ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    ["*"],
+                    principals={"Service": f"logs.{context.region}.{context.dns_suffix}"},
+                    conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_group_arns}},
+                )
+            )
+        self.key = _KmsKey(
+            self,
+            "key",
+            description=description,
+            enable_key_rotation=True,
+            deletion_window_in_days=deletion_window_days(production),
+            policy=policy_document(*statements),
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if production else None,
+        )
+        self.alias = KmsAlias(self, "alias", name=f"alias/{alias}", target_key_id=self.key.key_id)
+        self.key_arn: str = self.key.arn
+        self.key_id: str = self.key.key_id
+        self.alias_name: str = f"alias/{alias}"
