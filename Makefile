@@ -6,6 +6,9 @@ export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_IGNORE_VIRTUALENVS := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# pipenv's console script lands in the interpreter's scripts directory (or the user base when
+# site-packages is read-only); put both on PATH so `pipenv run` in cdktf.json finds it.
+export PATH := $(shell $(PYTHON) -c 'import sysconfig,site; print(sysconfig.get_path("scripts")+":"+site.getuserbase()+"/bin")'):$(PATH)
 VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= dev
@@ -21,7 +24,7 @@ help:
 
 # pipenv itself, then the virtualenv exactly as Pipfile.lock pins it (re-synced when the lock changes).
 $(VENV)/.synced: Pipfile.lock
-	@command -v pipenv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user pipenv || $(PYTHON) -m pip install --quiet pipenv
+	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet pipenv==2026.10.3 || $(PYTHON) -m pip install --quiet --user pipenv==2026.10.3
 	$(PYTHON) -m pipenv sync --dev
 	@touch $@
 

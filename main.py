@@ -42,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(stack, "uses_local_state", False):
             print(
                 f"notice: stack {stack.node.id!r} keeps terraform state in a local file; set "
-                "`state=StateBackend(bucket=...)` in its environment for shared, locked S3 state",
-                file=sys.stderr,
+                "`state=StateBackend(bucket=...)` in its environment for shared, locked S3 state"
             )
     app.synth()
     return 0

@@ -44,6 +44,9 @@ from constructs_lib.validation import (
 
 __all__ = ["EnvironmentConfig", "Stage", "StateBackend", "from_dict", "load_environments"]
 
+#: Tags every AWS resource gets from the provider's default_tags; config tags may not override them.
+STANDARD_TAG_KEYS = ("environment", "project", "managed-by")
+
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
@@ -146,6 +149,14 @@ class EnvironmentConfig:
         if self.account_id is not None:
             require_account_id(f"{path}.account_id", self.account_id)
         require_tags(f"{path}.tags", self.tags)
+        for key in STANDARD_TAG_KEYS:
+            require(
+                key not in self.tags,
+                f"{path}.tags.{key}",
+                "is set by the stack itself (environment, project, managed-by) and cannot be overridden",
+                self.tags.get(key),
+                f"remove `{key}` from tags",
+            )
         if self.state is not None:
             self.state.validate(f"{path}.state")
         self.network.validate(f"{path}.network", region=self.region)

@@ -51,7 +51,7 @@ PROVIDER_PACKAGES: tuple[str, ...] = (
 EAGER_ENV_VAR = "CONSTRUCTS_LIB_EAGER_PROVIDERS"
 
 #: jsii prints a multi-line "Node 20 is end-of-life" banner on every run unless this is set.
-_NODE_BANNER_ENV_VAR = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
+NODE_BANNER_ENV_VAR = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
 
 _MODES: dict[str, str] = {}
 
@@ -62,7 +62,7 @@ def silence_node_banner() -> None:
     The kernel (a Node child process) inherits ``os.environ``, so this must run before the first
     jsii assembly is loaded; a value the user already set is kept.
     """
-    os.environ.setdefault(_NODE_BANNER_ENV_VAR, "20")
+    os.environ.setdefault(NODE_BANNER_ENV_VAR, "20")
 
 
 def _light_package(name: str) -> types.ModuleType | None:

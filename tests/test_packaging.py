@@ -1,0 +1,80 @@
+"""The wheel installs into a fresh virtualenv and synthesizes a stack from outside the repo."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+_USER_APP = """
+from cdktf import App
+from constructs_lib import EnvironmentConfig, Stage
+from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.network.config import NetworkConfig
+from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.stack import EnvironmentStack
+
+config = EnvironmentConfig(
+    name="sandbox",
+    stage=Stage.DEV,
+    region="eu-west-1",
+    network=NetworkConfig("10.60.0.0/16", ("eu-west-1a", "eu-west-1b")),
+    node_groups=(NodeGroupSpec("system", ("m5.large",), 2, 2, 3),),
+)
+app = App(outdir="out")
+stack = EnvironmentStack(app, config)
+context = AwsContext(stack, "context", region=config.region)
+KmsKey(stack, "key", context=context, alias=f"{config.prefix}/example", description="example", production=False)
+app.synth()
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(REPO_ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = dist.glob("eks_platform_constructs-*.whl")
+    return built
+
+
+def test_wheel_ships_the_type_marker(wheel: Path) -> None:
+    assert "constructs_lib/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_wheel_holds_only_the_library(wheel: Path) -> None:
+    top_level = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
+    assert {t for t in top_level if not t.endswith(".dist-info")} == {"constructs_lib"}
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_synthesizes_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    project = tmp_path / "user-project"
+    project.mkdir()
+    (project / "app.py").write_text(_USER_APP)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    run = subprocess.run([str(python), "app.py"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    synthesized = json.loads((project / "out" / "stacks" / "sandbox" / "cdk.tf.json").read_text())
+    assert "aws_kms_key" in synthesized["resource"]

@@ -1,0 +1,92 @@
+"""The fast provider loading is taken, and synthesizes exactly what the eager import does."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from constructs_lib import provider_loader
+from tests.conftest import ENVIRONMENT_NAMES, REPO_ROOT
+
+_PROBE = """
+import sys
+import constructs_lib
+from stacks.environments import ENVIRONMENTS
+from stacks.platform_stack import build_app
+build_app(ENVIRONMENTS, outdir=sys.argv[1]).synth()
+modes = constructs_lib.provider_loader.install()
+loaded = sum(1 for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws."))
+print(modes["cdktf_cdktf_provider_aws"], modes["cdktf_cdktf_provider_kubernetes"], modes["cdktf_cdktf_provider_helm"], loaded)
+"""
+
+
+def _synth_in_subprocess(outdir: Path, *, eager: bool) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop(provider_loader.EAGER_ENV_VAR, None)
+    if eager:
+        env[provider_loader.EAGER_ENV_VAR] = "1"
+    run = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(outdir)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    return run.stdout.split()
+
+
+def test_this_process_uses_the_fast_path() -> None:
+    assert {provider_loader.loaded_mode(p) for p in provider_loader.PROVIDER_PACKAGES} == {"light"}
+
+
+def test_fast_path_loads_few_aws_submodules(tmp_path: Path) -> None:
+    mode_aws, mode_k8s, mode_helm, loaded = _synth_in_subprocess(tmp_path, eager=False)
+    assert (mode_aws, mode_k8s, mode_helm) == ("light", "light", "light")
+    assert int(loaded) < 150  # the eager import loads all 2,214
+
+
+@pytest.mark.slow
+def test_eager_import_synthesizes_identical_json(tmp_path: Path, synth_dir: Path) -> None:
+    mode_aws, _, _, loaded = _synth_in_subprocess(tmp_path, eager=True)
+    assert (mode_aws, int(loaded) > 2000) == ("eager", True)
+    for name in ENVIRONMENT_NAMES:
+        assert filecmp.cmp(tmp_path / "stacks" / name / "cdk.tf.json", synth_dir / "stacks" / name / "cdk.tf.json", shallow=False), name
+
+
+def test_light_package_loads_submodules_on_attribute_access() -> None:
+    import cdktf_cdktf_provider_aws
+
+    assert cdktf_cdktf_provider_aws.data_aws_region.DataAwsRegion.__name__ == "DataAwsRegion"
+
+
+def test_light_package_reports_unknown_attribute() -> None:
+    import cdktf_cdktf_provider_aws
+
+    with pytest.raises(AttributeError, match="has no attribute 'not_a_resource'"):
+        cdktf_cdktf_provider_aws.not_a_resource  # noqa: B018
+
+
+def test_unknown_layout_falls_back_to_eager_import(tmp_path: Path) -> None:
+    package = tmp_path / "fake_provider"
+    package.mkdir()
+    (package / "__init__.py").write_text("LOADED = 'eager'\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        modes = provider_loader.install(["fake_provider"])
+        assert modes["fake_provider"] == "eager"
+        assert sys.modules["fake_provider"].LOADED == "eager"
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("fake_provider", None)
+        provider_loader._MODES.pop("fake_provider", None)
+
+
+def test_node_banner_is_silenced() -> None:
+    assert os.environ[provider_loader.NODE_BANNER_ENV_VAR] == "20"
