@@ -13,12 +13,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= dev
 
-.PHONY: help install synth test lint typecheck bench diff deploy clean
+.PHONY: help install synth test lint typecheck bench snapshots diff deploy clean
 
 help:
 	@echo "make synth            synthesize dev, staging and prod to cdktf.out/stacks/<env>/cdk.tf.json"
 	@echo "make test             lint, type-check and run the whole test suite"
 	@echo "make bench            measure synthesis time and memory (medians of 3 runs)"
+	@echo "make snapshots        regenerate the JSON snapshots after an intended change (review the diff)"
 	@echo "make diff ENV=prod    cdktf diff for one environment (needs AWS credentials)"
 	@echo "make deploy ENV=prod  cdktf deploy for one environment (needs AWS credentials)"
 
@@ -48,6 +49,10 @@ test: install lint typecheck
 
 bench: $(VENV)/.synced
 	$(PY) tools/bench.py
+
+# After an intended infrastructure change: regenerate the snapshots, then review `git diff tests/`.
+snapshots: $(VENV)/.synced
+	$(VENV)/bin/pytest tests/test_snapshots.py --snapshot-update -q
 
 diff: install
 	npx cdktf diff $(ENV)
