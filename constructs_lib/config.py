@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec
 from constructs_lib.errors import ConfigError
+from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.registry.config import RepositorySpec
@@ -159,7 +160,7 @@ class EnvironmentConfig:
             )
         if self.state is not None:
             self.state.validate(f"{path}.state")
-        self.network.validate(f"{path}.network", region=self.region)
+        self.network.validate(f"{path}.network", region=self.region, production=self.production)
         self.cluster.validate(f"{path}.cluster", production=self.production)
 
         require(
@@ -172,6 +173,9 @@ class EnvironmentConfig:
         for index, group in enumerate(self.node_groups):
             group.validate(f"{path}.node_groups[{index}]")
         require_unique(f"{path}.node_groups", (g.name for g in self.node_groups), "node group name")
+        check_ip_capacity(
+            self.network, self.node_groups, path=f"{path}.network", region=self.region, node_groups_path=f"{path}.node_groups"
+        )
 
         for index, repository in enumerate(self.repositories):
             repository.validate(f"{path}.repositories[{index}]", production=self.production)

@@ -1,13 +1,49 @@
-"""Typed configuration of the network tier (the VPC, its subnets, NAT and the bastion)."""
+"""Typed configuration of the network tier (the VPC, its subnets, NAT, endpoints and the bastion)."""
 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
-from constructs_lib.validation import parse_network, require, require_unique
+from constructs_lib.validation import parse_network, require, require_cidr, require_range, require_unique
 
-__all__ = ["NatMode", "NetworkConfig"]
+__all__ = [
+    "ALLOWED_LOG_RETENTION_DAYS",
+    "DEFAULT_INTERFACE_ENDPOINTS",
+    "DEFAULT_NODE_TARGET_PORTS",
+    "BastionMode",
+    "NatMode",
+    "NetworkConfig",
+    "PodAddressing",
+    "flow_log_retention_days",
+    "validate_bastion_access",
+]
+
+#: Interface endpoints every VPC gets: image pulls (``ecr.api``, ``ecr.dkr``; the layers come through
+#: the S3 gateway endpoint), IRSA / pod identity token exchange (``sts``) and log shipping (``logs``)
+#: stay on the AWS network instead of crossing a NAT gateway (seed 000's data-transfer savings).
+DEFAULT_INTERFACE_ENDPOINTS: tuple[str, ...] = ("ecr.api", "ecr.dkr", "logs", "sts")
+
+#: Interface endpoints Session Manager needs when there is no NAT gateway.
+SSM_ENDPOINTS: tuple[str, ...] = ("ec2messages", "ssm", "ssmmessages")
+
+#: Ports the ALB may open on nodes (seed 002: 1025-65535, where NodePorts and pod ports live).
+DEFAULT_NODE_TARGET_PORTS: tuple[int, int] = (1025, 65535)
+
+#: Retention values the CloudWatch Logs API accepts.
+ALLOWED_LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+
+#: Flow-log retention when the config leaves it open: 365 days in prod (checkov CKV_AWS_338, a year
+#: of evidence for incident reviews), 30 days elsewhere (enough to debug, a twelfth of the cost).
+PRODUCTION_FLOW_LOG_RETENTION_DAYS = 365
+DEFAULT_FLOW_LOG_RETENTION_DAYS = 30
+
+_SERVICE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
+_KEY_NAME = re.compile(r"^[\w.\-@+=, ]{1,255}$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 
 
 class NatMode(enum.Enum):
@@ -21,6 +57,32 @@ class NatMode(enum.Enum):
     NONE = "NONE"
     SINGLE = "SINGLE"
     PER_AZ = "PER_AZ"
+
+
+class BastionMode(enum.Enum):
+    """How administrators reach the VPC.
+
+    ``SSM``: an instance in a private subnet reached through Session Manager; no inbound rule at all.
+    ``SSM_AND_SSH``: the same instance in a public subnet with a public IP, SSH allowed only from
+    ``bastion_ssh_cidrs`` and logged in with ``bastion_ssh_key_name`` (Session Manager still works).
+    ``NONE``: no bastion (for example when a VPN or CI runners inside the VPC reach the cluster).
+    """
+
+    SSM = "SSM"
+    SSM_AND_SSH = "SSM_AND_SSH"
+    NONE = "NONE"
+
+
+class PodAddressing(enum.Enum):
+    """How the VPC CNI gives pods their IPs; decides how many private IPs a node consumes.
+
+    ``SECONDARY_IPS``: one secondary IP per pod (the VPC CNI's own default).
+    ``PREFIX_DELEGATION``: each ENI slot holds a /28 prefix (16 IPs): many more pods per node, but
+    IPs are taken 16 at a time. Must match ``ENABLE_PREFIX_DELEGATION`` of the vpc-cni add-on.
+    """
+
+    SECONDARY_IPS = "SECONDARY_IPS"
+    PREFIX_DELEGATION = "PREFIX_DELEGATION"
 
 
 @dataclass(frozen=True)
@@ -37,9 +99,60 @@ class NetworkConfig:
     availability_zones: tuple[str, ...]
     #: NAT strategy. Default SINGLE: one gateway (~32 USD/month plus data) is enough outside prod.
     nat_mode: NatMode = NatMode.SINGLE
+    #: Public subnets, one per AZ in the order of ``availability_zones``. Default: planned (see
+    #: :mod:`constructs_lib.network.cidr`): /24 per AZ out of a /16, at least /27 (ALBs need 8 free IPs).
+    public_subnet_cidrs: tuple[str, ...] = ()
+    #: Private (node and pod) subnets, one per AZ. Default: planned, /19 per AZ out of a /16, so that
+    #: every pod gets a VPC IP; at least /24.
+    private_subnet_cidrs: tuple[str, ...] = ()
+    #: Database subnets, one per AZ. Default: planned, /24 per AZ out of a /16; at least /28.
+    database_subnet_cidrs: tuple[str, ...] = ()
+    #: VPC CNI pod addressing, used by the IP capacity check. Default PREFIX_DELEGATION: what the
+    #: cluster tier configures on the vpc-cni add-on (``ENABLE_PREFIX_DELEGATION=true``,
+    #: ``WARM_PREFIX_TARGET=1``, seed 004); keep the two in step.
+    pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION
+    #: Interface endpoints on top of :data:`DEFAULT_INTERFACE_ENDPOINTS`, as service suffixes
+    #: (``"secretsmanager"``, ``"ssm"``). Default none: each costs ~7 USD/month per AZ.
+    extra_interface_endpoints: tuple[str, ...] = ()
+    #: Flow-log retention in days. Default: 365 in prod, 30 elsewhere (see
+    #: :func:`flow_log_retention_days`); prod accepts no less than 365.
+    flow_log_retention_days: int | None = None
+    #: Ports the ALB may reach on the nodes, as (from, to). Default 1025-65535 (seed 002).
+    node_target_ports: tuple[int, int] = DEFAULT_NODE_TARGET_PORTS
+    #: TCP ports nodes may open to the internet (through NAT). Default 443 only: registries, AWS
+    #: APIs and package mirrors; traffic inside the VPC is always allowed.
+    node_internet_egress_ports: tuple[int, ...] = (443,)
+    #: Bastion access. Default SSM: no inbound port, every session logged by Session Manager.
+    bastion_mode: BastionMode = BastionMode.SSM
+    #: Bastion instance type. Default t3.micro (~8 USD/month): it only runs kubectl and psql.
+    bastion_instance_type: str = "t3.micro"
+    #: CIDRs allowed to SSH to the bastion (SSM_AND_SSH only); 0.0.0.0/0 is rejected.
+    bastion_ssh_cidrs: tuple[str, ...] = ()
+    #: Existing EC2 key pair for SSH (SSM_AND_SSH only).
+    bastion_ssh_key_name: str | None = None
 
-    def validate(self, path: str, *, region: str) -> None:
-        """Check the rules that need no other tier; raises ConfigError."""
+    def __post_init__(self) -> None:
+        for name in (
+            "availability_zones",
+            "public_subnet_cidrs",
+            "private_subnet_cidrs",
+            "database_subnet_cidrs",
+            "extra_interface_endpoints",
+            "node_target_ports",
+            "node_internet_egress_ports",
+            "bastion_ssh_cidrs",
+        ):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    @property
+    def interface_endpoints(self) -> tuple[str, ...]:
+        """Every interface endpoint service, defaults first, then the extra ones sorted."""
+        return DEFAULT_INTERFACE_ENDPOINTS + tuple(sorted(self.extra_interface_endpoints))
+
+    def validate(self, path: str, *, region: str, production: bool = False) -> None:
+        """Check the rules that need no other tier, including the CIDR plan; raises ConfigError."""
+        from constructs_lib.network.cidr import plan_subnets  # cidr.py reads this module's types
+
         network = parse_network(f"{path}.vpc_cidr", self.vpc_cidr)
         require(
             network.is_private and any(network.subnet_of(r) for r in _RFC1918),
@@ -74,12 +187,178 @@ class NetworkConfig:
         require_unique(f"{path}.availability_zones", zones, "availability zone")
         for index, zone in enumerate(zones):
             require(
-                isinstance(zone, str) and zone.startswith(region) and len(zone) == len(region) + 1 and zone[-1].isalpha(),
+                isinstance(zone, str)
+                and zone.startswith(region)
+                and len(zone) == len(region) + 1
+                and zone[-1].isalpha(),
                 f"{path}.availability_zones[{index}]",
                 f"must be an availability zone of the environment's region {region}",
                 zone,
                 f"use a zone name such as '{region}a'",
             )
+        plan_subnets(self, path, region=region)
+        self._validate_addressing(path)
+        self._validate_endpoints(path)
+        self._validate_flow_logs(path, production=production)
+        self._validate_node_ports(path)
+        self._validate_bastion(path)
+
+    def _validate_addressing(self, path: str) -> None:
+        require(
+            isinstance(self.pod_addressing, PodAddressing),
+            f"{path}.pod_addressing",
+            "must be SECONDARY_IPS or PREFIX_DELEGATION",
+            self.pod_addressing,
+            "use PodAddressing.PREFIX_DELEGATION (what the cluster tier configures on the vpc-cni add-on)",
+        )
+
+    def _validate_endpoints(self, path: str) -> None:
+        for index, service in enumerate(self.extra_interface_endpoints):
+            require(
+                isinstance(service, str) and _SERVICE.match(service) is not None and not service.startswith("com."),
+                f"{path}.extra_interface_endpoints[{index}]",
+                "must be an AWS service suffix of lowercase letters, digits, '.' and '-'",
+                service,
+                "write the part after 'com.amazonaws.<region>.', e.g. 'secretsmanager'",
+            )
+            require(
+                service not in DEFAULT_INTERFACE_ENDPOINTS,
+                f"{path}.extra_interface_endpoints[{index}]",
+                f"is already one of the default interface endpoints {list(DEFAULT_INTERFACE_ENDPOINTS)}",
+                service,
+                "remove it from extra_interface_endpoints",
+            )
+            require(
+                service != "s3",
+                f"{path}.extra_interface_endpoints[{index}]",
+                "s3 is always reached through the free gateway endpoint",
+                service,
+                "remove 's3' from extra_interface_endpoints",
+            )
+        require_unique(f"{path}.extra_interface_endpoints", self.extra_interface_endpoints, "endpoint service")
+        if self.nat_mode is NatMode.NONE and self.bastion_mode is not BastionMode.NONE:
+            missing = [s for s in SSM_ENDPOINTS if s not in self.extra_interface_endpoints]
+            require(
+                not missing,
+                f"{path}.extra_interface_endpoints",
+                "must include the Session Manager endpoints when nat_mode is NONE and a bastion is on "
+                f"(missing {missing})",
+                list(self.extra_interface_endpoints),
+                f"add {list(SSM_ENDPOINTS)}, choose a NAT mode, or set bastion_mode to NONE",
+            )
+
+    def _validate_flow_logs(self, path: str, *, production: bool) -> None:
+        days = self.flow_log_retention_days
+        if days is None:
+            return
+        require(
+            isinstance(days, int) and not isinstance(days, bool) and days in ALLOWED_LOG_RETENTION_DAYS,
+            f"{path}.flow_log_retention_days",
+            f"must be one of the CloudWatch Logs retention values {list(ALLOWED_LOG_RETENTION_DAYS)}",
+            days,
+            "pick the nearest allowed value, e.g. 30 or 365",
+        )
+        require(
+            not production or days >= PRODUCTION_FLOW_LOG_RETENTION_DAYS,
+            f"{path}.flow_log_retention_days",
+            f"must be at least {PRODUCTION_FLOW_LOG_RETENTION_DAYS} days in production",
+            days,
+            "leave it unset (365 in prod) or choose a longer value",
+        )
+
+    def _validate_node_ports(self, path: str) -> None:
+        ports = self.node_target_ports
+        require(
+            len(ports) == 2
+            and all(isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= 65535 for p in ports)
+            and ports[0] <= ports[1],
+            f"{path}.node_target_ports",
+            "must be a (from, to) pair of ports from 1 to 65535 with from <= to",
+            ports,
+            f"use {DEFAULT_NODE_TARGET_PORTS}",
+        )
+        for index, port in enumerate(self.node_internet_egress_ports):
+            require_range(f"{path}.node_internet_egress_ports[{index}]", port, 1, 65535)
+        require_unique(f"{path}.node_internet_egress_ports", self.node_internet_egress_ports, "port")
+
+    def _validate_bastion(self, path: str) -> None:
+        validate_bastion_access(
+            path,
+            mode=self.bastion_mode,
+            instance_type=self.bastion_instance_type,
+            ssh_cidrs=self.bastion_ssh_cidrs,
+            ssh_key_name=self.bastion_ssh_key_name,
+        )
+
+
+def validate_bastion_access(
+    path: str,
+    *,
+    mode: BastionMode,
+    instance_type: str,
+    ssh_cidrs: tuple[str, ...],
+    ssh_key_name: str | None,
+    prefix: str = "bastion_",
+) -> None:
+    """The bastion's access rules, shared by :class:`NetworkConfig` and the ``Bastion`` construct.
+
+    ``prefix`` is how the fields are named under ``path`` (``bastion_`` in NetworkConfig, empty in
+    the construct's props).
+    """
+    require(
+        isinstance(mode, BastionMode),
+        f"{path}.{prefix}mode",
+        "must be one of SSM, SSM_AND_SSH, NONE",
+        mode,
+        "use BastionMode.SSM",
+    )
+    require(
+        isinstance(instance_type, str) and _INSTANCE_TYPE.match(instance_type) is not None,
+        f"{path}.{prefix}instance_type",
+        "must be an EC2 instance type of the form family.size",
+        instance_type,
+        "use a small type such as 't3.micro'",
+    )
+    ssh = mode is BastionMode.SSM_AND_SSH
+    for index, cidr in enumerate(ssh_cidrs):
+        require_cidr(f"{path}.{prefix}ssh_cidrs[{index}]", cidr, allow_any=False)
+    require_unique(f"{path}.{prefix}ssh_cidrs", ssh_cidrs, "CIDR")
+    require(
+        ssh or not ssh_cidrs,
+        f"{path}.{prefix}ssh_cidrs",
+        "only applies when the bastion mode is SSM_AND_SSH",
+        list(ssh_cidrs),
+        "set bastion_mode=BastionMode.SSM_AND_SSH or remove bastion_ssh_cidrs",
+    )
+    require(
+        not ssh or len(ssh_cidrs) > 0,
+        f"{path}.{prefix}ssh_cidrs",
+        "must list the CIDRs allowed to SSH when the bastion mode is SSM_AND_SSH",
+        [],
+        "list your office or VPN egress CIDRs, e.g. '203.0.113.0/24', or use BastionMode.SSM",
+    )
+    key = ssh_key_name
+    require(
+        ssh or key is None,
+        f"{path}.{prefix}ssh_key_name",
+        "only applies when the bastion mode is SSM_AND_SSH",
+        key,
+        "remove bastion_ssh_key_name or set bastion_mode=BastionMode.SSM_AND_SSH",
+    )
+    require(
+        not ssh or (isinstance(key, str) and _KEY_NAME.match(key) is not None),
+        f"{path}.{prefix}ssh_key_name",
+        "must name an existing EC2 key pair when the bastion mode is SSM_AND_SSH",
+        key,
+        "create a key pair in the region and give its name, e.g. 'platform-admins'",
+    )
+
+
+def flow_log_retention_days(config: NetworkConfig, *, production: bool) -> int:
+    """The configured flow-log retention, or the environment default (365 prod, 30 elsewhere)."""
+    if config.flow_log_retention_days is not None:
+        return config.flow_log_retention_days
+    return PRODUCTION_FLOW_LOG_RETENTION_DAYS if production else DEFAULT_FLOW_LOG_RETENTION_DAYS
 
 
 _RFC1918 = tuple(

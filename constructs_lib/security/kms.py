@@ -57,15 +57,18 @@ class KmsKey(Construct):
             log_group_arns = [
                 context.arn("logs", f"log-group:{prefix}*") for prefix in log_group_name_prefixes
             ]
-            statements.append(
+            logs = {"Service": f"logs.{context.region}.{context.dns_suffix}"}
+            statements += [
                 statement(
                     "CloudWatchLogsUsesKeyForOwnLogGroups",
-                    ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
                     ["*"],
-                    principals={"Service": f"logs.{context.region}.{context.dns_suffix}"},
+                    principals=logs,
                     conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_group_arns}},
-                )
-            )
+                ),
+                # DescribeKey takes no encryption context, so it cannot carry the condition above.
+                statement("CloudWatchLogsDescribesKey", ["kms:DescribeKey"], ["*"], principals=logs),
+            ]
         self.key = _KmsKey(
             self,
             "key",

@@ -1,0 +1,110 @@
+"""VPC endpoints: AWS traffic that stays on the AWS network instead of crossing a NAT gateway.
+
+* An S3 **gateway** endpoint (free) on the private and database route tables: ECR image layers are
+  served from S3, so this is most of seed 000's image-pull savings.
+* **Interface** endpoints (PrivateLink, ~7 USD/month per AZ each) in the private subnets, with private
+  DNS, behind one security group that accepts HTTPS from the VPC CIDR only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+from constructs import Construct
+
+from constructs_lib.network.config import DEFAULT_INTERFACE_ENDPOINTS
+from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
+
+__all__ = ["VpcEndpoints", "VpcEndpointsProps"]
+
+
+@dataclass(frozen=True)
+class VpcEndpointsProps:
+    """Where the endpoints go."""
+
+    #: Environment prefix of the security group's name, e.g. ``eks-platform-dev``.
+    name_prefix: str
+    region: str
+    vpc_id: str
+    #: Only this range may reach the interface endpoints (HTTPS).
+    vpc_cidr: str
+    #: Subnets of the interface endpoints' ENIs (the private subnets, one per AZ).
+    subnet_ids: Sequence[str]
+    #: Route tables that get the S3 gateway endpoint (private and database).
+    gateway_route_table_ids: Sequence[str]
+    #: Interface endpoint services (suffix after ``com.amazonaws.<region>.``). Default: ECR (api,
+    #: dkr), logs and sts: what nodes need to pull images and ship logs without NAT.
+    interface_services: Sequence[str] = DEFAULT_INTERFACE_ENDPOINTS
+
+
+class VpcEndpoints(Construct):
+    """The S3 gateway endpoint and the interface endpoints with their security group.
+
+    Attributes: ``security_group_id``, ``s3_endpoint_id``, ``interface_endpoint_ids`` (service -> id).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: VpcEndpointsProps) -> None:
+        super().__init__(scope, id)
+        require_dns_label("endpoints.name_prefix", props.name_prefix, max_length=40)
+        parse_network("endpoints.vpc_cidr", props.vpc_cidr)
+        require(
+            len(props.subnet_ids) > 0,
+            "endpoints.subnet_ids",
+            "must list at least one subnet for the interface endpoints",
+            list(props.subnet_ids),
+            "pass the private subnet ids",
+        )
+        require_unique("endpoints.interface_services", props.interface_services, "endpoint service")
+        services = tuple(props.interface_services)
+        prefix = f"com.amazonaws.{props.region}"
+
+        s3 = VpcEndpoint(
+            self,
+            "s3",
+            vpc_id=props.vpc_id,
+            service_name=f"{prefix}.s3",
+            vpc_endpoint_type="Gateway",
+            route_table_ids=list(props.gateway_route_table_ids),
+            tags={"Name": f"{props.name_prefix}-s3"},
+        )
+        self.s3_endpoint_id: str = s3.id
+
+        name = f"{props.name_prefix}-vpc-endpoints"
+        group = SecurityGroup(
+            self,
+            "security-group",
+            name=name,
+            description="Interface VPC endpoints: HTTPS from inside the VPC",
+            vpc_id=props.vpc_id,
+            tags={"Name": name},
+        )
+        VpcSecurityGroupIngressRule(
+            self,
+            "https-from-vpc",
+            security_group_id=group.id,
+            description="HTTPS from inside the VPC to the interface endpoints",
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4=props.vpc_cidr,
+        )
+        self.security_group_id: str = group.id
+
+        self.interface_endpoint_ids: dict[str, str] = {}
+        for service in services:
+            endpoint = VpcEndpoint(
+                self,
+                service.replace(".", "-"),
+                vpc_id=props.vpc_id,
+                service_name=f"{prefix}.{service}",
+                vpc_endpoint_type="Interface",
+                subnet_ids=list(props.subnet_ids),
+                security_group_ids=[group.id],
+                private_dns_enabled=True,
+                tags={"Name": f"{props.name_prefix}-{service.replace('.', '-')}"},
+            )
+            self.interface_endpoint_ids[service] = endpoint.id

@@ -1,0 +1,226 @@
+"""The security groups of seed 002: load balancer, worker nodes and EKS control plane.
+
+Every rule is its own ``aws_vpc_security_group_ingress_rule`` / ``egress_rule`` resource with a
+description, so a rule can be added or removed without rewriting the group, and other tiers (the
+bastion, the cluster) add theirs through the group ids.
+
+* **ALB**: 80 and 443 from the internet (the only 0.0.0.0/0 ingress in the library); egress only
+  to the nodes, on the target ports.
+* **Nodes**: everything from each other (pod-to-pod, node-to-node); the target ports from the ALB;
+  :data:`CONTROL_PLANE_TO_NODE_PORTS` from the control plane. Egress: anything inside the VPC
+  (pods, databases, endpoints, DNS) and the configured TCP ports to the internet through NAT.
+* **Control plane** (attached to the EKS cluster as an additional group): 443 from the nodes;
+  egress to the nodes on :data:`CONTROL_PLANE_TO_NODE_PORTS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+from constructs import Construct
+
+from constructs_lib.network.config import DEFAULT_NODE_TARGET_PORTS
+from constructs_lib.validation import parse_network, require, require_dns_label, require_range, require_unique
+
+__all__ = ["CONTROL_PLANE_TO_NODE_PORTS", "SecurityGroups", "SecurityGroupsProps"]
+
+#: Ports the control plane opens on nodes: 443 and 9443 (admission webhooks such as the AWS Load
+#: Balancer Controller's), 4443 (metrics-server), 10250 (kubelet: logs, exec, metrics).
+CONTROL_PLANE_TO_NODE_PORTS: tuple[int, ...] = (443, 4443, 9443, 10250)
+
+_ANYWHERE = "0.0.0.0/0"
+
+
+@dataclass(frozen=True)
+class SecurityGroupsProps:
+    """Where the groups live and which ports they open."""
+
+    #: Environment prefix of every group name, e.g. ``eks-platform-dev``.
+    name_prefix: str
+    vpc_id: str
+    #: The VPC's CIDR: nodes may reach anything inside it.
+    vpc_cidr: str
+    #: Ports the ALB may reach on the nodes, (from, to). Default 1025-65535 (seed 002).
+    node_target_ports: tuple[int, int] = DEFAULT_NODE_TARGET_PORTS
+    #: TCP ports nodes may open to the internet. Default 443 only (registries, AWS APIs).
+    node_internet_egress_ports: tuple[int, ...] = (443,)
+
+
+class SecurityGroups(Construct):
+    """The ALB, node and control-plane security groups and their rules.
+
+    Attributes: ``alb_security_group_id``, ``node_security_group_id``,
+    ``control_plane_security_group_id``.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: SecurityGroupsProps) -> None:
+        super().__init__(scope, id)
+        _validate(props)
+        self.props = props
+        low, high = props.node_target_ports
+
+        self.alb = self._group("alb", "Application load balancers: HTTP and HTTPS from the internet")
+        self.nodes = self._group("nodes", "EKS worker nodes and their pods")
+        self.control_plane = self._group("control-plane", "EKS control plane (additional cluster security group)")
+        self.alb_security_group_id: str = self.alb.id
+        self.node_security_group_id: str = self.nodes.id
+        self.control_plane_security_group_id: str = self.control_plane.id
+
+        for port, name in ((80, "http"), (443, "https")):
+            self.add_ingress(
+                f"alb-{name}-from-internet",
+                self.alb_security_group_id,
+                description=f"{name.upper()} from the internet to the load balancer",
+                port=port,
+                cidr=_ANYWHERE,
+            )
+        self.add_egress(
+            "alb-to-nodes",
+            self.alb_security_group_id,
+            description="Load balancer to its targets on the nodes",
+            port=low,
+            to_port=high,
+            security_group_id=self.node_security_group_id,
+        )
+
+        self.add_ingress(
+            "nodes-from-nodes",
+            self.node_security_group_id,
+            description="Node-to-node and pod-to-pod traffic, all protocols",
+            security_group_id=self.node_security_group_id,
+        )
+        self.add_ingress(
+            "nodes-from-alb",
+            self.node_security_group_id,
+            description="Load balancer to targets on the nodes",
+            port=low,
+            to_port=high,
+            security_group_id=self.alb_security_group_id,
+        )
+        for port in CONTROL_PLANE_TO_NODE_PORTS:
+            self.add_ingress(
+                f"nodes-from-control-plane-{port}",
+                self.node_security_group_id,
+                description=f"Control plane to kubelet and webhooks on TCP {port}",
+                port=port,
+                security_group_id=self.control_plane_security_group_id,
+            )
+            self.add_egress(
+                f"control-plane-to-nodes-{port}",
+                self.control_plane_security_group_id,
+                description=f"Control plane to kubelet and webhooks on TCP {port}",
+                port=port,
+                security_group_id=self.node_security_group_id,
+            )
+        self.add_egress(
+            "nodes-to-vpc",
+            self.node_security_group_id,
+            description="Nodes and pods to anything inside the VPC (pods, databases, endpoints, DNS)",
+            cidr=props.vpc_cidr,
+        )
+        for port in props.node_internet_egress_ports:
+            self.add_egress(
+                f"nodes-to-internet-{port}",
+                self.node_security_group_id,
+                description=f"Nodes and pods to the internet on TCP {port} through NAT",
+                port=port,
+                cidr=_ANYWHERE,
+            )
+        self.add_ingress(
+            "control-plane-from-nodes",
+            self.control_plane_security_group_id,
+            description="Kubernetes API (HTTPS) from the nodes",
+            port=443,
+            security_group_id=self.node_security_group_id,
+        )
+
+    def add_ingress(
+        self,
+        id: str,
+        target_security_group_id: str,
+        *,
+        description: str,
+        port: int | None = None,
+        to_port: int | None = None,
+        cidr: str | None = None,
+        security_group_id: str | None = None,
+    ) -> VpcSecurityGroupIngressRule:
+        """Allow traffic into ``target_security_group_id`` from a CIDR or a group.
+
+        ``port`` (and ``to_port`` for a range) open TCP; without ``port`` every protocol is open,
+        which is only allowed from a security group. 0.0.0.0/0 is allowed only on the ALB's 80/443.
+        """
+        require(
+            cidr != _ANYWHERE or (target_security_group_id == self.alb_security_group_id and port in (80, 443)),
+            f"security_groups.{id}",
+            "only the load balancer's ports 80 and 443 may be opened to 0.0.0.0/0",
+            cidr,
+            "allow a narrower CIDR or a security group",
+        )
+        require(
+            port is not None or cidr is None,
+            f"security_groups.{id}",
+            "all-protocol ingress must come from a security group, not a CIDR",
+            cidr,
+            "give the port to open",
+        )
+        return VpcSecurityGroupIngressRule(
+            self,
+            id,
+            security_group_id=target_security_group_id,
+            description=description,
+            ip_protocol="tcp" if port is not None else "-1",
+            from_port=port,
+            to_port=to_port if to_port is not None else port,
+            cidr_ipv4=cidr,
+            referenced_security_group_id=security_group_id,
+        )
+
+    def add_egress(
+        self,
+        id: str,
+        source_security_group_id: str,
+        *,
+        description: str,
+        port: int | None = None,
+        to_port: int | None = None,
+        cidr: str | None = None,
+        security_group_id: str | None = None,
+    ) -> VpcSecurityGroupEgressRule:
+        """Allow traffic out of ``source_security_group_id`` to a CIDR or a group (TCP ``port`` or all)."""
+        return VpcSecurityGroupEgressRule(
+            self,
+            id,
+            security_group_id=source_security_group_id,
+            description=description,
+            ip_protocol="tcp" if port is not None else "-1",
+            from_port=port,
+            to_port=to_port if to_port is not None else port,
+            cidr_ipv4=cidr,
+            referenced_security_group_id=security_group_id,
+        )
+
+    def _group(self, name: str, description: str) -> SecurityGroup:
+        full_name = f"{self.props.name_prefix}-{name}"
+        return SecurityGroup(
+            self,
+            name,
+            name=full_name,
+            description=description,
+            vpc_id=self.props.vpc_id,
+            tags={"Name": full_name},
+        )
+
+
+def _validate(props: SecurityGroupsProps) -> None:
+    require_dns_label("security_groups.name_prefix", props.name_prefix, max_length=40)
+    parse_network("security_groups.vpc_cidr", props.vpc_cidr)
+    low, high = props.node_target_ports
+    require_range("security_groups.node_target_ports[0]", low, 1, 65535)
+    require_range("security_groups.node_target_ports[1]", high, low, 65535)
+    for index, port in enumerate(props.node_internet_egress_ports):
+        require_range(f"security_groups.node_internet_egress_ports[{index}]", port, 1, 65535)
+    require_unique("security_groups.node_internet_egress_ports", props.node_internet_egress_ports, "port")

@@ -1,0 +1,133 @@
+"""The IP capacity check: per-type limits, the reference matrices, and every message."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import pytest
+
+from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.errors import ConfigError
+from constructs_lib.network.capacity import (
+    INSTANCE_NETWORK_LIMITS,
+    CapacityReport,
+    IpCapacityWarning,
+    check_ip_capacity,
+)
+from constructs_lib.network.config import BastionMode, NetworkConfig, PodAddressing
+from stacks.environments import DEV, PROD
+
+REGION = "us-east-1"
+SECONDARY = PodAddressing.SECONDARY_IPS
+SMALL = NetworkConfig("10.10.0.0/20", ("us-east-1a", "us-east-1b"), pod_addressing=SECONDARY)
+PREFIX = PodAddressing.PREFIX_DELEGATION
+
+
+def group(instance_type: str, max_size: int) -> NodeGroupSpec:
+    return NodeGroupSpec("apps", (instance_type,), 1, 1, max_size)
+
+
+def check(config: NetworkConfig, *groups: NodeGroupSpec) -> CapacityReport:
+    return check_ip_capacity(config, groups, path="dev.network", region=REGION, node_groups_path="dev.node_groups")
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "pods"),
+    [("t3.large", 35), ("t3a.large", 35), ("m5.large", 29), ("m5.xlarge", 58), ("c5.2xlarge", 58), ("r5.xlarge", 58)],
+)
+def test_max_pods_match_the_eks_ami(instance_type: str, pods: int) -> None:
+    assert INSTANCE_NETWORK_LIMITS[instance_type].max_pods(SECONDARY) == pods
+
+
+def test_secondary_ips_hold_every_eni_ip() -> None:
+    assert INSTANCE_NETWORK_LIMITS["m5.xlarge"].ips_per_node(SECONDARY) == 60
+
+
+def test_prefix_delegation_caps_small_instances_at_110() -> None:
+    assert INSTANCE_NETWORK_LIMITS["m5.large"].max_pods(PREFIX) == 110
+
+
+def test_prefix_delegation_caps_large_instances_at_250() -> None:
+    assert INSTANCE_NETWORK_LIMITS["m5.8xlarge"].max_pods(PREFIX) == 250
+
+
+def test_prefix_delegation_counts_whole_prefixes_plus_warm_one() -> None:
+    # 108 pod IPs -> 7 prefixes + 1 warm = 8 x 16 IPs, plus the ENI's primary IP
+    assert INSTANCE_NETWORK_LIMITS["m5.large"].ips_per_node(PREFIX) == 129
+
+
+def test_prod_matrix_numbers() -> None:
+    # 84 nodes at max size, each capped at 110 pods and holding 8 prefixes + 1 ENI IP = 129 IPs
+    report = check(PROD.network, *PROD.node_groups)
+    assert (report.max_pods, report.required_ips, report.available_ips) == (9240, 10836, 24544)
+
+
+def test_prod_matrix_numbers_with_secondary_ips() -> None:
+    report = check(dataclasses.replace(PROD.network, pod_addressing=SECONDARY), *PROD.node_groups)
+    assert (report.max_pods, report.required_ips) == (4756, 4920)
+
+
+def test_prod_matrix_has_no_warning() -> None:
+    assert check(PROD.network, *PROD.node_groups).warning is None
+
+
+def test_dev_matrix_uses_the_largest_type_of_a_group() -> None:
+    # system 3 x t3.large (36 IPs) + application 4 x max(t3.large 36, t3a.large 36, m5.large 30)
+    config = dataclasses.replace(DEV.network, pod_addressing=SECONDARY)
+    assert check(config, *DEV.node_groups).required_ips == 7 * 36
+
+
+def test_prefix_delegation_changes_the_count() -> None:
+    config = dataclasses.replace(PROD.network, pod_addressing=PREFIX)
+    assert check(config, group("m5.large", 10)).required_ips == 1290
+
+
+def test_bastion_and_endpoints_are_subtracted() -> None:
+    # 2 x (512 - 5) usable, minus 2 zones x 4 endpoints, 4 EKS ENIs and 1 SSM bastion
+    assert check(SMALL, group("m5.large", 1)).available_ips == 1014 - 13
+
+
+def test_no_bastion_frees_its_ip() -> None:
+    config = dataclasses.replace(SMALL, bastion_mode=BastionMode.NONE)
+    assert check(config, group("m5.large", 1)).available_ips == 1014 - 12
+
+
+def test_extra_endpoints_take_one_ip_per_zone() -> None:
+    config = dataclasses.replace(SMALL, extra_interface_endpoints=("secretsmanager",))
+    assert check(config, group("m5.large", 1)).available_ips == 1014 - 15
+
+
+def test_utilization() -> None:
+    assert check(SMALL, group("m5.xlarge", 10)).utilization == pytest.approx(600 / 1001)
+
+
+def test_matrix_that_does_not_fit() -> None:
+    with pytest.raises(
+        ConfigError, match=r"dev\.network\.private_subnet_cidrs.*run up to 1160 pods and hold 1200 IPs.*1001 free IPs"
+    ):
+        check(SMALL, group("m5.xlarge", 20))
+
+
+def test_close_to_full_warns() -> None:
+    with pytest.warns(IpCapacityWarning, match=r"90% of the free private IPs"):
+        check(SMALL, group("m5.xlarge", 15))
+
+
+def test_close_to_full_reports_the_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert check(SMALL, group("m5.xlarge", 15)).warning is not None
+
+
+def test_below_threshold_does_not_warn() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check(SMALL, group("m5.xlarge", 13))
+
+
+def test_unknown_instance_type() -> None:
+    with pytest.raises(
+        ConfigError, match=r"dev\.node_groups\[0\]\.instance_types\[0\].*ENI/IP table.*add a row for 'x9\.large'"
+    ):
+        check(SMALL, group("x9.large", 1))
