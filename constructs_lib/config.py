@@ -33,7 +33,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
-from constructs_lib.registry.config import RepositorySpec
+from constructs_lib.registry.config import RegistryConfig, RepositorySpec
 from constructs_lib.validation import (
     require,
     require_account_id,
@@ -109,6 +109,8 @@ class EnvironmentConfig:
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     node_groups: tuple[NodeGroupSpec, ...] = ()
     repositories: tuple[RepositorySpec, ...] = ()
+    #: Registry-wide settings: default lifecycle rules, encryption, cross-account pull, pull-through cache.
+    registry: RegistryConfig = field(default_factory=RegistryConfig)
     applications: tuple[ApplicationSpec, ...] = ()
     addons: AddonsConfig = field(default_factory=AddonsConfig)
     #: Extra tags on every AWS resource (after environment, project and managed-by).
@@ -180,6 +182,7 @@ class EnvironmentConfig:
         for index, repository in enumerate(self.repositories):
             repository.validate(f"{path}.repositories[{index}]", production=self.production)
         require_unique(f"{path}.repositories", (r.name for r in self.repositories), "repository name")
+        self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
 
         repositories = {r.name for r in self.repositories}
         for index, application in enumerate(self.applications):

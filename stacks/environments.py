@@ -21,7 +21,7 @@ from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroup
 from constructs_lib.config import EnvironmentConfig, Stage
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
-from constructs_lib.registry.config import RepositorySpec, TagMutability
+from constructs_lib.registry.config import RepositorySpec, TagMutability, default_lifecycle_rules
 
 __all__ = ["DEV", "ENVIRONMENTS", "PROD", "STAGING"]
 
@@ -32,13 +32,29 @@ _TAGS = {"cost-center": "platform", "owner": "platform-team"}
 _SYSTEM_TAINT = (Taint("CriticalAddonsOnly", "true"),)
 _SYSTEM_LABELS = {"node-role": "system"}
 
-#: Seed 000's images (cached in ECR) and seed 002's application images.
-_SEED_000_IMAGES = ("homeassistant", "mongodb", "kafka", "plant-processor", "plant-sensor")
+#: Seed 000's images (cached in ECR) with the tag prefix of their releases: its own builds are tagged
+#: ``v1.0.0``; the third-party images keep upstream's tags (``2024.10.1``, ``7.0.14``, ``7.4.4``), so
+#: the default "keep the last 5 tagged v*" rule would never select them.
+_SEED_000_IMAGES: dict[str, tuple[str, ...]] = {
+    "homeassistant": ("20",),
+    "mongodb": ("7.", "8."),
+    "kafka": ("7.", "8."),
+    "plant-processor": ("v",),
+    "plant-sensor": ("v",),
+}
+#: Seed 002's application images.
 _APP_IMAGES = ("api", "admin", "worker", "monitoring")
 
 
 def _repositories(mutability: TagMutability) -> tuple[RepositorySpec, ...]:
-    seed_000 = tuple(RepositorySpec(f"plant-monitoring/{name}", mutability) for name in _SEED_000_IMAGES)
+    seed_000 = tuple(
+        RepositorySpec(
+            f"plant-monitoring/{name}",
+            mutability,
+            lifecycle_rules=None if prefixes == ("v",) else default_lifecycle_rules(release_prefixes=prefixes),
+        )
+        for name, prefixes in _SEED_000_IMAGES.items()
+    )
     apps = tuple(RepositorySpec(f"apps/{name}") for name in _APP_IMAGES)
     return seed_000 + apps
 

@@ -1,0 +1,523 @@
+"""Permissions of the platform's IRSA roles, each scoped as tightly as the service allows.
+
+Every preset returns :class:`~constructs_lib.identity.irsa.Permissions` for an
+:class:`~constructs_lib.identity.irsa.IrsaRole`. ARNs are built from an :class:`ArnContext`
+(``AwsContext`` satisfies it), so partition, region and account are never hard-coded; dev, staging
+and prod in one account stay apart through the environment prefix (secrets, parameters) and the
+cluster name (tag conditions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from cdktf import Token
+
+from constructs_lib.iam import statement
+from constructs_lib.identity.irsa import Permissions
+from constructs_lib.validation import require, require_dns_label, require_unique
+
+__all__ = [
+    "ArnContext",
+    "application",
+    "aws_load_balancer_controller",
+    "cluster_autoscaler",
+    "ebs_csi_driver",
+    "external_dns",
+    "external_secrets",
+    "velero",
+]
+
+_HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
+_PATH_PREFIX = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
+
+#: The tag the AWS Load Balancer Controller puts on every resource it creates; value = cluster name.
+ALB_CLUSTER_TAG = "elbv2.k8s.aws/cluster"
+
+
+class ArnContext(Protocol):
+    """Account, partition, region and DNS suffix of the stack (``AwsContext`` has all four)."""
+
+    @property
+    def partition(self) -> str: ...
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def dns_suffix(self) -> str: ...
+
+
+def _arn(context: ArnContext, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
+    return ":".join(
+        ("arn", context.partition, service, context.region if region else "", context.account_id if account else "",
+         resource)
+    )
+
+
+def _require_cluster_name(path: str, cluster_name: str) -> None:
+    if isinstance(cluster_name, str) and Token.is_unresolved(cluster_name):
+        return  # a terraform reference to the cluster's name, checked by the cluster tier
+    require(
+        isinstance(cluster_name, str) and _CLUSTER_NAME.match(cluster_name) is not None,
+        path,
+        "must be an EKS cluster name: 1-100 letters, digits, '-' and '_', starting with a letter or digit",
+        cluster_name,
+        "pass the cluster tier's cluster_name, e.g. 'eks-platform-dev'",
+    )
+
+
+def _require_prefix(path: str, prefix: str) -> None:
+    require(
+        isinstance(prefix, str) and _PATH_PREFIX.match(prefix) is not None,
+        path,
+        "must be a path prefix without leading or trailing '/' or wildcards",
+        prefix,
+        "use the environment prefix, e.g. 'eks-platform-dev'",
+    )
+
+
+def aws_load_balancer_controller(context: ArnContext, *, cluster_name: str) -> Permissions:
+    """The controller's documented IAM policy (``docs/install/iam_policy.json``, v2.13/2.14).
+
+    Kept: every statement, action and tag condition. Tightened: every write statement is limited to
+    this stack's partition, region and account (``*`` stays only on describe calls, the ELB
+    service-linked role, SetWebAcl and the certificate/WAF/Shield/Cognito calls, which support no
+    resource-level permissions or are global); the conditions that only required the
+    ``elbv2.k8s.aws/cluster`` tag to exist (``Null: false``) require it to equal ``cluster_name``,
+    so the dev controller can never modify or delete staging's or prod's load balancers and
+    security groups in a shared account.
+    """
+    _require_cluster_name("presets.aws_load_balancer_controller.cluster_name", cluster_name)
+    request_tag = f"aws:RequestTag/{ALB_CLUSTER_TAG}"
+    resource_tag = f"aws:ResourceTag/{ALB_CLUSTER_TAG}"
+    owned_request = {"StringEquals": {request_tag: cluster_name}}
+    owned_resource = {"StringEquals": {resource_tag: cluster_name}}
+    security_groups = _arn(context, "ec2", "security-group/*")
+    # Upstream writes these on "*"; every resource of the service in this region and account is
+    # as permissive for the controller and keeps it out of other regions.
+    ec2_here = _arn(context, "ec2", "*")
+    elb_here = _arn(context, "elasticloadbalancing", "*")
+    balancers = [
+        _arn(context, "elasticloadbalancing", "targetgroup/*/*"),
+        _arn(context, "elasticloadbalancing", "loadbalancer/net/*/*"),
+        _arn(context, "elasticloadbalancing", "loadbalancer/app/*/*"),
+    ]
+    statements = (
+        statement(
+            "CreateElbServiceLinkedRole",
+            ["iam:CreateServiceLinkedRole"],
+            ["*"],
+            conditions={"StringEquals": {"iam:AWSServiceName": f"elasticloadbalancing.{context.dns_suffix}"}},
+        ),
+        statement(
+            "Describe",
+            [
+                "ec2:DescribeAccountAttributes",
+                "ec2:DescribeAddresses",
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeCoipPools",
+                "ec2:DescribeInstances",
+                "ec2:DescribeInternetGateways",
+                "ec2:DescribeIpamPools",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeRouteTables",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeTags",
+                "ec2:DescribeVpcPeeringConnections",
+                "ec2:DescribeVpcs",
+                "ec2:GetCoipPoolUsage",
+                "ec2:GetSecurityGroupsForVpc",
+                "elasticloadbalancing:DescribeCapacityReservation",
+                "elasticloadbalancing:DescribeListenerAttributes",
+                "elasticloadbalancing:DescribeListenerCertificates",
+                "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeLoadBalancerAttributes",
+                "elasticloadbalancing:DescribeLoadBalancers",
+                "elasticloadbalancing:DescribeRules",
+                "elasticloadbalancing:DescribeSSLPolicies",
+                "elasticloadbalancing:DescribeTags",
+                "elasticloadbalancing:DescribeTargetGroupAttributes",
+                "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetHealth",
+                "elasticloadbalancing:DescribeTrustStores",
+            ],
+            ["*"],
+        ),
+        statement(
+            "CertificatesWafShieldCognito",
+            [
+                "acm:DescribeCertificate",
+                "acm:ListCertificates",
+                "cognito-idp:DescribeUserPoolClient",
+                "iam:GetServerCertificate",
+                "iam:ListServerCertificates",
+                "shield:CreateProtection",
+                "shield:DeleteProtection",
+                "shield:DescribeProtection",
+                "shield:GetSubscriptionState",
+                "waf-regional:AssociateWebACL",
+                "waf-regional:DisassociateWebACL",
+                "waf-regional:GetWebACL",
+                "waf-regional:GetWebACLForResource",
+                "wafv2:AssociateWebACL",
+                "wafv2:DisassociateWebACL",
+                "wafv2:GetWebACL",
+                "wafv2:GetWebACLForResource",
+            ],
+            ["*"],
+        ),
+        # Ingress rules on the cluster's node security group for the backend security group (as upstream:
+        # the node group's security group carries no controller tag).
+        statement(
+            "NodeSecurityGroupIngress",
+            ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+            [ec2_here],
+        ),
+        statement("CreateSecurityGroup", ["ec2:CreateSecurityGroup"], [ec2_here]),
+        statement(
+            "TagSecurityGroupOnCreate",
+            ["ec2:CreateTags"],
+            [security_groups],
+            conditions={"StringEquals": {"ec2:CreateAction": "CreateSecurityGroup", request_tag: cluster_name}},
+        ),
+        statement(
+            "TagOwnSecurityGroups",
+            ["ec2:CreateTags", "ec2:DeleteTags"],
+            [security_groups],
+            conditions={"Null": {request_tag: "true"}, **owned_resource},
+        ),
+        statement(
+            "ManageOwnSecurityGroups",
+            ["ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:RevokeSecurityGroupIngress"],
+            [ec2_here],
+            conditions=owned_resource,
+        ),
+        statement(
+            "CreateTaggedLoadBalancers",
+            ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+            [elb_here],
+            conditions=owned_request,
+        ),
+        statement(
+            "ListenersAndRules",
+            [
+                "elasticloadbalancing:CreateListener",
+                "elasticloadbalancing:CreateRule",
+                "elasticloadbalancing:DeleteListener",
+                "elasticloadbalancing:DeleteRule",
+            ],
+            [elb_here],
+        ),
+        statement(
+            "TagOwnLoadBalancers",
+            ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+            balancers,
+            conditions={"Null": {request_tag: "true"}, **owned_resource},
+        ),
+        statement(
+            "TagListenersAndRules",
+            ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+            [
+                _arn(context, "elasticloadbalancing", "listener/net/*/*/*"),
+                _arn(context, "elasticloadbalancing", "listener/app/*/*/*"),
+                _arn(context, "elasticloadbalancing", "listener-rule/net/*/*/*"),
+                _arn(context, "elasticloadbalancing", "listener-rule/app/*/*/*"),
+            ],
+        ),
+        statement(
+            "ManageOwnLoadBalancers",
+            [
+                "elasticloadbalancing:DeleteLoadBalancer",
+                "elasticloadbalancing:DeleteTargetGroup",
+                "elasticloadbalancing:ModifyCapacityReservation",
+                "elasticloadbalancing:ModifyIpPools",
+                "elasticloadbalancing:ModifyListenerAttributes",
+                "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                "elasticloadbalancing:ModifyTargetGroup",
+                "elasticloadbalancing:ModifyTargetGroupAttributes",
+                "elasticloadbalancing:SetIpAddressType",
+                "elasticloadbalancing:SetSecurityGroups",
+                "elasticloadbalancing:SetSubnets",
+            ],
+            [elb_here],
+            conditions=owned_resource,
+        ),
+        statement(
+            "TagOnCreate",
+            ["elasticloadbalancing:AddTags"],
+            balancers,
+            conditions={
+                "StringEquals": {
+                    "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"],
+                    request_tag: cluster_name,
+                }
+            },
+        ),
+        statement(
+            "RegisterTargets",
+            ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+            [_arn(context, "elasticloadbalancing", "targetgroup/*/*")],
+        ),
+        statement(
+            "ModifyListenersAndRules",
+            [
+                "elasticloadbalancing:AddListenerCertificates",
+                "elasticloadbalancing:ModifyListener",
+                "elasticloadbalancing:ModifyRule",
+                "elasticloadbalancing:RemoveListenerCertificates",
+                "elasticloadbalancing:SetRulePriorities",
+            ],
+            [elb_here],
+        ),
+        # SetWebAcl supports no resource-level permissions: "*" is the only resource that matches.
+        statement("SetWebAcl", ["elasticloadbalancing:SetWebAcl"], ["*"]),
+    )
+    return Permissions(statements=statements)
+
+
+def cluster_autoscaler(context: ArnContext, *, cluster_name: str) -> Permissions:
+    """Describe on ``*``; scaling and terminating only Auto Scaling groups the cluster owns.
+
+    EKS managed node groups tag their groups ``k8s.io/cluster-autoscaler/<cluster>=owned``; the
+    write actions require that tag, so the autoscaler of one environment cannot scale another's nodes.
+    """
+    _require_cluster_name("presets.cluster_autoscaler.cluster_name", cluster_name)
+    return Permissions(
+        statements=(
+            statement(
+                "Describe",
+                [
+                    "autoscaling:DescribeAutoScalingGroups",
+                    "autoscaling:DescribeAutoScalingInstances",
+                    "autoscaling:DescribeLaunchConfigurations",
+                    "autoscaling:DescribeScalingActivities",
+                    "autoscaling:DescribeTags",
+                    "ec2:DescribeImages",
+                    "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "ec2:GetInstanceTypesFromInstanceRequirements",
+                ],
+                ["*"],
+            ),
+            statement(
+                "DescribeOwnNodegroups",
+                ["eks:DescribeNodegroup"],
+                [_arn(context, "eks", f"nodegroup/{cluster_name}/*/*")],
+            ),
+            statement(
+                "ScaleOwnGroups",
+                ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                [_arn(context, "autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
+                conditions={"StringEquals": {f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster_name}": "owned"}},
+            ),
+        )
+    )
+
+
+def _kms_decrypt_via(
+    context: ArnContext, sid: str, services: Sequence[str], kms_key_arns: Sequence[str]
+) -> dict[str, object]:
+    """kms:Decrypt only when called by ``services`` in this region, on the given keys or the account's keys."""
+    return statement(
+        sid,
+        ["kms:Decrypt"],
+        list(kms_key_arns) or [_arn(context, "kms", "key/*")],
+        conditions={
+            "StringEquals": {
+                "kms:ViaService": [f"{service}.{context.region}.{context.dns_suffix}" for service in services]
+            }
+        },
+    )
+
+
+def external_secrets(
+    context: ArnContext, *, name_prefix: str, kms_key_arns: Sequence[str] = ()
+) -> Permissions:
+    """Read secrets ``<name_prefix>/*`` and parameters ``/<name_prefix>/*`` of this environment only.
+
+    ``kms:Decrypt`` is allowed only through Secrets Manager and SSM in this region; on
+    ``kms_key_arns`` when given, else on the account's keys in this region (the key policies still
+    decide). No ``ListSecrets``: ExternalSecrets name their keys.
+    """
+    _require_prefix("presets.external_secrets.name_prefix", name_prefix)
+    return Permissions(
+        statements=(
+            statement(
+                "ReadOwnSecrets",
+                [
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:ListSecretVersionIds",
+                ],
+                [_arn(context, "secretsmanager", f"secret:{name_prefix}/*")],
+            ),
+            statement(
+                "ReadOwnParameters",
+                ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+                [_arn(context, "ssm", f"parameter/{name_prefix}/*")],
+            ),
+            _kms_decrypt_via(context, "DecryptThroughSecretsManagerAndSsm", ("secretsmanager", "ssm"), kms_key_arns),
+        )
+    )
+
+
+def ebs_csi_driver(context: ArnContext) -> Permissions:
+    """AWS's managed ``service-role/AmazonEBSCSIDriverPolicy``, maintained with the driver.
+
+    It already limits volume and snapshot deletion to the driver's own tags
+    (``ebs.csi.aws.com/cluster``, ``CSIVolumeName``).
+    """
+    return Permissions(
+        managed_policy_arns=(f"arn:{context.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",)
+    )
+
+
+def external_dns(context: ArnContext, *, hosted_zone_ids: Sequence[str]) -> Permissions:
+    """Change records only in ``hosted_zone_ids``; list zones, records and tags (read-only) on ``*``."""
+    zones = tuple(hosted_zone_ids)
+    require(
+        len(zones) > 0,
+        "presets.external_dns.hosted_zone_ids",
+        "must list at least one hosted zone external-dns may change",
+        zones,
+        "pass the ids of the environment's zones, e.g. ('Z0123456789ABCDEFGHIJ',)",
+    )
+    for index, zone in enumerate(zones):
+        require(
+            isinstance(zone, str) and _HOSTED_ZONE_ID.match(zone) is not None,
+            f"presets.external_dns.hosted_zone_ids[{index}]",
+            "must be a Route 53 hosted zone id (starts with 'Z', no '/hostedzone/' prefix)",
+            zone,
+            "use the bare id, e.g. 'Z0123456789ABCDEFGHIJ'",
+        )
+    require_unique("presets.external_dns.hosted_zone_ids", zones, "hosted zone id")
+    return Permissions(
+        statements=(
+            statement(
+                "ChangeOwnZones",
+                ["route53:ChangeResourceRecordSets"],
+                [_arn(context, "route53", f"hostedzone/{zone}", region=False, account=False) for zone in zones],
+            ),
+            statement(
+                "ListZonesAndRecords",
+                [
+                    "route53:ListHostedZones",
+                    "route53:ListResourceRecordSets",
+                    "route53:ListTagsForResource",
+                    "route53:ListTagsForResources",
+                ],
+                ["*"],
+            ),
+        )
+    )
+
+
+def application(
+    context: ArnContext,
+    *,
+    name_prefix: str,
+    app_name: str,
+    bucket_arn: str | None = None,
+    kms_key_arns: Sequence[str] = (),
+) -> Permissions:
+    """Seed 002's application role, per application: its bucket, its secrets, its parameters.
+
+    * S3 (when ``bucket_arn`` is given): ListBucket on the bucket, Get/Put/DeleteObject on its objects;
+    * Secrets Manager: GetSecretValue, DescribeSecret on ``<name_prefix>/<app_name>/*``;
+    * SSM: GetParameter(s), GetParametersByPath on ``/<name_prefix>/<app_name>/*``;
+    * kms:Decrypt through Secrets Manager and SSM, on ``kms_key_arns`` (when given).
+    """
+    _require_prefix("presets.application.name_prefix", name_prefix)
+    require_dns_label("presets.application.app_name", app_name)
+    statements: list[dict[str, object]] = []
+    if bucket_arn is not None:
+        require(
+            isinstance(bucket_arn, str) and (bucket_arn.startswith("arn:") or "${" in bucket_arn),
+            "presets.application.bucket_arn",
+            "must be an S3 bucket ARN (or a terraform reference to one)",
+            bucket_arn,
+            "pass the bucket's `arn` attribute, e.g. 'arn:aws:s3:::eks-platform-dev-api'",
+        )
+        statements.append(statement("ListOwnBucket", ["s3:ListBucket"], [bucket_arn]))
+        statements.append(
+            statement(
+                "ReadWriteOwnObjects",
+                ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+                [f"{bucket_arn}/*"],
+            )
+        )
+    statements.append(
+        statement(
+            "ReadOwnSecrets",
+            ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+            [_arn(context, "secretsmanager", f"secret:{name_prefix}/{app_name}/*")],
+        )
+    )
+    statements.append(
+        statement(
+            "ReadOwnParameters",
+            ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+            [_arn(context, "ssm", f"parameter/{name_prefix}/{app_name}/*")],
+        )
+    )
+    if kms_key_arns:
+        statements.append(
+            _kms_decrypt_via(context, "DecryptThroughSecretsManagerAndSsm", ("secretsmanager", "ssm"), kms_key_arns)
+        )
+    return Permissions(statements=tuple(statements))
+
+
+def velero(context: ArnContext, *, bucket_arn: str, kms_key_arns: Sequence[str] = ()) -> Permissions:
+    """velero-plugin-for-aws: its backup bucket's objects, EBS snapshots of this region and account.
+
+    * S3: ListBucket on the bucket; Get/Put/Delete(Tagging)/multipart on its objects only;
+    * EC2: Describe on ``*``; CreateVolume, CreateSnapshot, CreateTags, DeleteSnapshot on this
+      region's volumes and snapshots;
+    * KMS (when ``kms_key_arns``, the bucket's key): Decrypt and GenerateDataKey through S3 only.
+    """
+    require(
+        isinstance(bucket_arn, str) and (bucket_arn.startswith("arn:") or Token.is_unresolved(bucket_arn)),
+        "presets.velero.bucket_arn",
+        "must be an S3 bucket ARN (or a terraform reference to one)",
+        bucket_arn,
+        "pass the backup bucket's `bucket_arn`",
+    )
+    statements: list[dict[str, object]] = [
+        statement("DescribeVolumesAndSnapshots", ["ec2:DescribeSnapshots", "ec2:DescribeVolumes"], ["*"]),
+        statement(
+            "SnapshotAndRestoreVolumes",
+            ["ec2:CreateSnapshot", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteSnapshot"],
+            [_arn(context, "ec2", "volume/*"), _arn(context, "ec2", "snapshot/*", account=False)],
+        ),
+        statement("ListBackupBucket", ["s3:ListBucket"], [bucket_arn]),
+        statement(
+            "ReadWriteBackups",
+            [
+                "s3:AbortMultipartUpload",
+                "s3:DeleteObject",
+                "s3:GetObject",
+                "s3:ListMultipartUploadParts",
+                "s3:PutObject",
+                "s3:PutObjectTagging",
+            ],
+            [f"{bucket_arn}/*"],
+        ),
+    ]
+    if kms_key_arns:
+        statements.append(
+            statement(
+                "UseBucketKeyThroughS3",
+                ["kms:Decrypt", "kms:GenerateDataKey"],
+                list(kms_key_arns),
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{context.region}.{context.dns_suffix}"}},
+            )
+        )
+    return Permissions(statements=tuple(statements))

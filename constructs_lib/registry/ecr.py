@@ -1,0 +1,269 @@
+"""ECR repositories of an environment, their lifecycle and pull policies, and pull-through cache rules.
+
+Naming: every repository is ``<name_prefix>/<spec.name>`` (``eks-platform-dev/apps/api``) and every
+pull-through cache prefix ``<cache_prefix or name_prefix>-<upstream>`` (``eks-platform-dev-quay``),
+so dev, staging and prod deploy into one account and region without clashes.
+
+Scanning: each repository scans on push (ECR basic scanning). The registry-level
+``aws_ecr_registry_scanning_configuration`` is deliberately not used: it is one resource per account
+and region, so the three environments' stacks would overwrite each other's setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
+from cdktf_cdktf_provider_aws.ecr_pull_through_cache_rule import EcrPullThroughCacheRule
+from cdktf_cdktf_provider_aws.ecr_repository import (
+    EcrRepository,
+    EcrRepositoryEncryptionConfiguration,
+    EcrRepositoryImageScanningConfiguration,
+)
+from cdktf_cdktf_provider_aws.ecr_repository_creation_template import (
+    EcrRepositoryCreationTemplate,
+    EcrRepositoryCreationTemplateEncryptionConfiguration,
+)
+from cdktf_cdktf_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+from constructs_lib.iam import policy_document, statement
+from constructs_lib.registry.config import (
+    DOCKER_HUB_UPSTREAM,
+    LifecycleRule,
+    RegistryConfig,
+    RepositoryEncryption,
+    RepositorySpec,
+    render_lifecycle_policy,
+)
+from constructs_lib.security.context import AwsContext
+from constructs_lib.security.kms import KmsKey
+from constructs_lib.validation import require, require_dns_label, require_unique
+
+__all__ = ["PULL_ACTIONS", "EcrRegistry", "EcrRegistryProps", "Repository", "RepositoryProps"]
+
+#: What pulling an image takes (``docker pull``): layer availability, the manifest, the layer URLs.
+PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+#: What the first pull of an image through a cache rule takes on top (ECR creates the repository).
+CACHE_IMPORT_ACTIONS = ("ecr:BatchImportUpstreamImage", "ecr:CreateRepository")
+
+
+@dataclass(frozen=True)
+class RepositoryProps:
+    """One repository of an environment."""
+
+    #: Environment prefix, e.g. ``eks-platform-dev``; the AWS name is ``<name_prefix>/<spec.name>``.
+    name_prefix: str
+    spec: RepositorySpec
+    #: Prod: force_delete off and ``prevent_destroy`` on. Elsewhere force_delete is on, so a dev
+    #: environment can be destroyed with images still in it.
+    production: bool
+    #: Rendered in order, priorities 1, 2, ...; ``spec.lifecycle_rules`` wins when set.
+    lifecycle_rules: tuple[LifecycleRule, ...]
+    #: IAM principal ARNs (node role, other accounts' roles or roots) allowed to pull.
+    pull_principal_arns: tuple[str, ...]
+    #: KMS key ARN; ``None`` means ECR-managed AES-256 encryption.
+    kms_key_arn: str | None = None
+
+
+class Repository(Construct):
+    """An ECR repository with scan on push, its lifecycle policy and a pull-only repository policy.
+
+    Attributes: ``name`` (the AWS name), ``repository_url``, ``repository_arn``.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: RepositoryProps) -> None:
+        super().__init__(scope, id)
+        spec = props.spec
+        name = f"{props.name_prefix}/{spec.name}"
+        rules = spec.lifecycle_rules if spec.lifecycle_rules is not None else props.lifecycle_rules
+        # The prefix (<= 40) and spec name (<= 200) keep `name` within ECR's 256 characters.
+        require_dns_label("repository.name_prefix", props.name_prefix, max_length=40)
+        spec.validate(f"repositories[{spec.name}]", production=props.production)
+        lifecycle_policy = render_lifecycle_policy(f"repositories[{spec.name}].lifecycle_rules", rules)
+        require(
+            len(props.pull_principal_arns) > 0,
+            "repository.pull_principal_arns",
+            "must name at least one principal allowed to pull",
+            props.pull_principal_arns,
+            "pass the node role ARN",
+        )
+        require(
+            not (props.production and props.kms_key_arn is None),
+            "repository.kms_key_arn",
+            "is required in prod: production images are encrypted with the environment's KMS key",
+            None,
+            "pass the registry key's ARN (EcrRegistry creates one in prod)",
+        )
+
+        self.name: str = name
+        self.repository = EcrRepository(
+            self,
+            "repository",
+            name=name,
+            image_tag_mutability=spec.tag_mutability.value,
+            image_scanning_configuration=EcrRepositoryImageScanningConfiguration(scan_on_push=True),
+            encryption_configuration=[
+                EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=props.kms_key_arn)
+                if props.kms_key_arn is not None
+                else EcrRepositoryEncryptionConfiguration(encryption_type="AES256")
+            ],
+            force_delete=not props.production,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.production else None,
+        )
+        EcrLifecyclePolicy(self, "lifecycle", repository=self.repository.name, policy=lifecycle_policy)
+        EcrRepositoryPolicy(
+            self,
+            "policy",
+            repository=self.repository.name,
+            policy=policy_document(
+                statement("PullOnly", PULL_ACTIONS, principals={"AWS": list(props.pull_principal_arns)})
+            ),
+        )
+        self.repository_url: str = self.repository.repository_url
+        self.repository_arn: str = self.repository.arn
+
+
+@dataclass(frozen=True)
+class EcrRegistryProps:
+    """The registry of one environment."""
+
+    #: Environment prefix (``<project>-<env>``), the start of every repository and cache prefix.
+    name_prefix: str
+    #: Prod: KMS required, repositories protected (see :class:`RepositoryProps`).
+    production: bool
+    #: Node role of the cluster: granted pull on every repository.
+    node_role_arn: str
+    #: The environment's repositories (``EnvironmentConfig.repositories``).
+    repositories: tuple[RepositorySpec, ...] = ()
+    #: Registry-wide settings. Default: :class:`RegistryConfig` defaults.
+    config: RegistryConfig = field(default_factory=RegistryConfig)
+    #: Name of the node role. When set and a cache rule exists, an inline policy
+    #: ``<name_prefix>-ecr-pull-through-cache`` on that role lets nodes import upstream images into
+    #: the environment's cache prefixes only. Default: unset, no policy (grant it in the cluster tier).
+    node_role_name: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "repositories", tuple(self.repositories))
+
+
+class EcrRegistry(Construct):
+    """All ECR resources of an environment, validated before any is created.
+
+    * one :class:`Repository` per spec (construct id = spec name with ``/`` as ``--``: stable, unique);
+    * a KMS key ``alias/<name_prefix>-ecr`` when encryption is KMS (prod default);
+    * one pull-through cache rule per configured upstream, plus Docker Hub with a credential, each
+      with a repository creation template (lifecycle, pull policy) for the repositories it creates.
+
+    Typed attributes: ``repository_urls``, ``repository_arns``, ``repository_names`` (by spec name),
+    ``cache_prefixes`` (upstream short name -> ECR prefix), ``registry_host``,
+    ``kms_key_arn`` (``None`` with AES256), ``encryption``.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, context: AwsContext, props: EcrRegistryProps) -> None:
+        super().__init__(scope, id)
+        config = props.config
+        require_dns_label("registry.name_prefix", props.name_prefix, max_length=40)
+        config.validate("registry", production=props.production, name_prefix=props.name_prefix)
+        for spec in props.repositories:
+            spec.validate(f"registry.repositories[{spec.name}]", production=props.production)
+        require_unique("registry.repositories", (s.name for s in props.repositories), "repository name")
+        require(
+            isinstance(props.node_role_arn, str) and props.node_role_arn != "",
+            "registry.node_role_arn",
+            "must be the ARN of the cluster's node role",
+            props.node_role_arn,
+            "pass the node role's ARN from the cluster tier",
+        )
+
+        self.encryption: RepositoryEncryption = config.resolved_encryption(production=props.production)
+        self.kms_key_arn: str | None = None
+        if self.encryption is RepositoryEncryption.KMS:
+            key = KmsKey(
+                self,
+                "key",
+                context=context,
+                alias=f"{props.name_prefix}-ecr",
+                description=f"ECR image encryption for {props.name_prefix}",
+                production=props.production,
+            )
+            self.kms_key_arn = key.key_arn
+
+        principals = (
+            props.node_role_arn,
+            *(
+                f"arn:{context.partition}:iam::{p}:root" if p.isdigit() else p
+                for p in config.cross_account_pull_principals
+            ),
+        )
+        self.repositories: dict[str, Repository] = {}
+        for spec in props.repositories:
+            self.repositories[spec.name] = Repository(
+                self,
+                spec.name.replace("/", "--"),
+                props=RepositoryProps(
+                    name_prefix=props.name_prefix,
+                    spec=spec,
+                    production=props.production,
+                    lifecycle_rules=config.lifecycle_rules,
+                    pull_principal_arns=principals,
+                    kms_key_arn=self.kms_key_arn,
+                ),
+            )
+
+        self.cache_prefixes: Mapping[str, str] = MappingProxyType(
+            {short: prefix for short, (prefix, _) in config.cache_prefixes(props.name_prefix).items()}
+        )
+        cache_lifecycle = render_lifecycle_policy("registry.cache_lifecycle_rules", config.cache_lifecycle_rules)
+        pull_policy = policy_document(statement("PullOnly", PULL_ACTIONS, principals={"AWS": list(principals)}))
+        for short, (prefix, upstream) in config.cache_prefixes(props.name_prefix).items():
+            # Settings of the repositories ECR creates on the first pull through this rule. AES256 and
+            # no resource tags: KMS or tags in a template need a custom IAM role for ECR, and cached
+            # images are public content. MUTABLE: the cache must follow upstream's moving tags.
+            EcrRepositoryCreationTemplate(
+                self,
+                f"cache-template-{short}",
+                prefix=prefix,
+                applied_for=["PULL_THROUGH_CACHE"],
+                description=f"Cached {upstream} images of {props.name_prefix}",
+                image_tag_mutability="MUTABLE",
+                encryption_configuration=[EcrRepositoryCreationTemplateEncryptionConfiguration(encryption_type="AES256")],
+                lifecycle_policy=cache_lifecycle,
+                repository_policy=pull_policy,
+            )
+            EcrPullThroughCacheRule(
+                self,
+                f"cache-{short}",
+                ecr_repository_prefix=prefix,
+                upstream_registry_url=upstream,
+                credential_arn=config.docker_hub_credential_arn if upstream == DOCKER_HUB_UPSTREAM else None,
+            )
+        if props.node_role_name is not None and self.cache_prefixes:
+            IamRolePolicy(
+                self,
+                "node-cache-import",
+                name=f"{props.name_prefix}-ecr-pull-through-cache",
+                role=props.node_role_name,
+                policy=policy_document(
+                    statement(
+                        "ImportIntoOwnCachePrefixes",
+                        CACHE_IMPORT_ACTIONS,
+                        [context.arn("ecr", f"repository/{p}/*") for p in self.cache_prefixes.values()],
+                    )
+                ),
+            )
+
+        self.registry_host: str = f"{context.account_id}.dkr.ecr.{context.region}.{context.dns_suffix}"
+        self.repository_urls: Mapping[str, str] = MappingProxyType(
+            {name: r.repository_url for name, r in self.repositories.items()}
+        )
+        self.repository_arns: Mapping[str, str] = MappingProxyType(
+            {name: r.repository_arn for name, r in self.repositories.items()}
+        )
+        self.repository_names: Mapping[str, str] = MappingProxyType(
+            {name: r.name for name, r in self.repositories.items()}
+        )
