@@ -39,7 +39,7 @@ synth: $(VENV)/.synced
 	$(PY) main.py
 
 lint: $(VENV)/.synced
-	$(VENV)/bin/ruff check constructs_lib stacks tests main.py
+	$(VENV)/bin/ruff check constructs_lib stacks tests tools main.py
 
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy

@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
-from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec
+from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, validate_node_groups
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
@@ -80,8 +80,10 @@ class StateBackend:
             "use the name of the existing state bucket, e.g. 'acme-terraform-state'",
         )
         require(
-            isinstance(self.key_prefix, str) and re.match(r"^[A-Za-z0-9!_.*'()/-]{1,200}$", self.key_prefix) is not None
-            and not self.key_prefix.startswith("/") and not self.key_prefix.endswith("/"),
+            isinstance(self.key_prefix, str)
+            and re.match(r"^[A-Za-z0-9!_.*'()/-]{1,200}$", self.key_prefix) is not None
+            and not self.key_prefix.startswith("/")
+            and not self.key_prefix.endswith("/"),
             f"{path}.key_prefix",
             "must be a relative S3 key prefix without leading or trailing '/'",
             self.key_prefix,
@@ -165,18 +167,13 @@ class EnvironmentConfig:
         self.network.validate(f"{path}.network", region=self.region, production=self.production)
         self.cluster.validate(f"{path}.cluster", production=self.production)
 
-        require(
-            len(self.node_groups) > 0,
-            f"{path}.node_groups",
-            "must define at least one node group",
-            [],
-            "add a NodeGroupSpec such as NodeGroupSpec('system', ('m5.large',), 2, 2, 4)",
-        )
-        for index, group in enumerate(self.node_groups):
-            group.validate(f"{path}.node_groups[{index}]")
-        require_unique(f"{path}.node_groups", (g.name for g in self.node_groups), "node group name")
+        validate_node_groups(f"{path}.node_groups", self.node_groups, cluster_name=self.prefix)
         check_ip_capacity(
-            self.network, self.node_groups, path=f"{path}.network", region=self.region, node_groups_path=f"{path}.node_groups"
+            self.network,
+            self.node_groups,
+            path=f"{path}.network",
+            region=self.region,
+            node_groups_path=f"{path}.node_groups",
         )
 
         for index, repository in enumerate(self.repositories):
@@ -241,7 +238,9 @@ def _convert(hint: Any, data: Any, path: str) -> Any:
         require(isinstance(data, bool), path, "must be true or false", data, "write true or false")
         return data
     if hint is int:
-        require(isinstance(data, int) and not isinstance(data, bool), path, "must be a whole number", data, "write a number")
+        require(
+            isinstance(data, int) and not isinstance(data, bool), path, "must be a whole number", data, "write a number"
+        )
         return data
     if hint is str:
         require(isinstance(data, str), path, "must be a string", data, "quote the value")
@@ -290,8 +289,7 @@ def load_environments(file: str | Path) -> tuple[EnvironmentConfig, ...]:
         'write {"environments": [{"name": "dev", ...}]}',
     )
     environments = tuple(
-        from_dict(EnvironmentConfig, item, f"environments[{index}]")
-        for index, item in enumerate(data["environments"])
+        from_dict(EnvironmentConfig, item, f"environments[{index}]") for index, item in enumerate(data["environments"])
     )
     for environment in environments:
         environment.validate()

@@ -17,7 +17,10 @@ class ConfigError(ValueError):
 
     The message reads::
 
-        `prod.network.vpc_cidr`: must be a private IPv4 CIDR between /16 and /24 (got '8.8.0.0/16'); fix: use an RFC 1918 range such as '10.40.0.0/16'
+        `prod.network.vpc_cidr`: must lie inside an RFC 1918 private range (got '8.8.0.0/16');
+        fix: use a private range such as '10.40.0.0/16'
+
+    (on one line; :meth:`one_line` folds any line breaks a long value may carry).
     """
 
     def __init__(self, path: str, rule: str, value: Any, fix: str) -> None:

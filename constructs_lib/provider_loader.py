@@ -38,7 +38,7 @@ import types
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["PROVIDER_PACKAGES", "EAGER_ENV_VAR", "install", "loaded_mode", "silence_node_banner"]
+__all__ = ["EAGER_ENV_VAR", "PROVIDER_PACKAGES", "install", "loaded_mode", "silence_node_banner"]
 
 #: The provider packages this library uses, in the order their assemblies are loaded.
 PROVIDER_PACKAGES: tuple[str, ...] = (

@@ -8,7 +8,7 @@ from constructs import Construct
 
 from constructs_lib.config import EnvironmentConfig
 
-__all__ = ["EnvironmentStack", "MANAGED_BY"]
+__all__ = ["MANAGED_BY", "EnvironmentStack"]
 
 #: Value of the ``managed-by`` tag on every AWS resource.
 MANAGED_BY = "cdktf"

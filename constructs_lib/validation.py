@@ -11,6 +11,7 @@ from constructs_lib.errors import ConfigError
 
 __all__ = [
     "DNS_LABEL",
+    "parse_network",
     "require",
     "require_account_id",
     "require_cidr",
@@ -20,7 +21,6 @@ __all__ = [
     "require_region",
     "require_tags",
     "require_unique",
-    "parse_network",
 ]
 
 #: RFC 1123 label, as Kubernetes uses for namespaces and service-account names (at most 63 chars).

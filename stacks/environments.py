@@ -108,9 +108,7 @@ PROD = EnvironmentConfig(
     name="prod",
     stage=Stage.PROD,
     region=_REGION,
-    network=NetworkConfig(
-        "10.30.0.0/16", (f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"), NatMode.PER_AZ
-    ),
+    network=NetworkConfig("10.30.0.0/16", (f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"), NatMode.PER_AZ),
     cluster=ClusterConfig(),
     # Seed 004's matrix.
     node_groups=(

@@ -7,8 +7,12 @@ from collections.abc import Iterable
 from cdktf import App, TerraformOutput
 from constructs import Construct
 
+from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
 from constructs_lib.config import EnvironmentConfig
+from constructs_lib.identity import presets
+from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
 from constructs_lib.network.vpc import Network, NetworkProps
+from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps
 from constructs_lib.security.context import AwsContext
 from constructs_lib.stack import EnvironmentStack
 
@@ -37,7 +41,61 @@ class PlatformStack(EnvironmentStack):
                 node_groups_path=f"{path}.node_groups",
             ),
         )
+        self.cluster = EksCluster(
+            self,
+            "cluster",
+            props=EksClusterProps(
+                name_prefix=config.prefix,
+                config=config.cluster,
+                node_groups=config.node_groups,
+                private_subnet_ids=self.network.private_subnet_ids,
+                control_plane_security_group_id=self.network.control_plane_security_group_id,
+                node_security_group_id=self.network.node_security_group_id,
+                context=self.context,
+                production=config.production,
+                instance_tags=self.default_tags,
+                pod_addressing=config.network.pod_addressing,
+            ),
+        )
+        self.ebs_csi_role = self.irsa_role(
+            "ebs-csi", "kube-system", "ebs-csi-controller-sa", presets.ebs_csi_driver(self.context)
+        )
+        self.ebs_csi_addon = self.cluster.add_managed_addon(
+            "aws-ebs-csi-driver", service_account_role_arn=self.ebs_csi_role.role_arn
+        )
+        self.registry = EcrRegistry(
+            self,
+            "registry",
+            context=self.context,
+            props=EcrRegistryProps(
+                name_prefix=config.prefix,
+                production=config.production,
+                node_role_arn=self.cluster.node_role_arn,
+                node_role_name=self.cluster.node_role_name,
+                repositories=config.repositories,
+                config=config.registry,
+            ),
+        )
         self._network_outputs()
+        self._cluster_outputs()
+
+    def irsa_role(self, name: str, namespace: str, service_account: str, permissions: Permissions) -> IrsaRole:
+        """An IRSA role ``<prefix>-<name>`` for ``namespace:service_account``; the chart or the
+        application construct creates the service account with the role's annotation."""
+        return IrsaRole(
+            self,
+            f"irsa-{name}",
+            props=IrsaRoleProps(
+                name_prefix=self.config.prefix,
+                name=name,
+                oidc_provider_arn=self.cluster.oidc_provider_arn,
+                oidc_issuer_host=self.cluster.oidc_issuer_host,
+                namespace=namespace,
+                service_account=service_account,
+                permissions=permissions,
+                service_account_mode=ServiceAccountMode.EXTERNAL,
+            ),
+        )
 
     def _output(self, name: str, value: object, description: str) -> None:
         TerraformOutput(self, name, value=value, description=description)
@@ -47,23 +105,56 @@ class PlatformStack(EnvironmentStack):
         self._output("vpc_id", network.vpc_id, "ID of the environment's VPC")
         self._output("vpc_cidr", network.vpc_cidr, "IPv4 range of the VPC")
         self._output("public_subnet_ids", network.public_subnet_ids, "Public subnets (load balancers, NAT), one per AZ")
-        self._output("private_subnet_ids", network.private_subnet_ids, "Private subnets (EKS nodes and pods), one per AZ")
+        self._output(
+            "private_subnet_ids", network.private_subnet_ids, "Private subnets (EKS nodes and pods), one per AZ"
+        )
         self._output("database_subnet_ids", network.database_subnet_ids, "Isolated database subnets, one per AZ")
         self._output("db_subnet_group_name", network.db_subnet_group_name, "DB subnet group over the database subnets")
-        self._output("alb_security_group_id", network.alb_security_group_id, "Security group for application load balancers")
+        self._output(
+            "alb_security_group_id", network.alb_security_group_id, "Security group for application load balancers"
+        )
         self._output("node_security_group_id", network.node_security_group_id, "Security group for EKS worker nodes")
         self._output(
             "control_plane_security_group_id",
             network.control_plane_security_group_id,
             "Additional security group for the EKS control plane",
         )
-        self._output("flow_log_group_name", network.flow_log_group_name, "CloudWatch log group holding the VPC flow logs")
+        self._output(
+            "flow_log_group_name", network.flow_log_group_name, "CloudWatch log group holding the VPC flow logs"
+        )
         if network.bastion_autoscaling_group_name is not None:
             self._output(
                 "bastion_autoscaling_group_name",
                 network.bastion_autoscaling_group_name,
                 "Auto scaling group of the SSM bastion (start a session on its instance with `aws ssm start-session`)",
             )
+
+    def _cluster_outputs(self) -> None:
+        cluster, config = self.cluster, self.config
+        self._output("cluster_name", cluster.cluster_name, "EKS cluster name")
+        self._output(
+            "cluster_endpoint",
+            cluster.endpoint,
+            "Kubernetes API server URL (private unless public access is configured)",
+        )
+        self._output("cluster_arn", cluster.cluster_arn, "EKS cluster ARN")
+        self._output("oidc_provider_arn", cluster.oidc_provider_arn, "IAM OIDC provider ARN for IRSA roles")
+        self._output("node_role_arn", cluster.node_role_arn, "IAM role of the worker nodes")
+        self._output(
+            "configure_kubectl",
+            f"aws eks update-kubeconfig --name {cluster.name} --region {config.region}",
+            "Command that writes a kubeconfig entry for this cluster",
+        )
+        self._output(
+            "ecr_repository_urls",
+            dict(self.registry.repository_urls),
+            "ECR repository URL per repository name (push images here)",
+        )
+        self._output(
+            "ecr_pull_through_cache_prefixes",
+            dict(self.registry.cache_prefixes),
+            "ECR prefix per cached upstream: <registry>/<prefix>/<upstream image>",
+        )
 
 
 def build_app(environments: Iterable[EnvironmentConfig], *, outdir: str | None = None) -> App:

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-import constructs_lib  # noqa: E402,F401  (installs the fast provider loading before any provider import)
+import constructs_lib  # noqa: F401  (installs the fast provider loading before any provider import)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENT_NAMES = ("dev", "staging", "prod")
@@ -31,7 +31,4 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def stacks_json(synth_dir: Path) -> dict[str, dict[str, Any]]:
     """Environment name -> its synthesized ``cdk.tf.json`` as a dict."""
-    return {
-        name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text())
-        for name in ENVIRONMENT_NAMES
-    }
+    return {name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text()) for name in ENVIRONMENT_NAMES}

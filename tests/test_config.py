@@ -339,17 +339,45 @@ max_size = 4
 
 
 FILE_ERRORS: list[tuple[str, Any, str]] = [
-    ("unknown add-on", {**MINIMAL, "addons": {"istio": True}}, r"`environments\[0\]\.addons\.istio`: is not a known AddonsConfig setting"),
-    ("unknown key", {**MINIMAL, "colour": "blue"}, r"`environments\[0\]\.colour`: is not a known EnvironmentConfig setting"),
+    (
+        "unknown add-on",
+        {**MINIMAL, "addons": {"istio": True}},
+        r"`environments\[0\]\.addons\.istio`: is not a known AddonsConfig setting",
+    ),
+    (
+        "unknown key",
+        {**MINIMAL, "colour": "blue"},
+        r"`environments\[0\]\.colour`: is not a known EnvironmentConfig setting",
+    ),
     ("missing key", {k: v for k, v in MINIMAL.items() if k != "region"}, r"`environments\[0\]\.region`: is required"),
-    ("bad enum", {**MINIMAL, "stage": "production"}, r"`environments\[0\]\.stage`: must be one of dev, staging, prod \(got 'production'\)"),
+    (
+        "bad enum",
+        {**MINIMAL, "stage": "production"},
+        r"`environments\[0\]\.stage`: must be one of dev, staging, prod \(got 'production'\)",
+    ),
     ("list expected", {**MINIMAL, "node_groups": {"name": "x"}}, r"`environments\[0\]\.node_groups`: must be a list"),
-    ("int expected", {**MINIMAL, "node_groups": [{**MINIMAL["node_groups"][0], "max_size": "3"}]}, r"`environments\[0\]\.node_groups\[0\]\.max_size`: must be a whole number \(got '3'\)"),
-    ("bool expected", {**MINIMAL, "addons": {"velero": 1}}, r"`environments\[0\]\.addons\.velero`: must be true or false"),
+    (
+        "int expected",
+        {**MINIMAL, "node_groups": [{**MINIMAL["node_groups"][0], "max_size": "3"}]},
+        r"`environments\[0\]\.node_groups\[0\]\.max_size`: must be a whole number \(got '3'\)",
+    ),
+    (
+        "bool expected",
+        {**MINIMAL, "addons": {"velero": 1}},
+        r"`environments\[0\]\.addons\.velero`: must be true or false",
+    ),
     ("string expected", {**MINIMAL, "region": 5}, r"`environments\[0\]\.region`: must be a string"),
     ("tags must be strings", {**MINIMAL, "tags": {"a": 1}}, r"`environments\[0\]\.tags\.a`: must be a string"),
-    ("object expected", {**MINIMAL, "network": "10.0.0.0/16"}, r"`environments\[0\]\.network`: must be an object describing NetworkConfig"),
-    ("rules still apply", {**MINIMAL, "region": "us-east-1"}, r"`sandbox\.network\.availability_zones\[0\]`: must be an availability zone"),
+    (
+        "object expected",
+        {**MINIMAL, "network": "10.0.0.0/16"},
+        r"`environments\[0\]\.network`: must be an object describing NetworkConfig",
+    ),
+    (
+        "rules still apply",
+        {**MINIMAL, "region": "us-east-1"},
+        r"`sandbox\.network\.availability_zones\[0\]`: must be an availability zone",
+    ),
 ]
 
 

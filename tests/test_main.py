@@ -38,7 +38,13 @@ def bad_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
                         "region": "eu-west-1",
                         "network": {"vpc_cidr": "10.50.0.0/33", "availability_zones": ["eu-west-1a", "eu-west-1b"]},
                         "node_groups": [
-                            {"name": "a", "instance_types": ["m5.large"], "min_size": 1, "desired_size": 1, "max_size": 1}
+                            {
+                                "name": "a",
+                                "instance_types": ["m5.large"],
+                                "min_size": 1,
+                                "desired_size": 1,
+                                "max_size": 1,
+                            }
                         ],
                     }
                 ]

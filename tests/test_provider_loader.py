@@ -57,7 +57,9 @@ def test_eager_import_synthesizes_identical_json(tmp_path: Path, synth_dir: Path
     mode_aws, _, _, loaded = _synth_in_subprocess(tmp_path, eager=True)
     assert (mode_aws, int(loaded) > 2000) == ("eager", True)
     for name in ENVIRONMENT_NAMES:
-        assert filecmp.cmp(tmp_path / "stacks" / name / "cdk.tf.json", synth_dir / "stacks" / name / "cdk.tf.json", shallow=False), name
+        assert filecmp.cmp(
+            tmp_path / "stacks" / name / "cdk.tf.json", synth_dir / "stacks" / name / "cdk.tf.json", shallow=False
+        ), name
 
 
 def test_light_package_loads_submodules_on_attribute_access() -> None:

@@ -6,8 +6,8 @@ import dataclasses
 import json
 from typing import Any
 
-import pytest
 import cdktf
+import pytest
 
 from constructs_lib.config import EnvironmentConfig, StateBackend
 from constructs_lib.errors import ConfigError

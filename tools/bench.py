@@ -71,14 +71,18 @@ def run_once(args: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak tree RSS (KiB) of one ``python <args>`` process."""
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "PYTHONPATH": str(REPO)}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss_kib(process.pid))
         time.sleep(0.01)
     elapsed = time.perf_counter() - start
     if process.returncode != 0:
-        raise SystemExit(f"benchmark run failed: {' '.join(args)}\n{process.stderr.read().decode() if process.stderr else ''}")
+        raise SystemExit(
+            f"benchmark run failed: {' '.join(args)}\n{process.stderr.read().decode() if process.stderr else ''}"
+        )
     return elapsed, peak
 
 
@@ -98,14 +102,18 @@ def main() -> int:
                 "runs": args.runs,
             }
     synth, eager, bare = (results[n]["wall_s"] for n in ("synth-all", "eager-import", "bare-load"))
-    print(f"{'scenario':<14} {'wall (s)':>9} {'peak RSS (MiB)':>15}   medians of {args.runs} runs, {os.cpu_count()} cores")
+    print(
+        f"{'scenario':<14} {'wall (s)':>9} {'peak RSS (MiB)':>15}   medians of {args.runs} runs, {os.cpu_count()} cores"
+    )
     for name, row in results.items():
         print(f"{name:<14} {row['wall_s']:>9.2f} {row['peak_mib']:>15.1f}")
     ratio_bare, speedup = synth / bare, eager / synth
     print(f"synth-all / bare-load    = {ratio_bare:.2f}  (target <= 1.20: {'met' if ratio_bare <= 1.2 else 'MISSED'})")
     print(f"eager-import / synth-all = {speedup:.2f}  (target >= 3.50: {'met' if speedup >= 3.5 else 'MISSED'})")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"results": results, "synth_over_bare": ratio_bare, "eager_over_synth": speedup}, indent=2))
+    args.json.write_text(
+        json.dumps({"results": results, "synth_over_bare": ratio_bare, "eager_over_synth": speedup}, indent=2)
+    )
     return 0
 
 

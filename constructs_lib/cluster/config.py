@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from constructs_lib.validation import (
+    DNS_LABEL,
     require,
     require_cidr,
     require_dns_label,
@@ -17,13 +19,21 @@ from constructs_lib.validation import (
 )
 
 __all__ = [
+    "ALL_LOG_TYPES",
     "DEFAULT_KUBERNETES_VERSION",
+    "LOG_RETENTION_DAYS",
+    "MAX_NODE_GROUP_NAME_LENGTH",
     "SUPPORTED_KUBERNETES_VERSIONS",
     "CapacityType",
     "ClusterConfig",
+    "CniIdentity",
+    "ControlPlaneLogType",
     "NodeGroupSpec",
     "Taint",
     "TaintEffect",
+    "node_group_name",
+    "require_node_group_name_fits",
+    "validate_node_groups",
 ]
 
 #: EKS support windows (release, end of standard support, end of extended support), as published
@@ -58,6 +68,54 @@ class TaintEffect(enum.Enum):
     NO_SCHEDULE = "NO_SCHEDULE"
     NO_EXECUTE = "NO_EXECUTE"
     PREFER_NO_SCHEDULE = "PREFER_NO_SCHEDULE"
+
+
+class ControlPlaneLogType(enum.Enum):
+    """The five EKS control-plane log streams, spelled as the EKS API expects them."""
+
+    API = "api"
+    AUDIT = "audit"
+    AUTHENTICATOR = "authenticator"
+    CONTROLLER_MANAGER = "controllerManager"
+    SCHEDULER = "scheduler"
+
+
+#: Every control-plane log type, in the order EKS documents them; required in prod.
+ALL_LOG_TYPES: tuple[ControlPlaneLogType, ...] = tuple(ControlPlaneLogType)
+
+#: Outside prod: who called the API (api, audit) and who logged in (authenticator). The scheduler and
+#: controller-manager streams are chatty and rarely read, and CloudWatch ingestion is billed per GB.
+NON_PRODUCTION_LOG_TYPES: tuple[ControlPlaneLogType, ...] = (
+    ControlPlaneLogType.API,
+    ControlPlaneLogType.AUDIT,
+    ControlPlaneLogType.AUTHENTICATOR,
+)
+
+#: Retention periods CloudWatch Logs accepts, in days.
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+
+#: Control-plane log retention in prod: one year (audit trail; checkov CKV_AWS_338 asks for >= 365).
+PRODUCTION_LOG_RETENTION_DAYS = 365
+#: Control-plane log retention elsewhere: 30 days, enough to debug, cheap to keep.
+DEFAULT_LOG_RETENTION_DAYS = 30
+
+#: ``v<major>.<minor>.<patch>-eksbuild.<n>``, the form of every EKS add-on version.
+_ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")
+
+
+class CniIdentity(enum.Enum):
+    """Which IAM identity the vpc-cni add-on (the ``aws-node`` daemonset) uses to manage ENIs and IPs.
+
+    ``IRSA``: a dedicated role assumed through the cluster's OIDC provider by
+    ``kube-system/aws-node`` only; the node role does not get ``AmazonEKS_CNI_Policy``.
+    ``NODE_ROLE``: the node instance role carries ``AmazonEKS_CNI_Policy`` (simplest; every process
+    that can reach the node's credentials can also rewire the node's network interfaces).
+    """
+
+    IRSA = "IRSA"
+    NODE_ROLE = "NODE_ROLE"
 
 
 @dataclass(frozen=True)
@@ -176,11 +234,51 @@ class ClusterConfig:
     endpoint_public_access: bool = False
     #: CIDRs allowed on the public endpoint when it is on; 0.0.0.0/0 is rejected in prod.
     public_access_cidrs: tuple[str, ...] = ()
-    #: IAM principals granted cluster-admin through EKS access entries.
+    #: IAM roles or users granted cluster-admin through EKS access entries. They must not include the
+    #: identity that runs terraform when ``deployer_admin_access`` is on (EKS refuses a second access
+    #: entry for the same principal).
     admin_principal_arns: tuple[str, ...] = ()
     #: Grant the identity that runs terraform cluster-admin at creation. Default off: admins are
     #: explicit access entries, so nobody keeps admin because they happened to create the cluster.
+    #: EKS reads it only at creation: changing it later replaces the cluster.
     bootstrap_creator_admin: bool = False
+    #: An access entry with cluster-admin for the IAM role (or user) that runs terraform, read at plan
+    #: time from ``aws_caller_identity`` / ``aws_iam_session_context``. Default on: the same apply
+    #: installs Helm charts and Kubernetes objects with that identity. Unlike
+    #: ``bootstrap_creator_admin`` it is a visible, revocable terraform resource; the two are exclusive.
+    deployer_admin_access: bool = True
+    #: Control-plane log streams. Default: all five in prod (required there), api/audit/authenticator
+    #: elsewhere (the other two are noisy and billed per GB ingested).
+    log_types: tuple[ControlPlaneLogType, ...] | None = None
+    #: Days CloudWatch keeps control-plane logs. Default 365 in prod (at least 365 required), 30 elsewhere.
+    log_retention_days: int | None = None
+    #: Identity of the vpc-cni add-on. Default IRSA: least privilege, as AWS recommends; the node
+    #: role then keeps only the worker and ECR policies.
+    cni_identity: CniIdentity = CniIdentity.IRSA
+    #: Add-on name -> pinned version (``v1.20.4-eksbuild.1``). Default: none pinned; an unpinned
+    #: add-on gets the most recent version EKS publishes for the cluster's Kubernetes version
+    #: (``data aws_eks_addon_version``), read at plan time, so a new release shows up as an in-place
+    #: update in the next plan. Pin versions where plans must only change when the code does.
+    addon_versions: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "public_access_cidrs", tuple(self.public_access_cidrs))
+        object.__setattr__(self, "admin_principal_arns", tuple(self.admin_principal_arns))
+        if self.log_types is not None:
+            object.__setattr__(self, "log_types", tuple(self.log_types))
+        object.__setattr__(self, "addon_versions", MappingProxyType(dict(self.addon_versions)))
+
+    def resolved_log_types(self, *, production: bool) -> tuple[ControlPlaneLogType, ...]:
+        """The log types to enable: the configured ones in EKS's order, or the stage's default."""
+        if self.log_types is None:
+            return ALL_LOG_TYPES if production else NON_PRODUCTION_LOG_TYPES
+        return tuple(log_type for log_type in ALL_LOG_TYPES if log_type in self.log_types)
+
+    def resolved_log_retention_days(self, *, production: bool) -> int:
+        """The configured retention, or the stage's default."""
+        if self.log_retention_days is not None:
+            return self.log_retention_days
+        return PRODUCTION_LOG_RETENTION_DAYS if production else DEFAULT_LOG_RETENTION_DAYS
 
     def validate(self, path: str, *, production: bool) -> None:
         """Check the cluster's own rules; raises ConfigError."""
@@ -211,4 +309,128 @@ class ClusterConfig:
         )
         for index, arn in enumerate(self.admin_principal_arns):
             require_iam_arn(f"{path}.admin_principal_arns[{index}]", arn)
+            require(
+                ":role/" in arn or ":user/" in arn,
+                f"{path}.admin_principal_arns[{index}]",
+                "must be an IAM role or user ARN (EKS access entries accept no session or account-root ARNs)",
+                arn,
+                "use the role behind the session, e.g. 'arn:aws:iam::123456789012:role/platform-admin'",
+            )
         require_unique(f"{path}.admin_principal_arns", self.admin_principal_arns, "admin principal")
+        require(
+            not (self.bootstrap_creator_admin and self.deployer_admin_access),
+            f"{path}.bootstrap_creator_admin",
+            "supply at most one of `bootstrap_creator_admin` or `deployer_admin_access`: both grant the "
+            "terraform identity admin, and EKS refuses the second access entry",
+            True,
+            "keep deployer_admin_access (a visible, revocable access entry) and drop bootstrap_creator_admin",
+        )
+        self._validate_logs(path, production=production)
+        require(
+            isinstance(self.cni_identity, CniIdentity),
+            f"{path}.cni_identity",
+            "must be IRSA or NODE_ROLE",
+            self.cni_identity,
+            "use CniIdentity.IRSA",
+        )
+        for name, version in self.addon_versions.items():
+            require(
+                isinstance(name, str) and DNS_LABEL.match(name) is not None,
+                f"{path}.addon_versions",
+                "add-on names must be EKS add-on names such as 'vpc-cni' or 'coredns'",
+                name,
+                "use the add-on's EKS name",
+            )
+            require(
+                isinstance(version, str) and _ADDON_VERSION.match(version) is not None,
+                f"{path}.addon_versions.{name}",
+                "must be an EKS add-on version of the form v<major>.<minor>.<patch>-eksbuild.<n>",
+                version,
+                "copy it from `aws eks describe-addon-versions --addon-name <name>`, e.g. 'v1.19.0-eksbuild.1'",
+            )
+
+    def _validate_logs(self, path: str, *, production: bool) -> None:
+        if self.log_types is not None:
+            for index, log_type in enumerate(self.log_types):
+                require(
+                    isinstance(log_type, ControlPlaneLogType),
+                    f"{path}.log_types[{index}]",
+                    "must be one of api, audit, authenticator, controllerManager, scheduler",
+                    log_type,
+                    "use a ControlPlaneLogType member such as ControlPlaneLogType.AUDIT",
+                )
+            require_unique(f"{path}.log_types", self.log_types, "log type")
+            missing = [t.value for t in ALL_LOG_TYPES if t not in self.log_types]
+            require(
+                not (production and missing),
+                f"{path}.log_types",
+                f"must enable all five control-plane log types in prod (missing {', '.join(missing)})",
+                [t.value for t in self.log_types],
+                "remove log_types to use the default, which enables all five in prod",
+            )
+        if self.log_retention_days is not None:
+            require(
+                self.log_retention_days in LOG_RETENTION_DAYS,
+                f"{path}.log_retention_days",
+                "must be a retention period CloudWatch Logs accepts",
+                self.log_retention_days,
+                f"use one of {', '.join(str(days) for days in LOG_RETENTION_DAYS)}",
+            )
+            require(
+                not production or self.log_retention_days >= PRODUCTION_LOG_RETENTION_DAYS,
+                f"{path}.log_retention_days",
+                f"must be at least {PRODUCTION_LOG_RETENTION_DAYS} days in prod (audit trail)",
+                self.log_retention_days,
+                f"use {PRODUCTION_LOG_RETENTION_DAYS} or more, or remove it to use the default",
+            )
+
+
+#: AWS limit on a managed node group's name, which is ``<cluster name>-<group name>``.
+MAX_NODE_GROUP_NAME_LENGTH = 63
+
+
+def node_group_name(cluster_name: str, group_name: str) -> str:
+    """The AWS name of a node group (and of its launch template): ``<cluster>-<group>``."""
+    return f"{cluster_name}-{group_name}"
+
+
+def require_node_group_name_fits(path: str, cluster_name: str, group_name: str) -> str:
+    """``<cluster>-<group>`` fits the 63 characters EKS allows; returns that name."""
+    name = node_group_name(cluster_name, group_name)
+    require(
+        len(name) <= MAX_NODE_GROUP_NAME_LENGTH,
+        path,
+        f"makes the node group name '<cluster>-<group>' longer than {MAX_NODE_GROUP_NAME_LENGTH} characters",
+        name,
+        "shorten the group name or the project/environment name",
+    )
+    return name
+
+
+def validate_node_groups(path: str, groups: Sequence[NodeGroupSpec], *, cluster_name: str | None = None) -> None:
+    """Rules across the node-group matrix; ``path`` is the matrix's path (``prod.node_groups``).
+
+    Each row is checked, names are unique, and at least one group has no NoSchedule/NoExecute taint,
+    so workloads that tolerate nothing (applications, most Helm charts) have somewhere to run. With
+    ``cluster_name`` (the environment prefix) each ``<cluster>-<group>`` name must also fit 63 characters.
+    """
+    require(
+        len(groups) > 0,
+        path,
+        "must define at least one node group",
+        [],
+        "add a NodeGroupSpec such as NodeGroupSpec('system', ('m5.large',), 2, 2, 4)",
+    )
+    for index, group in enumerate(groups):
+        group.validate(f"{path}[{index}]")
+        if cluster_name is not None:
+            require_node_group_name_fits(f"{path}[{index}].name", cluster_name, group.name)
+    require_unique(path, (g.name for g in groups), "node group name")
+    hard = (TaintEffect.NO_SCHEDULE, TaintEffect.NO_EXECUTE)
+    require(
+        any(all(t.effect not in hard for t in g.taints) for g in groups),
+        path,
+        "needs at least one node group without NO_SCHEDULE or NO_EXECUTE taints, or ordinary pods cannot run",
+        [g.name for g in groups],
+        "remove the taints from one group, e.g. the application group",
+    )

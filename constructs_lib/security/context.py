@@ -29,5 +29,12 @@ class AwsContext(Construct):
     def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
         """``arn:<partition>:<service>:<region>:<account>:<resource>`` for a resource of this stack."""
         return ":".join(
-            ("arn", self.partition, service, self.region if region else "", self.account_id if account else "", resource)
+            (
+                "arn",
+                self.partition,
+                service,
+                self.region if region else "",
+                self.account_id if account else "",
+                resource,
+            )
         )

@@ -54,9 +54,7 @@ class KmsKey(Construct):
             )
         ]
         if log_group_name_prefixes:
-            log_group_arns = [
-                context.arn("logs", f"log-group:{prefix}*") for prefix in log_group_name_prefixes
-            ]
+            log_group_arns = [context.arn("logs", f"log-group:{prefix}*") for prefix in log_group_name_prefixes]
             logs = {"Service": f"logs.{context.region}.{context.dns_suffix}"}
             statements += [
                 statement(

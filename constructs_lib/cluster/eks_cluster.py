@@ -1,0 +1,575 @@
+"""The EKS tier: a hardened control plane, its IAM, logs, access entries, OIDC provider, add-ons and nodes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from cdktf import Fn, ITerraformDependable, TerraformLocal, Token
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
+from cdktf_cdktf_provider_aws.data_aws_iam_session_context import DataAwsIamSessionContext
+from cdktf_cdktf_provider_aws.eks_access_entry import EksAccessEntry
+from cdktf_cdktf_provider_aws.eks_access_policy_association import (
+    EksAccessPolicyAssociation,
+    EksAccessPolicyAssociationAccessScope,
+)
+from cdktf_cdktf_provider_aws.eks_addon import EksAddon
+from cdktf_cdktf_provider_aws.eks_cluster import (
+    EksCluster as _EksCluster,
+)
+from cdktf_cdktf_provider_aws.eks_cluster import (
+    EksClusterAccessConfig,
+    EksClusterEncryptionConfig,
+    EksClusterEncryptionConfigProvider,
+    EksClusterUpgradePolicy,
+    EksClusterVpcConfig,
+)
+from cdktf_cdktf_provider_aws.eks_node_group import EksNodeGroup
+from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from constructs import Construct
+
+from constructs_lib.cluster.config import ClusterConfig, CniIdentity, NodeGroupSpec, validate_node_groups
+from constructs_lib.cluster.node_group import ManagedNodeGroup, ManagedNodeGroupProps
+from constructs_lib.iam import policy_document, statement
+from constructs_lib.network.config import PodAddressing
+from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.validation import DNS_LABEL, require, require_dns_label
+
+__all__ = [
+    "CLUSTER_ADMIN_POLICY",
+    "OIDC_CLIENT_ID",
+    "EksCluster",
+    "EksClusterProps",
+    "vpc_cni_configuration",
+]
+
+#: EKS access policy granted to admin principals and to the deploying identity (cluster scope).
+CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+#: Audience of the tokens EKS projects into pods for IRSA.
+OIDC_CLIENT_ID = "sts.amazonaws.com"
+#: Managed IAM policies of the cluster role: the control plane itself, and the VPC resource controller
+#: that attaches branch ENIs when pods get their own security groups (seed 004).
+CLUSTER_ROLE_POLICIES = ("AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController")
+#: Managed IAM policies every node needs: join the cluster, pull images from ECR.
+NODE_ROLE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly")
+#: The vpc-cni policy: on the node role with CniIdentity.NODE_ROLE, on its own IRSA role otherwise.
+CNI_POLICY = "AmazonEKS_CNI_Policy"
+#: The service account of the vpc-cni daemonset.
+CNI_SERVICE_ACCOUNT = "system:serviceaccount:kube-system:aws-node"
+#: Longest name prefix: keeps ``<prefix>-eks-vpc-cni`` within IAM's 64 characters and leaves room for
+#: node group names (``<prefix>-<group>``, at most 63).
+MAX_NAME_PREFIX_LENGTH = 40
+#: Add-ons the cluster installs itself; other tiers add theirs with :meth:`EksCluster.add_managed_addon`.
+#: vpc-cni and kube-proxy go in before the nodes (a node is useless without pod networking and
+#: service routing, and their daemonsets need no node to become ACTIVE); coredns is a deployment that
+#: stays DEGRADED until it has nodes, so it goes in after them.
+BUILT_IN_ADDONS = ("vpc-cni", "kube-proxy", "coredns")
+
+_ARN_PRINCIPAL = re.compile(r"^arn:[^:]+:iam::(\d{12}):(.+)$")
+
+
+@dataclass(frozen=True)
+class EksClusterProps:
+    """Inputs of the EKS tier. Network inputs are plain strings so the tier can be tested alone."""
+
+    #: The environment prefix (``eks-platform-prod``): the cluster's name and the start of every
+    #: named resource (IAM roles, KMS aliases, launch templates, node groups, the log group).
+    name_prefix: str
+    config: ClusterConfig
+    #: The node-group matrix; one managed node group per spec, with construct ids from the names.
+    node_groups: Sequence[NodeGroupSpec]
+    #: Private subnets (one per AZ) for the control-plane ENIs and the nodes; never public subnets.
+    private_subnet_ids: Sequence[str]
+    #: Extra security group on the control-plane ENIs (the network tier's control-plane group).
+    control_plane_security_group_id: str
+    #: Security group of every node (the network tier's node group).
+    node_security_group_id: str
+    #: Account, partition and region of the stack (one per stack, shared by every tier).
+    context: AwsContext
+    #: Production: deletion protection on the cluster, prevent_destroy on its KMS keys, all five log
+    #: types and a year of log retention by default, extended version support kept.
+    production: bool
+    #: Tags for the instances, volumes and ENIs that node groups launch (the provider's default_tags
+    #: cannot reach them). Default: none; pass the stack's default tags.
+    instance_tags: Mapping[str, str] = field(default_factory=dict)
+    #: How the vpc-cni add-on addresses pods; pass ``NetworkConfig.pod_addressing`` so the network
+    #: tier's IP capacity check and the add-on agree. Default PREFIX_DELEGATION (seed 004).
+    pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "node_groups", tuple(self.node_groups))
+        object.__setattr__(self, "private_subnet_ids", tuple(self.private_subnet_ids))
+        object.__setattr__(self, "instance_tags", MappingProxyType(dict(self.instance_tags)))
+
+
+class EksCluster(Construct):
+    """A private, encrypted, fully logged EKS control plane with its node-group matrix and core add-ons.
+
+    What it creates, in dependency order:
+
+    * KMS keys (rotation on, ``prevent_destroy`` in prod): one for envelope encryption of Kubernetes
+      secrets, one for the control-plane log group.
+    * The log group ``/aws/eks/<cluster>/cluster`` (retention, KMS) *before* the cluster, so EKS
+      cannot create an unencrypted one without retention first.
+    * The cluster role (``AmazonEKSClusterPolicy``, ``AmazonEKSVPCResourceController``, use of the
+      secrets key) and the cluster: control-plane ENIs in the private subnets only, private endpoint
+      on, public endpoint only as configured, ``authentication_mode = API``, no self-managed add-ons
+      (vpc-cni, kube-proxy and coredns are EKS managed add-ons here).
+    * Access entries with ``AmazonEKSClusterAdminPolicy`` (cluster scope) for the configured admin
+      principals and, when ``deployer_admin_access`` is on, for the identity running terraform.
+    * The IAM OIDC provider for IRSA. No thumbprint is given: IAM trusts the EKS issuers' certificate
+      authority itself and ignores thumbprints for them, and provider 6.x no longer requires one (so
+      the ``tls`` provider is not needed).
+    * The node role, the vpc-cni (IRSA role or node-role policy) and kube-proxy add-ons, the node
+      groups, then coredns. The default system-group taint ``CriticalAddonsOnly`` is tolerated by
+      coredns, the EBS CSI controller and other critical add-ons out of the box.
+
+    Add-on versions are pinned in ``config.addon_versions`` or else resolved at plan time to the most
+    recent version for the cluster's Kubernetes version (``data aws_eks_addon_version``).
+
+    Typed attributes (terraform references unless noted): ``cluster_name``, ``cluster_arn``,
+    ``endpoint``, ``certificate_authority_data`` (base64), ``cluster_security_group_id`` (the group
+    EKS creates), ``oidc_provider_arn``, ``oidc_issuer_url``, ``oidc_issuer_host`` (no ``https://``),
+    ``node_role_arn``, ``node_role_name``, ``secrets_kms_key_arn``, ``cluster_role_arn``,
+    ``cni_role_arn`` (None with ``CniIdentity.NODE_ROLE``), ``node_group_names`` (spec name -> name),
+    ``node_groups`` (resources: ``depends_on`` them to know nodes exist), ``admin_access`` (the
+    cluster-admin policy associations: ``depends_on`` them before talking to the Kubernetes API),
+    ``vpc_cni_addon``, ``kube_proxy_addon``, ``coredns_addon`` and ``addons`` (every add-on by name).
+    Plain values: ``name`` (the cluster's name as a string), ``kubernetes_version``, ``log_types``,
+    ``log_retention_days``, ``log_group_name``, ``production``.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: EksClusterProps) -> None:
+        super().__init__(scope, id)
+        config = props.config
+        _validate(props)
+
+        # Resolved once; kept as attributes.
+        self.production = props.production
+        self.name: str = props.name_prefix
+        self.kubernetes_version: str = config.version
+        self.log_types = config.resolved_log_types(production=props.production)
+        self.log_retention_days = config.resolved_log_retention_days(production=props.production)
+        self.log_group_name = f"/aws/eks/{self.name}/cluster"
+        self._context = props.context
+        self._config = config
+        self._addons: dict[str, EksAddon] = {}
+        self.node_groups: list[EksNodeGroup] = []
+
+        context = props.context
+        self.secrets_key = KmsKey(
+            self,
+            "secrets-key",
+            context=context,
+            alias=f"{self.name}-eks-secrets",
+            description=f"Envelope encryption of Kubernetes secrets in EKS cluster {self.name}",
+            production=props.production,
+        )
+        self.logs_key = KmsKey(
+            self,
+            "logs-key",
+            context=context,
+            alias=f"{self.name}-eks-logs",
+            description=f"Control-plane logs of EKS cluster {self.name}",
+            production=props.production,
+            log_group_name_prefixes=[f"/aws/eks/{self.name}/"],
+        )
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "control-plane-logs",
+            name=self.log_group_name,
+            retention_in_days=self.log_retention_days,
+            kms_key_id=self.logs_key.key_arn,
+        )
+
+        cluster_role, cluster_policies = self._role(
+            "cluster-role",
+            f"{self.name}-eks-cluster",
+            "eks",
+            CLUSTER_ROLE_POLICIES,
+            description=f"Control plane of EKS cluster {self.name}",
+        )
+        secrets_policy = IamRolePolicy(
+            self,
+            "cluster-role-secrets-encryption",
+            name=f"{self.name}-eks-secrets-encryption",
+            role=cluster_role.name,
+            policy=policy_document(
+                statement(
+                    "UseSecretsKey",
+                    ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+                    [self.secrets_key.key_arn],
+                )
+            ),
+        )
+        self.cluster = _EksCluster(
+            self,
+            "cluster",
+            name=self.name,
+            version=config.version,
+            role_arn=cluster_role.arn,
+            vpc_config=EksClusterVpcConfig(
+                subnet_ids=list(props.private_subnet_ids),
+                security_group_ids=[props.control_plane_security_group_id],
+                endpoint_private_access=True,
+                endpoint_public_access=config.endpoint_public_access,
+                public_access_cidrs=list(config.public_access_cidrs) if config.endpoint_public_access else None,
+            ),
+            encryption_config=EksClusterEncryptionConfig(
+                resources=["secrets"],
+                provider=EksClusterEncryptionConfigProvider(key_arn=self.secrets_key.key_arn),
+            ),
+            enabled_cluster_log_types=[log_type.value for log_type in self.log_types],
+            access_config=EksClusterAccessConfig(
+                authentication_mode="API",
+                bootstrap_cluster_creator_admin_permissions=config.bootstrap_creator_admin,
+            ),
+            # vpc-cni, kube-proxy and coredns are created below as managed add-ons instead.
+            bootstrap_self_managed_addons=False,
+            deletion_protection=props.production,
+            # Outside prod, never pay extended-support rates: EKS upgrades the cluster when standard
+            # support ends. Prod keeps extended support so an upgrade is never forced on it.
+            upgrade_policy=EksClusterUpgradePolicy(support_type="EXTENDED" if props.production else "STANDARD"),
+            depends_on=[self.log_group, secrets_policy, *cluster_policies],
+        )
+
+        # Typed attributes for the other tiers.
+        self.cluster_name: str = self.cluster.name
+        self.cluster_arn: str = self.cluster.arn
+        self.endpoint: str = self.cluster.endpoint
+        self.certificate_authority_data: str = self.cluster.certificate_authority.get(0).data
+        self.cluster_security_group_id: str = self.cluster.vpc_config.cluster_security_group_id
+        self.secrets_kms_key_arn: str = self.secrets_key.key_arn
+        self.cluster_role_arn: str = cluster_role.arn
+
+        self.admin_access: list[EksAccessPolicyAssociation] = []
+        self._grant_admins(config)
+
+        self.oidc_issuer_url: str = self.cluster.identity.get(0).oidc.get(0).issuer
+        # A local, not an inline replace(): IAM documents that use the host in condition keys then
+        # hold a plain ``${local....}`` reference and stay valid JSON before terraform renders them.
+        issuer_host = TerraformLocal(self, "oidc-issuer-host", Fn.replace(self.oidc_issuer_url, "https://", ""))
+        self.oidc_issuer_host: str = issuer_host.as_string
+        self.oidc_provider = IamOpenidConnectProvider(
+            self,
+            "oidc-provider",
+            url=self.oidc_issuer_url,
+            client_id_list=[OIDC_CLIENT_ID],
+            tags={"Name": f"{self.name}-eks-irsa"},
+        )
+        self.oidc_provider_arn: str = self.oidc_provider.arn
+
+        node_policies: tuple[str, ...] = NODE_ROLE_POLICIES
+        if config.cni_identity is CniIdentity.NODE_ROLE:
+            node_policies = (*NODE_ROLE_POLICIES, CNI_POLICY)
+        node_role, node_role_policies = self._role(
+            "node-role", f"{self.name}-eks-node", "ec2", node_policies, description=f"Nodes of EKS cluster {self.name}"
+        )
+        self.node_role_arn: str = node_role.arn
+        self.node_role_name: str = node_role.name
+
+        self.cni_role_arn: str | None = None
+        cni_dependencies: list[IamRolePolicyAttachment] = []
+        if config.cni_identity is CniIdentity.IRSA:
+            cni_role, cni_dependencies = self._irsa_role(
+                "vpc-cni-role", f"{self.name}-eks-vpc-cni", CNI_SERVICE_ACCOUNT, CNI_POLICY
+            )
+            self.cni_role_arn = cni_role.arn
+
+        self.vpc_cni_addon = self._addon(
+            "vpc-cni",
+            service_account_role_arn=self.cni_role_arn,
+            configuration_values=vpc_cni_configuration(props.pod_addressing),
+            depends_on=cni_dependencies,
+        )
+        self.kube_proxy_addon = self._addon("kube-proxy")
+
+        groups: dict[str, ManagedNodeGroup] = {}
+        for spec in props.node_groups:
+            groups[spec.name] = ManagedNodeGroup(
+                self,
+                f"node-group-{spec.name}",
+                props=ManagedNodeGroupProps(
+                    cluster_name=self.name,
+                    spec=spec,
+                    kubernetes_version=config.version,
+                    node_role_arn=node_role.arn,
+                    subnet_ids=props.private_subnet_ids,
+                    security_group_ids=[props.node_security_group_id],
+                    tags=props.instance_tags,
+                    depends_on=[
+                        self.cluster,
+                        self.vpc_cni_addon,
+                        self.kube_proxy_addon,
+                        *node_role_policies,
+                    ],
+                ),
+            )
+        #: The node group resources, in matrix order: ``depends_on`` them to know nodes exist.
+        self.node_groups = [group.node_group for group in groups.values()]
+        #: Spec name -> node group name (a reference, so readers wait for the group).
+        self.node_group_names: Mapping[str, str] = MappingProxyType(
+            {name: group.node_group_name for name, group in groups.items()}
+        )
+
+        self.coredns_addon = self.add_managed_addon("coredns")
+
+    @property
+    def addons(self) -> Mapping[str, EksAddon]:
+        """Every managed add-on of the cluster by EKS name, including those added by other tiers."""
+        return MappingProxyType(dict(self._addons))
+
+    def add_managed_addon(
+        self,
+        name: str,
+        *,
+        service_account_role_arn: str | None = None,
+        configuration_values: Mapping[str, Any] | None = None,
+        after_nodes: bool = True,
+    ) -> EksAddon:
+        """Install EKS managed add-on ``name`` (``aws-ebs-csi-driver``, ...) and return its resource.
+
+        ``service_account_role_arn``: the add-on's IRSA role. Default none: the add-on uses the node
+        role. ``configuration_values``: the add-on's configuration schema as a mapping, rendered to
+        sorted JSON. Default: the add-on's defaults. ``after_nodes``: wait for every node group
+        (controllers with a deployment need nodes to become ACTIVE). Default True; False only waits for
+        the control plane. The version is ``config.addon_versions[name]`` or the most recent one for
+        the cluster's Kubernetes version.
+        """
+        return self._addon(
+            name,
+            service_account_role_arn=service_account_role_arn,
+            configuration_values=configuration_values,
+            depends_on=list(self.node_groups) if after_nodes else [],
+        )
+
+    # ------------------------------------------------------------------------------------------
+
+    def _addon(
+        self,
+        name: str,
+        *,
+        service_account_role_arn: str | None = None,
+        configuration_values: Mapping[str, Any] | None = None,
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> EksAddon:
+        require(
+            isinstance(name, str) and DNS_LABEL.match(name) is not None and len(name) <= 100,
+            "add_managed_addon.name",
+            "must be an EKS add-on name (lowercase letters, digits and '-')",
+            name,
+            "use a name from `aws eks describe-addon-versions`, e.g. 'aws-ebs-csi-driver'",
+        )
+        require(
+            name not in self._addons,
+            "add_managed_addon.name",
+            f"add-on is already installed on cluster {self.name}",
+            name,
+            f"add each add-on once; {', '.join(BUILT_IN_ADDONS)} are installed by the cluster itself",
+        )
+        version = self._config.addon_versions.get(name)
+        if version is None:
+            version = DataAwsEksAddonVersion(
+                self,
+                f"addon-version-{name}",
+                addon_name=name,
+                kubernetes_version=self.kubernetes_version,
+                most_recent=True,
+            ).version
+        addon = EksAddon(
+            self,
+            f"addon-{name}",
+            cluster_name=self.cluster.name,
+            addon_name=name,
+            addon_version=version,
+            service_account_role_arn=service_account_role_arn,
+            configuration_values=(
+                json.dumps(configuration_values, sort_keys=True, separators=(",", ":"), default=_mapping_as_dict)
+                if configuration_values is not None
+                else None
+            ),
+            # Terraform is the source of truth: settings changed by hand are overwritten.
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            depends_on=list(depends_on) or None,
+        )
+        self._addons[name] = addon
+        return addon
+
+    def _role(
+        self, id: str, name: str, service: str, managed_policies: Sequence[str], *, description: str
+    ) -> tuple[IamRole, list[IamRolePolicyAttachment]]:
+        """A role assumed by an AWS service, and its AWS managed policy attachments (ids from policy names)."""
+        role = IamRole(
+            self,
+            id,
+            name=name,
+            description=description,
+            assume_role_policy=policy_document(
+                statement(
+                    f"{service.capitalize()}AssumesRole",
+                    ["sts:AssumeRole"],
+                    # Service principals are "<service>.amazonaws.com" in every partition.
+                    principals={"Service": f"{service}.amazonaws.com"},
+                )
+            ),
+        )
+        return role, self._attach(id, role, managed_policies)
+
+    def _irsa_role(
+        self, id: str, name: str, subject: str, managed_policy: str
+    ) -> tuple[IamRole, list[IamRolePolicyAttachment]]:
+        """A role only ``subject`` (one Kubernetes service account) can assume through the OIDC provider."""
+        role = IamRole(
+            self,
+            id,
+            name=name,
+            description=f"IRSA role of {subject} in EKS cluster {self.name}",
+            assume_role_policy=policy_document(
+                statement(
+                    "ServiceAccountAssumesRoleWithWebIdentity",
+                    ["sts:AssumeRoleWithWebIdentity"],
+                    principals={"Federated": self.oidc_provider_arn},
+                    conditions={
+                        "StringEquals": {
+                            f"{self.oidc_issuer_host}:sub": subject,
+                            f"{self.oidc_issuer_host}:aud": OIDC_CLIENT_ID,
+                        }
+                    },
+                )
+            ),
+        )
+        return role, self._attach(id, role, (managed_policy,))
+
+    def _attach(self, id: str, role: IamRole, managed_policies: Sequence[str]) -> list[IamRolePolicyAttachment]:
+        return [
+            IamRolePolicyAttachment(
+                self,
+                f"{id}-{policy}",
+                role=role.name,
+                policy_arn=f"arn:{self._context.partition}:iam::aws:policy/{policy}",
+            )
+            for policy in managed_policies
+        ]
+
+    def _grant_admins(self, config: ClusterConfig) -> None:
+        """Access entries + cluster-scoped AmazonEKSClusterAdminPolicy for admins and the deployer."""
+        for arn in config.admin_principal_arns:
+            self._cluster_admin(f"admin-{_principal_slug(arn)}", arn)
+        if config.deployer_admin_access:
+            caller = DataAwsCallerIdentity(self, "deployer-identity")
+            # The session context turns an assumed-role session ARN into the role's ARN (the only
+            # form access entries accept); a user ARN passes through unchanged.
+            session = DataAwsIamSessionContext(self, "deployer-session", arn=caller.arn)
+            self._cluster_admin("deployer", session.issuer_arn)
+
+    def _cluster_admin(self, id: str, principal_arn: str) -> None:
+        entry = EksAccessEntry(
+            self,
+            f"{id}-access-entry",
+            cluster_name=self.cluster.name,
+            principal_arn=principal_arn,
+            type="STANDARD",
+        )
+        self.admin_access.append(
+            EksAccessPolicyAssociation(
+                self,
+                f"{id}-cluster-admin",
+                cluster_name=self.cluster.name,
+                principal_arn=entry.principal_arn,
+                policy_arn=f"arn:{self._context.partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}",
+                access_scope=EksAccessPolicyAssociationAccessScope(type="cluster"),
+            )
+        )
+
+
+def vpc_cni_configuration(pod_addressing: PodAddressing) -> dict[str, Any]:
+    """The vpc-cni add-on's configuration values (seed 004).
+
+    The network-policy agent is always on: it enforces Kubernetes NetworkPolicy objects (seed 004's
+    default-deny policies) without Calico. ``PREFIX_DELEGATION`` gives each ENI slot a /28, so a node
+    runs many more pods and starts them faster (one warm prefix); ``SECONDARY_IPS`` turns it off
+    explicitly, so the add-on never keeps a value set by hand.
+    """
+    if pod_addressing is PodAddressing.PREFIX_DELEGATION:
+        env = {"ENABLE_PREFIX_DELEGATION": "true", "WARM_PREFIX_TARGET": "1"}
+    else:
+        env = {"ENABLE_PREFIX_DELEGATION": "false"}
+    return {"enableNetworkPolicy": "true", "env": env}
+
+
+def _mapping_as_dict(value: object) -> dict[str, Any]:
+    """JSON for read-only mappings (``MappingProxyType``) inside add-on configuration values."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"add-on configuration values must be JSON data, not {type(value).__name__}")
+
+
+def _principal_slug(arn: str) -> str:
+    """A construct id from an IAM ARN: ``<account>-role-<path-and-name>`` in ``[a-z0-9-]``."""
+    match = _ARN_PRINCIPAL.match(arn)
+    account, resource = match.groups() if match else ("", arn)
+    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{resource}".lower()).strip("-")
+
+
+def _validate(props: EksClusterProps) -> None:
+    """Every rule of the tier, before any resource exists; raises ConfigError."""
+    require_dns_label("name_prefix", props.name_prefix, max_length=MAX_NAME_PREFIX_LENGTH)
+    props.config.validate("cluster", production=props.production)
+    validate_node_groups("node_groups", props.node_groups, cluster_name=props.name_prefix)
+    subnets = props.private_subnet_ids
+    require(
+        len(subnets) >= 2 or (len(subnets) == 1 and _is_list_token(subnets)),
+        "private_subnet_ids",
+        "must list private subnets in at least two availability zones (EKS requires two)",
+        list(subnets),
+        "pass the network tier's private subnet ids, one per AZ",
+    )
+    _require_unique_slugs(props.config.admin_principal_arns)
+    require(
+        isinstance(props.pod_addressing, PodAddressing),
+        "pod_addressing",
+        "must be PREFIX_DELEGATION or SECONDARY_IPS",
+        props.pod_addressing,
+        "pass the network config's pod_addressing, e.g. PodAddressing.PREFIX_DELEGATION",
+    )
+    for name, value in (
+        ("control_plane_security_group_id", props.control_plane_security_group_id),
+        ("node_security_group_id", props.node_security_group_id),
+    ):
+        require(
+            isinstance(value, str) and value != "",
+            name,
+            "must be a security group id",
+            value,
+            "pass the network tier's security group id",
+        )
+
+
+def _is_list_token(values: Sequence[str]) -> bool:
+    """A whole list passed as one terraform reference (cdktf encodes it as a one-element list)."""
+    return Token.is_unresolved(list(values)) and str(values[0]).startswith("#{")
+
+
+def _require_unique_slugs(arns: Sequence[str]) -> None:
+    """Two admin ARNs must not map to the same construct id (``role/a-b`` and ``role/a/b`` would)."""
+    seen: dict[str, str] = {}
+    for arn in arns:
+        slug = _principal_slug(arn)
+        require(
+            slug not in seen,
+            "cluster.admin_principal_arns",
+            f"names the same terraform address as {seen.get(slug)!r} (admin-{slug})",
+            arn,
+            "list each principal once; rename one of the roles if they differ only in '/' versus '-'",
+        )
+        seen[slug] = arn

@@ -1,0 +1,56 @@
+"""Shared inputs of the EKS-tier tests: literal network ids and a cluster builder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cdktf import TerraformStack
+
+from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, Taint
+from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
+from constructs_lib.network.config import PodAddressing
+from constructs_lib.security import AwsContext
+
+SUBNETS = ("subnet-aaaa", "subnet-bbbb", "subnet-cccc")
+CONTROL_PLANE_SG = "sg-control-plane"
+NODE_SG = "sg-nodes"
+ADMIN_ROLE = "arn:aws:iam::123456789012:role/platform-admin"
+EBS_CSI_ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-ebs-csi"
+
+SYSTEM = NodeGroupSpec(
+    "system", ("m5.large",), 2, 2, 4, labels={"node-role": "system"}, taints=(Taint("CriticalAddonsOnly", "true"),)
+)
+APPLICATION = NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"})
+GROUPS = (SYSTEM, APPLICATION)
+
+
+def props(
+    *,
+    name_prefix: str = "eks-platform-prod",
+    config: ClusterConfig | None = None,
+    node_groups: Sequence[NodeGroupSpec] = GROUPS,
+    subnets: Sequence[str] = SUBNETS,
+    control_plane_sg: str = CONTROL_PLANE_SG,
+    node_sg: str = NODE_SG,
+    production: bool = True,
+    pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION,
+    context: AwsContext,
+) -> EksClusterProps:
+    return EksClusterProps(
+        name_prefix=name_prefix,
+        config=config or ClusterConfig(),
+        node_groups=node_groups,
+        private_subnet_ids=subnets,
+        control_plane_security_group_id=control_plane_sg,
+        node_security_group_id=node_sg,
+        context=context,
+        production=production,
+        instance_tags={"environment": "prod", "project": "eks-platform"},
+        pod_addressing=pod_addressing,
+    )
+
+
+def cluster(stack: TerraformStack, **changes: object) -> EksCluster:
+    """An EksCluster in ``stack`` built from :func:`props` with ``changes``."""
+    context = AwsContext(stack, "context", region="us-east-1")
+    return EksCluster(stack, "eks", props=props(context=context, **changes))  # type: ignore[arg-type]

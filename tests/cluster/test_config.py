@@ -1,0 +1,218 @@
+"""ClusterConfig, NodeGroupSpec and the node-group matrix rules: defaults, resolution, every error."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from constructs_lib.cluster.config import (
+    ALL_LOG_TYPES,
+    ClusterConfig,
+    CniIdentity,
+    ControlPlaneLogType,
+    NodeGroupSpec,
+    Taint,
+    TaintEffect,
+    validate_node_groups,
+)
+from constructs_lib.config import from_dict
+from constructs_lib.errors import ConfigError
+from tests.cluster.builders import ADMIN_ROLE, APPLICATION, GROUPS, SYSTEM
+
+
+def _check(production: bool = False, **fields: Any) -> None:
+    ClusterConfig(**fields).validate("prod.cluster", production=production)
+
+
+# -- defaults and resolution ------------------------------------------------------------------
+
+
+def test_deployer_admin_access_is_on_by_default() -> None:
+    assert ClusterConfig().deployer_admin_access is True
+
+
+def test_creator_bootstrap_is_off_by_default() -> None:
+    assert ClusterConfig().bootstrap_creator_admin is False
+
+
+def test_cni_uses_irsa_by_default() -> None:
+    assert ClusterConfig().cni_identity is CniIdentity.IRSA
+
+
+def test_no_addon_is_pinned_by_default() -> None:
+    assert dict(ClusterConfig().addon_versions) == {}
+
+
+def test_prod_logs_all_five_types_by_default() -> None:
+    assert ClusterConfig().resolved_log_types(production=True) == ALL_LOG_TYPES
+
+
+def test_non_prod_logs_api_audit_authenticator_by_default() -> None:
+    assert [t.value for t in ClusterConfig().resolved_log_types(production=False)] == ["api", "audit", "authenticator"]
+
+
+def test_configured_log_types_come_in_eks_order() -> None:
+    config = ClusterConfig(log_types=(ControlPlaneLogType.SCHEDULER, ControlPlaneLogType.API))
+    assert config.resolved_log_types(production=False) == (ControlPlaneLogType.API, ControlPlaneLogType.SCHEDULER)
+
+
+def test_prod_keeps_logs_a_year_by_default() -> None:
+    assert ClusterConfig().resolved_log_retention_days(production=True) == 365
+
+
+def test_non_prod_keeps_logs_thirty_days_by_default() -> None:
+    assert ClusterConfig().resolved_log_retention_days(production=False) == 30
+
+
+def test_configured_retention_wins() -> None:
+    assert ClusterConfig(log_retention_days=731).resolved_log_retention_days(production=True) == 731
+
+
+def test_addon_versions_are_copied_read_only() -> None:
+    pins = {"coredns": "v1.11.4-eksbuild.2"}
+    config = ClusterConfig(addon_versions=pins)
+    pins["coredns"] = "changed"
+    assert config.addon_versions["coredns"] == "v1.11.4-eksbuild.2"
+
+
+def test_full_configuration_is_valid_in_prod() -> None:
+    _check(
+        production=True,
+        admin_principal_arns=(ADMIN_ROLE, "arn:aws:iam::123456789012:user/break-glass"),
+        log_types=ALL_LOG_TYPES,
+        log_retention_days=3653,
+        cni_identity=CniIdentity.NODE_ROLE,
+        addon_versions={"vpc-cni": "v1.20.4-eksbuild.1"},
+    )
+
+
+def test_read_from_plain_data() -> None:
+    config = from_dict(
+        ClusterConfig,
+        {"log_types": ["audit"], "cni_identity": "NODE_ROLE", "addon_versions": {"coredns": "v1.11.4-eksbuild.2"}},
+        "dev.cluster",
+    )
+    assert (config.log_types, config.cni_identity) == ((ControlPlaneLogType.AUDIT,), CniIdentity.NODE_ROLE)
+
+
+# -- ClusterConfig errors ---------------------------------------------------------------------
+
+
+def test_admin_principal_must_be_role_or_user() -> None:
+    with pytest.raises(ConfigError, match=r"admin_principal_arns\[0\]`: must be an IAM role or user ARN \(EKS access"):
+        _check(admin_principal_arns=("arn:aws:sts::123456789012:assumed-role/admin/session",))
+
+
+def test_creator_bootstrap_and_deployer_access_are_exclusive() -> None:
+    with pytest.raises(ConfigError, match="supply at most one of `bootstrap_creator_admin` or `deployer_admin_access`"):
+        _check(bootstrap_creator_admin=True, deployer_admin_access=True)
+
+
+def test_creator_bootstrap_alone_is_valid() -> None:
+    _check(bootstrap_creator_admin=True, deployer_admin_access=False)
+
+
+def test_log_type_must_be_enum() -> None:
+    with pytest.raises(ConfigError, match=r"log_types\[0\]`: must be one of api, audit, authenticator"):
+        _check(log_types=("api",))
+
+
+def test_log_types_are_unique() -> None:
+    with pytest.raises(ConfigError, match="log type must be unique"):
+        _check(log_types=(ControlPlaneLogType.API, ControlPlaneLogType.API))
+
+
+def test_prod_needs_all_five_log_types() -> None:
+    three = (ControlPlaneLogType.API, ControlPlaneLogType.AUDIT, ControlPlaneLogType.AUTHENTICATOR)
+    with pytest.raises(ConfigError, match=r"log types in prod \(missing controllerManager, scheduler\)"):
+        _check(production=True, log_types=three)
+
+
+def test_retention_must_be_a_cloudwatch_value() -> None:
+    with pytest.raises(ConfigError, match="log_retention_days`: must be a retention period CloudWatch Logs accepts"):
+        _check(log_retention_days=45)
+
+
+def test_prod_retention_is_at_least_a_year() -> None:
+    with pytest.raises(ConfigError, match="must be at least 365 days in prod"):
+        _check(production=True, log_retention_days=90)
+
+
+def test_cni_identity_must_be_enum() -> None:
+    with pytest.raises(ConfigError, match="cni_identity`: must be IRSA or NODE_ROLE"):
+        _check(cni_identity="IRSA")
+
+
+def test_addon_version_key_must_be_an_addon_name() -> None:
+    with pytest.raises(ConfigError, match="add-on names must be EKS add-on names"):
+        _check(addon_versions={"VPC CNI": "v1.20.4-eksbuild.1"})
+
+
+def test_addon_version_must_be_an_eksbuild() -> None:
+    with pytest.raises(ConfigError, match=r"addon_versions.coredns`: must be an EKS add-on version of the form"):
+        _check(addon_versions={"coredns": "1.11.4"})
+
+
+# -- the node-group matrix --------------------------------------------------------------------
+
+
+def test_matrix_with_an_untainted_group_is_valid() -> None:
+    validate_node_groups("prod.node_groups", GROUPS)
+
+
+def test_prefer_no_schedule_does_not_count_as_tainted() -> None:
+    soft = dataclasses.replace(SYSTEM, taints=(Taint("spot", "true", TaintEffect.PREFER_NO_SCHEDULE),))
+    validate_node_groups("prod.node_groups", (soft,))
+
+
+def test_matrix_must_not_be_empty() -> None:
+    with pytest.raises(ConfigError, match="node_groups`: must define at least one node group"):
+        validate_node_groups("prod.node_groups", ())
+
+
+def test_matrix_checks_each_row_with_its_index() -> None:
+    with pytest.raises(ConfigError, match=r"node_groups\[1\].desired_size"):
+        validate_node_groups("prod.node_groups", (SYSTEM, dataclasses.replace(APPLICATION, desired_size=99)))
+
+
+def test_matrix_names_are_unique() -> None:
+    with pytest.raises(ConfigError, match="node group name must be unique"):
+        validate_node_groups("prod.node_groups", (APPLICATION, APPLICATION))
+
+
+def test_matrix_needs_an_untainted_group() -> None:
+    with pytest.raises(ConfigError, match="needs at least one node group without NO_SCHEDULE or NO_EXECUTE taints"):
+        validate_node_groups("prod.node_groups", (SYSTEM,))
+
+
+def test_instance_types_are_unique() -> None:
+    with pytest.raises(ConfigError, match="instance type must be unique"):
+        dataclasses.replace(APPLICATION, instance_types=("m5.large", "m5.large")).validate("g")
+
+
+def test_label_values_are_short() -> None:
+    with pytest.raises(ConfigError, match="label keys must be non-empty and values at most 63 characters"):
+        dataclasses.replace(APPLICATION, labels={"team": "x" * 64}).validate("g")
+
+
+def test_taint_key_is_not_empty() -> None:
+    with pytest.raises(ConfigError, match=r"taints\[0\].key`: must be a non-empty key"):
+        dataclasses.replace(APPLICATION, taints=(Taint("", "true"),)).validate("g")
+
+
+def test_min_size_not_above_max_size() -> None:
+    with pytest.raises(ConfigError, match=r"min_size`: must not exceed max_size \(3\)"):
+        NodeGroupSpec("a", ("m5.large",), 4, 4, 3).validate("g")
+
+
+def test_matrix_names_fit_63_characters_with_the_cluster_name() -> None:
+    long_group = dataclasses.replace(APPLICATION, name="a-very-long-node-group-name-xyz")
+    with pytest.raises(ConfigError, match=r"node_groups\[1\].name`: makes the node group name"):
+        validate_node_groups("prod.node_groups", (SYSTEM, long_group), cluster_name="eks-platform-staging-longer-names")
+
+
+def test_matrix_names_are_not_length_checked_without_a_cluster_name() -> None:
+    long_group = dataclasses.replace(APPLICATION, name="a-very-long-node-group-name-xyz")
+    validate_node_groups("prod.node_groups", (SYSTEM, long_group))
