@@ -32,7 +32,7 @@ from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, validate
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
-from constructs_lib.platform.config import AddonsConfig
+from constructs_lib.platform.config import AddonsConfig, require_application_namespaces
 from constructs_lib.registry.config import RegistryConfig, RepositorySpec
 from constructs_lib.validation import (
     require,
@@ -181,18 +181,62 @@ class EnvironmentConfig:
         require_unique(f"{path}.repositories", (r.name for r in self.repositories), "repository name")
         self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
 
+        self.addons.validate(f"{path}.addons")
+        self._validate_applications(path)
+
+    def _validate_applications(self, path: str) -> None:
+        """Each application on its own, then against the repositories, add-ons and each other."""
         repositories = {r.name for r in self.repositories}
+        names = [a.name for a in self.applications]
         for index, application in enumerate(self.applications):
-            application.validate(f"{path}.applications[{index}]")
+            at = f"{path}.applications[{index}]"
+            application.validate(at, production=self.production)
             require(
                 application.repository in repositories,
-                f"{path}.applications[{index}].repository",
+                f"{at}.repository",
                 "must name one of the environment's repositories",
                 application.repository,
                 f"use one of {sorted(repositories)} or add the repository",
             )
-        require_unique(f"{path}.applications", (a.name for a in self.applications), "application name")
-        self.addons.validate(f"{path}.addons")
+            for peer_index, peer in enumerate(application.allowed_peers):
+                require(
+                    peer in names,
+                    f"{at}.allowed_peers[{peer_index}]",
+                    "must name another application of this environment",
+                    peer,
+                    f"use one of {sorted(set(names) - {application.name})}",
+                )
+            for secret_index, secret in enumerate(application.secrets):
+                require(
+                    secret.remote_key.startswith(f"{self.prefix}/"),
+                    f"{at}.secrets[{secret_index}].remote_key",
+                    f"must start with the environment prefix '{self.prefix}/' (external-secrets reads nothing else)",
+                    secret.remote_key,
+                    f"store the secret as '{self.prefix}/{application.name}/...'",
+                )
+            require(
+                not application.secrets or self.addons.external_secrets,
+                f"{at}.secrets",
+                "need the external_secrets add-on, which syncs them from Secrets Manager",
+                [s.name for s in application.secrets],
+                "set addons.external_secrets=True or remove the secrets",
+            )
+            require(
+                application.ingress is None or self.addons.aws_load_balancer_controller,
+                f"{at}.ingress",
+                "needs the aws_load_balancer_controller add-on, which provisions the ALB",
+                application.ingress.host if application.ingress else None,
+                "set addons.aws_load_balancer_controller=True or remove the ingress",
+            )
+            require(
+                not application.needs_aws or len(f"{self.prefix}-app-{application.name}") <= 64,
+                f"{at}.name",
+                f"makes the IAM role name '{self.prefix}-app-{application.name}' longer than 64 characters",
+                application.name,
+                "shorten the application or project name",
+            )
+        require_unique(f"{path}.applications", names, "application name")
+        require_application_namespaces(f"{path}.applications", names)
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ Choices that differ from the seed documents (see README "Decisions"):
 
 from __future__ import annotations
 
-from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, SecretRef
 from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, Taint
 from constructs_lib.config import EnvironmentConfig, Stage
 from constructs_lib.network.config import NatMode, NetworkConfig
@@ -59,8 +59,35 @@ def _repositories(mutability: TagMutability) -> tuple[RepositorySpec, ...]:
     return seed_000 + apps
 
 
-def _applications(names: tuple[str, ...], replicas: int) -> tuple[ApplicationSpec, ...]:
-    return tuple(ApplicationSpec(name, f"apps/{name}", "v1.0.0", replicas=replicas) for name in names)
+#: Prod's ALB listeners need an ACM certificate for its domain: replace this example ARN (AWS's
+#: documentation account) with your certificate's; prod refuses an ingress without one.
+PROD_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+
+#: Applications reachable from the internet through the AWS Load Balancer Controller (seed 002).
+_PUBLIC_APPLICATIONS = ("api", "admin")
+
+
+def _applications(
+    names: tuple[str, ...], replicas: int, *, prefix: str, domain: str, certificate_arn: str | None = None
+) -> tuple[ApplicationSpec, ...]:
+    """Seed 002's applications: api and admin behind the ALB; the worker takes jobs from them; api
+    reads its database URL from Secrets Manager and talks to AWS through its own IRSA role."""
+
+    def spec(name: str) -> ApplicationSpec:
+        return ApplicationSpec(
+            name,
+            f"apps/{name}",
+            "v1.0.0",
+            replicas=replicas,
+            ingress=IngressSpec(f"{name}.{domain}", certificate_arn=certificate_arn)
+            if name in _PUBLIC_APPLICATIONS
+            else None,
+            allowed_peers=tuple(p for p in _PUBLIC_APPLICATIONS if p in names) if name == "worker" else (),
+            secrets=(SecretRef("DATABASE_URL", f"{prefix}/{name}/database", "url"),) if name == "api" else (),
+            needs_aws=name == "api",
+        )
+
+    return tuple(spec(name) for name in names)
 
 
 DEV = EnvironmentConfig(
@@ -83,7 +110,7 @@ DEV = EnvironmentConfig(
     ),
     # Seed 000 kept its cached third-party images MUTABLE; dev allows it, staging and prod do not.
     repositories=_repositories(TagMutability.MUTABLE),
-    applications=_applications(("api", "worker"), replicas=1),
+    applications=_applications(("api", "worker"), 1, prefix="eks-platform-dev", domain="dev.example.com"),
     addons=AddonsConfig(),
     tags=_TAGS,
 )
@@ -99,7 +126,9 @@ STAGING = EnvironmentConfig(
         NodeGroupSpec("application", ("m5.large",), 2, 2, 10, labels={"node-role": "application"}),
     ),
     repositories=_repositories(TagMutability.IMMUTABLE),
-    applications=_applications(("api", "admin", "worker"), replicas=2),
+    applications=_applications(
+        ("api", "admin", "worker"), 2, prefix="eks-platform-staging", domain="staging.example.com"
+    ),
     addons=AddonsConfig(kube_prometheus_stack=True),
     tags=_TAGS,
 )
@@ -118,7 +147,13 @@ PROD = EnvironmentConfig(
         NodeGroupSpec("memory-intensive", ("r5.xlarge",), 2, 2, 10, labels={"node-role": "memory"}),
     ),
     repositories=_repositories(TagMutability.IMMUTABLE),
-    applications=_applications(("api", "admin", "worker", "monitoring"), replicas=3),
+    applications=_applications(
+        ("api", "admin", "worker", "monitoring"),
+        3,
+        prefix="eks-platform-prod",
+        domain="example.com",
+        certificate_arn=PROD_CERTIFICATE_ARN,
+    ),
     addons=AddonsConfig(kube_prometheus_stack=True, velero=True),
     tags=_TAGS,
 )

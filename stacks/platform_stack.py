@@ -7,11 +7,17 @@ from collections.abc import Iterable
 from cdktf import App, TerraformOutput
 from constructs import Construct
 
+from constructs_lib.apps.application import Applications, ApplicationsProps
 from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
 from constructs_lib.network.vpc import Network, NetworkProps
+from constructs_lib.platform.addons import PlatformAddons, PlatformAddonsProps
+from constructs_lib.platform.backup import BackupBucket
+from constructs_lib.platform.baseline import ClusterBaseline
+from constructs_lib.platform.catalog import CATALOG, PodSecurityLevel
+from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
 from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps
 from constructs_lib.security.context import AwsContext
 from constructs_lib.stack import EnvironmentStack
@@ -76,6 +82,7 @@ class PlatformStack(EnvironmentStack):
                 config=config.registry,
             ),
         )
+        self._platform()
         self._network_outputs()
         self._cluster_outputs()
 
@@ -94,6 +101,99 @@ class PlatformStack(EnvironmentStack):
                 service_account=service_account,
                 permissions=permissions,
                 service_account_mode=ServiceAccountMode.EXTERNAL,
+            ),
+        )
+
+    def _platform(self) -> None:
+        """Kubernetes and Helm providers, add-ons with their IRSA roles, the baseline, the applications."""
+        config, cluster, context = self.config, self.cluster, self.context
+        addons = config.addons
+        KubernetesProviders(
+            self,
+            "kubernetes",
+            connection=ClusterConnection(
+                cluster_name=cluster.cluster_name,
+                endpoint=cluster.endpoint,
+                certificate_authority_data=cluster.certificate_authority_data,
+                region=config.region,
+            ),
+        )
+        self.backup = (
+            BackupBucket(self, "backup", context=context, name_prefix=config.prefix, production=config.production)
+            if addons.velero
+            else None
+        )
+
+        def addon_role(addon: str, name: str, permissions: Permissions) -> str:
+            entry = CATALOG[addon]
+            return self.irsa_role(name, entry.namespace, entry.service_account, permissions).role_arn
+
+        roles: dict[str, str] = {}
+        if addons.aws_load_balancer_controller:
+            roles["aws_load_balancer_controller"] = addon_role(
+                "aws_load_balancer_controller",
+                "alb-controller",
+                presets.aws_load_balancer_controller(context, cluster_name=cluster.cluster_name),
+            )
+        if addons.cluster_autoscaler:
+            roles["cluster_autoscaler"] = addon_role(
+                "cluster_autoscaler",
+                "cluster-autoscaler",
+                presets.cluster_autoscaler(context, cluster_name=cluster.cluster_name),
+            )
+        if addons.external_secrets:
+            roles["external_secrets"] = addon_role(
+                "external_secrets", "external-secrets", presets.external_secrets(context, name_prefix=config.prefix)
+            )
+        if self.backup is not None:
+            roles["velero"] = addon_role(
+                "velero",
+                "velero",
+                presets.velero(context, bucket_arn=self.backup.bucket_arn, kms_key_arns=[self.backup.kms_key_arn]),
+            )
+        # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
+        ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
+        self.baseline = ClusterBaseline(self, "baseline", production=config.production, depends_on=ready)
+        self.addons = PlatformAddons(
+            self,
+            "addons",
+            props=PlatformAddonsProps(
+                cluster_name=cluster.cluster_name,
+                region=config.region,
+                vpc_id=self.network.vpc_id,
+                kubernetes_version=config.cluster.version,
+                addons=addons,
+                service_account_role_arns=roles,
+                backup_bucket_name=self.backup.bucket_name if self.backup is not None else None,
+                depends_on=[*ready, self.baseline.storage_class],
+            ),
+        )
+        app_roles = {
+            app.name: self.irsa_role(
+                f"app-{app.name}",
+                app.name,
+                app.name,
+                presets.application(context, name_prefix=config.prefix, app_name=app.name),
+            ).role_arn
+            for app in config.applications
+            if app.needs_aws
+        }
+        Applications(
+            self,
+            "applications",
+            props=ApplicationsProps(
+                applications=config.applications,
+                repository_urls=self.registry.repository_urls,
+                name_prefix=config.prefix,
+                production=config.production,
+                service_account_role_arns=app_roles,
+                # The Deployment complies with "restricted" in every stage, so dev enforces it too.
+                pod_security=PodSecurityLevel.RESTRICTED,
+                load_balancer_cidrs=(self.network.vpc_cidr,),
+                ingress_controller_namespace=self.addons.ingress_controller_namespace,
+                monitoring_namespace=self.addons.namespaces.get("kube_prometheus_stack"),
+                secret_store=self.addons.secret_store_release,
+                depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
             ),
         )
 
@@ -150,6 +250,22 @@ class PlatformStack(EnvironmentStack):
             dict(self.registry.repository_urls),
             "ECR repository URL per repository name (push images here)",
         )
+        self._output(
+            "platform_addons",
+            sorted(self.addons.releases),
+            "Add-ons installed with Helm (AddonsConfig names), each in its own namespace",
+        )
+        self._output(
+            "application_namespaces",
+            sorted(a.name for a in config.applications),
+            "One namespace per application (PSS restricted, default-deny network policies, quota)",
+        )
+        if self.backup is not None:
+            self._output(
+                "backup_bucket_name",
+                self.backup.bucket_name,
+                "S3 bucket (KMS, versioned, private) velero writes the daily cluster backups to",
+            )
         self._output(
             "ecr_pull_through_cache_prefixes",
             dict(self.registry.cache_prefixes),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.config import ApplicationSpec, SecretRef
 from constructs_lib.cluster.config import (
     DEFAULT_KUBERNETES_VERSION,
     ClusterConfig,
@@ -275,6 +275,40 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
         "duplicate application",
         _replace(DEV, applications=(ApplicationSpec("api", "apps/api", "v1"),) * 2),
         r"`dev\.applications`: application name must be unique",
+    ),
+    (
+        "peer is not an application",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[1], allowed_peers=("billing",)),)),
+        r"`dev\.applications\[0\]\.allowed_peers\[0\]`: must name another application of this environment \(got 'billing'\)",
+    ),
+    (
+        "secret outside the environment prefix",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], secrets=(SecretRef("DB", "other/db"),)),)),
+        r"`dev\.applications\[0\]\.secrets\[0\]\.remote_key`: must start with the environment prefix 'eks-platform-dev/'",
+    ),
+    (
+        "secrets without external-secrets",
+        _replace(DEV, addons=AddonsConfig(external_secrets=False)),
+        r"`dev\.applications\[0\]\.secrets`: need the external_secrets add-on.*\(got \['DATABASE_URL'\]\)",
+    ),
+    (
+        "ingress without the load balancer controller",
+        _replace(DEV, addons=AddonsConfig(aws_load_balancer_controller=False)),
+        r"`dev\.applications\[0\]\.ingress`: needs the aws_load_balancer_controller add-on.*\(got 'api\.dev\.example\.com'\)",
+    ),
+    (
+        "application role name too long",
+        _replace(
+            DEV,
+            project="platform-team-xy",
+            applications=(dataclasses.replace(DEV.applications[0], name="x" * 40, secrets=()),),
+        ),
+        r"`dev\.applications\[0\]\.name`: makes the IAM role name .* longer than 64 characters",
+    ),
+    (
+        "application takes a system namespace",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[1], name="kube-system", allowed_peers=()),)),
+        r"`dev\.applications\[0\]",
     ),
     (
         "add-on toggle not a bool",

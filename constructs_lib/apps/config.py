@@ -3,13 +3,140 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from constructs_lib.validation import require, require_dns_label, require_range
+from constructs_lib.platform.config import require_cpu, require_memory
+from constructs_lib.validation import require, require_dns_label, require_range, require_unique
 
-__all__ = ["ApplicationSpec"]
+__all__ = ["ApplicationSpec", "IngressSpec", "Probes", "Resources", "SecretRef"]
 
 _IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+#: Keys of ConfigMaps and Secrets.
+_DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
+#: Secrets Manager secret names (and ARNs).
+_REMOTE_KEY = re.compile(r"^[A-Za-z0-9/_+=.@:-]{1,512}$")
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_HTTP_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$")
+_CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
+
+
+def _require_http_path(path: str, value: str) -> None:
+    require(
+        isinstance(value, str) and _HTTP_PATH.match(value) is not None,
+        path,
+        "must be an absolute HTTP path",
+        value,
+        "use a path such as '/health'",
+    )
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Container requests and limits. Defaults: seed 001's requests, seed 004's limits."""
+
+    #: Guaranteed CPU. Default 250m (seed 001).
+    cpu_request: str = "250m"
+    #: CPU ceiling. Default 500m (seed 004): with the default max of 10 replicas plus one surge pod
+    #: the namespace stays inside seed 003's quota (limits.cpu 8).
+    cpu_limit: str = "500m"
+    #: Guaranteed memory. Default 256Mi (seed 001).
+    memory_request: str = "256Mi"
+    #: Memory ceiling; the container is OOM-killed above it. Default 512Mi (seeds 001 and 004).
+    memory_limit: str = "512Mi"
+
+    def validate(self, path: str) -> None:
+        """Check the quantities and that each request fits under its limit; raises ConfigError."""
+        cpu_request = require_cpu(f"{path}.cpu_request", self.cpu_request)
+        cpu_limit = require_cpu(f"{path}.cpu_limit", self.cpu_limit)
+        memory_request = require_memory(f"{path}.memory_request", self.memory_request)
+        memory_limit = require_memory(f"{path}.memory_limit", self.memory_limit)
+        require(
+            cpu_request <= cpu_limit,
+            f"{path}.cpu_request",
+            f"must not exceed cpu_limit ({self.cpu_limit})",
+            self.cpu_request,
+            "lower the request or raise the limit",
+        )
+        require(
+            memory_request <= memory_limit,
+            f"{path}.memory_request",
+            f"must not exceed memory_limit ({self.memory_limit})",
+            self.memory_request,
+            "lower the request or raise the limit",
+        )
+
+
+@dataclass(frozen=True)
+class Probes:
+    """HTTP paths of the three probes (seed 002's /startup, /health, /ready)."""
+
+    #: Startup probe: the other probes wait until it succeeds (slow starts are not killed).
+    startup_path: str = "/startup"
+    #: Liveness probe: the container restarts when it fails.
+    liveness_path: str = "/health"
+    #: Readiness probe: the pod leaves the Service and the ALB target group when it fails.
+    readiness_path: str = "/ready"
+
+    def validate(self, path: str) -> None:
+        """Check the paths; raises ConfigError."""
+        for name in ("startup_path", "liveness_path", "readiness_path"):
+            _require_http_path(f"{path}.{name}", getattr(self, name))
+
+
+@dataclass(frozen=True)
+class IngressSpec:
+    """Public HTTP(S) access through an ALB (AWS Load Balancer Controller)."""
+
+    #: Host name the ALB routes to this application, e.g. ``api.example.com``.
+    host: str
+    #: Path prefix. Default ``/``.
+    path: str = "/"
+    #: ACM certificate for HTTPS; required in production (HTTP is then redirected to HTTPS).
+    certificate_arn: str | None = None
+    #: ALB health-check path. Default: the readiness probe's path.
+    healthcheck_path: str | None = None
+
+    def validate(self, path: str, *, production: bool) -> None:
+        """Check host, paths and certificate; raises ConfigError."""
+        require(
+            isinstance(self.host, str) and _HOST.match(self.host) is not None,
+            f"{path}.host",
+            "must be a fully qualified lowercase DNS name",
+            self.host,
+            "use a host such as 'api.example.com'",
+        )
+        _require_http_path(f"{path}.path", self.path)
+        if self.healthcheck_path is not None:
+            _require_http_path(f"{path}.healthcheck_path", self.healthcheck_path)
+        if self.certificate_arn is not None:
+            require(
+                _CERTIFICATE_ARN.match(self.certificate_arn) is not None,
+                f"{path}.certificate_arn",
+                "must be an ACM certificate ARN",
+                self.certificate_arn,
+                "use an ARN such as 'arn:aws:acm:us-east-1:123456789012:certificate/<uuid>'",
+            )
+        require(
+            not production or self.certificate_arn is not None,
+            f"{path}.certificate_arn",
+            "is required in production: public traffic must be HTTPS",
+            self.certificate_arn,
+            "issue an ACM certificate for the host and set certificate_arn",
+        )
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """One key of the application's Secret, synced from AWS Secrets Manager by an ExternalSecret."""
+
+    #: Key in the Kubernetes Secret ``<app>-secrets``: the file ``/etc/secrets/<name>`` in the container.
+    name: str
+    #: Secrets Manager secret name, e.g. ``eks-platform-prod/api/database``.
+    remote_key: str
+    #: JSON property inside the secret. Default None: the whole secret string.
+    remote_property: str | None = None
 
 
 @dataclass(frozen=True)
@@ -26,12 +153,42 @@ class ApplicationSpec:
     port: int = 8080
     #: Replicas when the autoscaler is not yet active, and the HPA's floor. Default 2: survives a node.
     replicas: int = 2
+    #: HPA floor. Default None: ``replicas``.
+    min_replicas: int | None = None
+    #: HPA ceiling. Default 10 (seed 001).
+    max_replicas: int = 10
+    resources: Resources = field(default_factory=Resources)
+    probes: Probes = field(default_factory=Probes)
+    #: Public access through the ALB. Default None: reachable in-cluster only (seed 000: ingress only where needed).
+    ingress: IngressSpec | None = None
+    #: Non-secret settings, mounted as environment variables from the ConfigMap ``<app>-config``.
+    config: Mapping[str, str] = field(default_factory=dict)
+    #: Secrets from AWS Secrets Manager, as files under ``/etc/secrets`` from the Secret ``<app>-secrets``.
+    secrets: tuple[SecretRef, ...] = ()
+    #: Applications allowed to call this one on ``port`` (network policy). Default none.
+    allowed_peers: tuple[str, ...] = ()
+    #: Calls AWS APIs: gets an IRSA role annotation and HTTPS egress. Default off (no token mounted).
+    needs_aws: bool = False
+    #: UID and GID the container runs as. Default 10001: non-root, outside the host's system range.
+    run_as_user: int = 10001
 
-    def validate(self, path: str) -> None:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "config", MappingProxyType(dict(self.config)))
+        object.__setattr__(self, "secrets", tuple(self.secrets))
+        object.__setattr__(self, "allowed_peers", tuple(self.allowed_peers))
+
+    @property
+    def hpa_min_replicas(self) -> int:
+        """The HPA's floor: ``min_replicas`` or ``replicas``."""
+        return self.min_replicas if self.min_replicas is not None else self.replicas
+
+    def validate(self, path: str, *, production: bool = False) -> None:
         """Check the application's own rules; raises ConfigError."""
         require_dns_label(f"{path}.name", self.name, max_length=40)
         require(
-            isinstance(self.image_tag, str) and _IMAGE_TAG.match(self.image_tag) is not None and self.image_tag != "latest",
+            isinstance(self.image_tag, str)
+            and _IMAGE_TAG.match(self.image_tag) is not None
+            and self.image_tag != "latest",
             f"{path}.image_tag",
             "must be a pinned image tag (not 'latest')",
             self.image_tag,
@@ -39,3 +196,54 @@ class ApplicationSpec:
         )
         require_range(f"{path}.port", self.port, 1024, 65535, fix="listen on an unprivileged port such as 8080")
         require_range(f"{path}.replicas", self.replicas, 1, 100)
+        if self.min_replicas is not None:
+            require_range(f"{path}.min_replicas", self.min_replicas, 1, 100)
+        require_range(f"{path}.max_replicas", self.max_replicas, 1, 100)
+        require(
+            self.hpa_min_replicas <= self.max_replicas,
+            f"{path}.max_replicas",
+            f"must be at least the HPA floor ({self.hpa_min_replicas})",
+            self.max_replicas,
+            "raise max_replicas or lower min_replicas / replicas",
+        )
+        self.resources.validate(f"{path}.resources")
+        self.probes.validate(f"{path}.probes")
+        if self.ingress is not None:
+            self.ingress.validate(f"{path}.ingress", production=production)
+        for key, value in self.config.items():
+            require(
+                isinstance(key, str) and _DATA_KEY.match(key) is not None and isinstance(value, str),
+                f"{path}.config.{key}",
+                "keys must be letters, digits, '-', '_' or '.', and values strings",
+                key,
+                "rename the key or quote the value",
+            )
+        for index, secret in enumerate(self.secrets):
+            require(
+                isinstance(secret.name, str) and _DATA_KEY.match(secret.name) is not None,
+                f"{path}.secrets[{index}].name",
+                "must be a Secret key: letters, digits, '-', '_' or '.'",
+                secret.name,
+                "use a key such as 'DATABASE_URL'",
+            )
+            require(
+                isinstance(secret.remote_key, str) and _REMOTE_KEY.match(secret.remote_key) is not None,
+                f"{path}.secrets[{index}].remote_key",
+                "must be a Secrets Manager secret name",
+                secret.remote_key,
+                "use a name such as 'eks-platform-prod/api/database'",
+            )
+        require_unique(f"{path}.secrets", (s.name for s in self.secrets), "secret name")
+        for index, peer in enumerate(self.allowed_peers):
+            require_dns_label(f"{path}.allowed_peers[{index}]", peer, max_length=40)
+            require(
+                peer != self.name,
+                f"{path}.allowed_peers[{index}]",
+                "must name another application (an application always reaches itself)",
+                peer,
+                "remove the application's own name",
+            )
+        require_unique(f"{path}.allowed_peers", self.allowed_peers, "peer")
+        require_range(
+            f"{path}.run_as_user", self.run_as_user, 1000, 2**31 - 1, fix="use a non-root UID such as 10001"
+        )

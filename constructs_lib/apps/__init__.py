@@ -1,0 +1,8 @@
+"""The application tier: seed 002's workloads, one namespace each.
+
+* :mod:`constructs_lib.apps.config`: ``ApplicationSpec`` and its parts (no provider import).
+* :mod:`constructs_lib.apps.application`: ``Application`` (one workload) and ``Applications`` (all
+  workloads of an environment and the network policies between them).
+
+This package file imports nothing on purpose (see :mod:`constructs_lib.platform`).
+"""

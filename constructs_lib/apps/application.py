@@ -1,0 +1,769 @@
+"""An application workload (seeds 001-003): hardened Deployment, Service, HPA, PDB, Ingress, RBAC, secrets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_kubernetes.config_map_v1 import ConfigMapV1, ConfigMapV1Metadata
+from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
+    DeploymentV1,
+    DeploymentV1Metadata,
+    DeploymentV1Spec,
+    DeploymentV1SpecSelector,
+    DeploymentV1SpecStrategy,
+    DeploymentV1SpecStrategyRollingUpdate,
+    DeploymentV1SpecTemplate,
+    DeploymentV1SpecTemplateMetadata,
+    DeploymentV1SpecTemplateSpec,
+    DeploymentV1SpecTemplateSpecAffinity,
+    DeploymentV1SpecTemplateSpecAffinityPodAntiAffinity,
+    DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution,
+    DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm,
+    DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector,
+    DeploymentV1SpecTemplateSpecContainer,
+    DeploymentV1SpecTemplateSpecContainerEnvFrom,
+    DeploymentV1SpecTemplateSpecContainerEnvFromConfigMapRef,
+    DeploymentV1SpecTemplateSpecContainerLivenessProbe,
+    DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet,
+    DeploymentV1SpecTemplateSpecContainerPort,
+    DeploymentV1SpecTemplateSpecContainerReadinessProbe,
+    DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
+    DeploymentV1SpecTemplateSpecContainerResources,
+    DeploymentV1SpecTemplateSpecContainerSecurityContext,
+    DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
+    DeploymentV1SpecTemplateSpecContainerSecurityContextSeccompProfile,
+    DeploymentV1SpecTemplateSpecContainerStartupProbe,
+    DeploymentV1SpecTemplateSpecContainerStartupProbeHttpGet,
+    DeploymentV1SpecTemplateSpecContainerVolumeMount,
+    DeploymentV1SpecTemplateSpecSecurityContext,
+    DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
+    DeploymentV1SpecTemplateSpecTopologySpreadConstraint,
+    DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
+    DeploymentV1SpecTemplateSpecVolume,
+    DeploymentV1SpecTemplateSpecVolumeEmptyDir,
+    DeploymentV1SpecTemplateSpecVolumeSecret,
+)
+from cdktf_cdktf_provider_kubernetes.horizontal_pod_autoscaler_v2 import (
+    HorizontalPodAutoscalerV2,
+    HorizontalPodAutoscalerV2Metadata,
+    HorizontalPodAutoscalerV2Spec,
+    HorizontalPodAutoscalerV2SpecBehavior,
+    HorizontalPodAutoscalerV2SpecBehaviorScaleDown,
+    HorizontalPodAutoscalerV2SpecBehaviorScaleDownPolicy,
+    HorizontalPodAutoscalerV2SpecBehaviorScaleUp,
+    HorizontalPodAutoscalerV2SpecBehaviorScaleUpPolicy,
+    HorizontalPodAutoscalerV2SpecMetric,
+    HorizontalPodAutoscalerV2SpecMetricResource,
+    HorizontalPodAutoscalerV2SpecMetricResourceTarget,
+    HorizontalPodAutoscalerV2SpecScaleTargetRef,
+)
+from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
+    IngressV1,
+    IngressV1Metadata,
+    IngressV1Spec,
+    IngressV1SpecRule,
+    IngressV1SpecRuleHttp,
+    IngressV1SpecRuleHttpPath,
+    IngressV1SpecRuleHttpPathBackend,
+    IngressV1SpecRuleHttpPathBackendService,
+    IngressV1SpecRuleHttpPathBackendServicePort,
+)
+from cdktf_cdktf_provider_kubernetes.pod_disruption_budget_v1 import (
+    PodDisruptionBudgetV1,
+    PodDisruptionBudgetV1Metadata,
+    PodDisruptionBudgetV1Spec,
+    PodDisruptionBudgetV1SpecSelector,
+)
+from cdktf_cdktf_provider_kubernetes.role_binding_v1 import (
+    RoleBindingV1,
+    RoleBindingV1Metadata,
+    RoleBindingV1RoleRef,
+    RoleBindingV1Subject,
+)
+from cdktf_cdktf_provider_kubernetes.role_v1 import RoleV1, RoleV1Metadata, RoleV1Rule
+from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
+from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metadata, ServiceV1Spec, ServiceV1SpecPort
+from constructs import Construct
+
+from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME, is_reference
+from constructs_lib.platform.catalog import PodSecurityLevel
+from constructs_lib.platform.config import (
+    ResourceQuotaSpec,
+    cpu_cores,
+    memory_bytes,
+    require_application_namespaces,
+)
+from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
+from constructs_lib.platform.resources import PlatformResources
+from constructs_lib.validation import require, require_iam_arn, require_unique
+
+__all__ = [
+    "HPA_BEHAVIOR",
+    "SECRETS_MOUNT_PATH",
+    "Application",
+    "ApplicationProps",
+    "Applications",
+    "ApplicationsProps",
+]
+
+_NAME = "app.kubernetes.io/name"
+_ZONE = "topology.kubernetes.io/zone"
+_HOSTNAME = "kubernetes.io/hostname"
+#: Where the application's Secret is mounted, one file per key (read-only, mode 0400). Files, not
+#: environment variables: they are not inherited by child processes nor printed in crash dumps, and
+#: a rotated secret reaches a running pod.
+SECRETS_MOUNT_PATH = "/etc/secrets"
+#: The Service's port; the ALB and in-cluster callers use it, the container keeps its own port.
+SERVICE_PORT = 80
+#: seed 001: CPU 70 %, memory 80 %.
+CPU_TARGET_PERCENT = 70
+MEMORY_TARGET_PERCENT = 80
+#: seed 001's HPA behavior: up by 100 % or 2 pods per 60 s (whichever is more) after 60 s of
+#: stable load; down by at most 50 % per 60 s after 5 minutes, so short dips do not flap.
+HPA_BEHAVIOR: Mapping[str, Any] = MappingProxyType(
+    {
+        "scale_up": {"window": 60, "policies": (("Percent", 100, 60), ("Pods", 2, 60)), "select": "Max"},
+        "scale_down": {"window": 300, "policies": (("Percent", 50, 60),), "select": "Max"},
+    }
+)
+#: ALB TLS policy: TLS 1.3 with 1.2 fallback.
+ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+
+@dataclass(frozen=True)
+class ApplicationProps:
+    """Everything one application needs besides its spec: where its image is and what the platform offers."""
+
+    spec: ApplicationSpec
+    #: ECR repository URL of ``spec.repository`` (the registry tier's ``repository_url``).
+    repository_url: str
+    #: Production: ingress requires a certificate (HTTPS only).
+    production: bool
+    #: ALB group shared by the environment's ingresses (one ALB instead of one per application: cost).
+    load_balancer_group: str
+    #: IRSA role of the application; required when ``spec.needs_aws``.
+    service_account_role_arn: str | None = None
+    #: PSS profile enforced on the namespace. Default RESTRICTED.
+    pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
+    #: Default: seed 003's production quota.
+    quota: ResourceQuotaSpec = field(default_factory=ResourceQuotaSpec)
+    #: CIDRs the ALB connects from (the VPC CIDR); used when the application has an ingress.
+    load_balancer_cidrs: tuple[str, ...] = ()
+    #: Namespace of an in-cluster ingress controller allowed in. Default none.
+    ingress_controller_namespace: str | None = None
+    #: Namespace of Prometheus, allowed to scrape. Default none.
+    monitoring_namespace: str | None = None
+    #: Applications this one calls, with their container ports (egress policy).
+    egress_peers: Mapping[str, int] = field(default_factory=dict)
+    #: The ClusterSecretStore's release; required when ``spec.secrets`` is not empty.
+    secret_store: ITerraformDependable | None = None
+    #: What the namespace and workloads wait for (add-on releases, priority classes, node groups).
+    depends_on: Sequence[ITerraformDependable] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "egress_peers", MappingProxyType(dict(self.egress_peers)))
+        object.__setattr__(self, "load_balancer_cidrs", tuple(self.load_balancer_cidrs))
+        object.__setattr__(self, "depends_on", tuple(self.depends_on))
+
+    def validate(self, path: str) -> None:
+        """Check the spec and how it fits the platform; raises ConfigError."""
+        spec = self.spec
+        spec.validate(f"{path}.spec", production=self.production)
+        self.quota.validate(f"{path}.quota")
+        require(
+            isinstance(self.repository_url, str)
+            and bool(self.repository_url)
+            and ":" not in self.repository_url.split("/")[-1],
+            f"{path}.repository_url",
+            "must be a repository URL without a tag",
+            self.repository_url,
+            "pass the registry tier's repository_url, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/x/api'",
+        )
+        require(
+            not spec.needs_aws or self.service_account_role_arn is not None,
+            f"{path}.service_account_role_arn",
+            "is required when the application needs AWS (spec.needs_aws)",
+            None,
+            "pass the identity tier's IRSA role ARN for the application",
+        )
+        require(
+            spec.needs_aws or self.service_account_role_arn is None,
+            f"{path}.service_account_role_arn",
+            "only applies when spec.needs_aws is on",
+            self.service_account_role_arn,
+            "set needs_aws=True on the application or drop the role",
+        )
+        if self.service_account_role_arn is not None and not is_reference(self.service_account_role_arn):
+            require_iam_arn(f"{path}.service_account_role_arn", self.service_account_role_arn)
+        require(
+            not spec.secrets or self.secret_store is not None,
+            f"{path}.secret_store",
+            "is required when the application has secrets (external-secrets must be on)",
+            None,
+            "turn the external_secrets add-on on and pass PlatformAddons.secret_store_release",
+        )
+        require(
+            spec.ingress is None or bool(self.load_balancer_cidrs) or self.ingress_controller_namespace is not None,
+            f"{path}.load_balancer_cidrs",
+            "must list the VPC CIDR when the application has an ingress, or traffic from the ALB is denied",
+            list(self.load_balancer_cidrs),
+            "pass the network tier's VPC CIDR",
+        )
+        # The quota must leave room for max_replicas plus the rolling update's surge pod.
+        pods = spec.max_replicas + 1
+        budget = (
+            ("pods", pods, self.quota.pods, str(self.quota.pods)),
+            ("requests.cpu", pods * (cpu_cores(spec.resources.cpu_request) or 0),
+             cpu_cores(self.quota.requests_cpu) or 0, self.quota.requests_cpu),
+            ("limits.cpu", pods * (cpu_cores(spec.resources.cpu_limit) or 0),
+             cpu_cores(self.quota.limits_cpu) or 0, self.quota.limits_cpu),
+            ("requests.memory", pods * (memory_bytes(spec.resources.memory_request) or 0),
+             memory_bytes(self.quota.requests_memory) or 0, self.quota.requests_memory),
+            ("limits.memory", pods * (memory_bytes(spec.resources.memory_limit) or 0),
+             memory_bytes(self.quota.limits_memory) or 0, self.quota.limits_memory),
+        )
+        for resource, needed, allowed, shown in budget:
+            require(
+                needed <= allowed,
+                f"{path}.spec.max_replicas",
+                f"max_replicas + 1 surge pod would need more {resource} than the namespace quota ({shown})",
+                spec.max_replicas,
+                "lower max_replicas or the per-pod resources, or raise the quota",
+            )
+
+
+class Application(Construct):
+    """One application in its own namespace (:class:`ApplicationNamespace`), with:
+
+    * ServiceAccount ``<name>`` (IRSA annotation and token automount only when it needs AWS);
+    * Role + RoleBinding: get/list on its own ConfigMap ``<name>-config`` and Secret ``<name>-secrets``;
+    * ConfigMap ``<name>-config`` (when ``config`` is set), as environment variables;
+    * ExternalSecret ``<name>-secrets`` from the ClusterSecretStore (when ``secrets`` is set), mounted
+      read-only as files under :data:`SECRETS_MOUNT_PATH`;
+    * Deployment: image ``<repository_url>:<image_tag>``, rolling update maxSurge 1 / maxUnavailable 0,
+      non-root, read-only root filesystem (writable ``/tmp`` emptyDir), no privilege escalation, all
+      capabilities dropped, seccomp RuntimeDefault, requests and limits, startup/liveness/readiness
+      probes, spread across zones, anti-affinity across nodes, Prometheus scrape annotations;
+    * Service (ClusterIP, port 80 -> ``port``), HPA v2 (CPU 70 %, memory 80 %, :data:`HPA_BEHAVIOR`),
+      PodDisruptionBudget (maxUnavailable 1: drains proceed even with one replica);
+    * Ingress (when ``ingress`` is set) through the AWS Load Balancer Controller: internet-facing, IP
+      targets, health-check path, shared ALB group; HTTPS with the ACM certificate and an HTTP->HTTPS
+      redirect when a certificate is given (always in production).
+
+    Attributes: ``namespace`` (name), ``service_name``, ``service_account_name``, ``image``, ``deployment``.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: ApplicationProps) -> None:
+        spec = props.spec
+        props.validate(f"applications.{spec.name}" if isinstance(spec.name, str) else "application")
+        super().__init__(scope, id)
+        name = spec.name
+        self.namespace = name
+        self.service_name = name
+        self.service_account_name = name
+        self.image = f"{props.repository_url}:{spec.image_tag}"
+        config_name = f"{name}-config"
+        secret_name = f"{name}-secrets"
+        labels = {_NAME: name, "app.kubernetes.io/version": spec.image_tag, "app.kubernetes.io/managed-by": "cdktf"}
+        selector = {_NAME: name}
+
+        namespace = ApplicationNamespace(
+            self,
+            "namespace",
+            props=ApplicationNamespaceProps(
+                name=name,
+                port=spec.port,
+                pod_security=props.pod_security,
+                quota=props.quota,
+                load_balancer_cidrs=props.load_balancer_cidrs if spec.ingress is not None else (),
+                ingress_controller_namespace=props.ingress_controller_namespace if spec.ingress is not None else None,
+                allowed_peers=spec.allowed_peers,
+                egress_peers=props.egress_peers,
+                allow_https_egress=spec.needs_aws,
+                monitoring_namespace=props.monitoring_namespace,
+                depends_on=props.depends_on,
+            ),
+        )
+        inside = [namespace.namespace]
+
+        annotations = (
+            {"eks.amazonaws.com/role-arn": props.service_account_role_arn}
+            if props.service_account_role_arn is not None
+            else None
+        )
+        ServiceAccountV1(
+            self,
+            "service-account",
+            metadata=ServiceAccountV1Metadata(name=name, namespace=name, labels=labels, annotations=annotations),
+            automount_service_account_token=spec.needs_aws,
+            depends_on=inside,
+        )
+        RoleV1(
+            self,
+            "role",
+            metadata=RoleV1Metadata(name=f"{name}-read-own-config", namespace=name, labels=labels),
+            rule=[
+                RoleV1Rule(api_groups=[""], resources=[kind], verbs=["get", "list"], resource_names=[own])
+                for kind, own in (("configmaps", config_name), ("secrets", secret_name))
+            ],
+            depends_on=inside,
+        )
+        RoleBindingV1(
+            self,
+            "role-binding",
+            metadata=RoleBindingV1Metadata(name=f"{name}-read-own-config", namespace=name, labels=labels),
+            role_ref=RoleBindingV1RoleRef(
+                api_group="rbac.authorization.k8s.io", kind="Role", name=f"{name}-read-own-config"
+            ),
+            subject=[RoleBindingV1Subject(kind="ServiceAccount", name=name, namespace=name)],
+            depends_on=inside,
+        )
+
+        env_from: list[DeploymentV1SpecTemplateSpecContainerEnvFrom] = []
+        workload_after: list[ITerraformDependable] = list(inside)
+        if spec.config:
+            config_map = ConfigMapV1(
+                self,
+                "config",
+                metadata=ConfigMapV1Metadata(name=config_name, namespace=name, labels=labels),
+                data=dict(sorted(spec.config.items())),
+                depends_on=inside,
+            )
+            workload_after.append(config_map)
+            env_from.append(
+                DeploymentV1SpecTemplateSpecContainerEnvFrom(
+                    config_map_ref=DeploymentV1SpecTemplateSpecContainerEnvFromConfigMapRef(name=config_name)
+                )
+            )
+        if spec.secrets:
+            assert props.secret_store is not None  # validated above
+            external_secret = PlatformResources(
+                self,
+                "external-secret",
+                release_name=f"{name}-external-secret",
+                namespace=name,
+                manifests=[self._external_secret(spec, secret_name)],
+                depends_on=[props.secret_store, *inside],
+            )
+            workload_after.append(external_secret.release)
+
+        self.deployment = self._deployment(spec, labels, selector, env_from, secret_name, workload_after)
+        ServiceV1(
+            self,
+            "service",
+            metadata=ServiceV1Metadata(name=name, namespace=name, labels=labels),
+            spec=ServiceV1Spec(
+                type="ClusterIP",
+                selector=selector,
+                port=[ServiceV1SpecPort(name="http", port=SERVICE_PORT, target_port="http", protocol="TCP")],
+            ),
+            depends_on=inside,
+        )
+        self._autoscaler(spec, labels, inside)
+        PodDisruptionBudgetV1(
+            self,
+            "disruption-budget",
+            metadata=PodDisruptionBudgetV1Metadata(name=name, namespace=name, labels=labels),
+            spec=PodDisruptionBudgetV1Spec(
+                selector=PodDisruptionBudgetV1SpecSelector(match_labels=selector), max_unavailable="1"
+            ),
+            depends_on=inside,
+        )
+        if spec.ingress is not None:
+            self._ingress(spec, props, labels, inside)
+
+    # ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _external_secret(spec: ApplicationSpec, secret_name: str) -> dict[str, Any]:
+        data = []
+        for secret in spec.secrets:
+            remote: dict[str, str] = {"key": secret.remote_key}
+            if secret.remote_property is not None:
+                remote["property"] = secret.remote_property
+            data.append({"secretKey": secret.name, "remoteRef": remote})
+        return {
+            "apiVersion": "external-secrets.io/v1",
+            "kind": "ExternalSecret",
+            "metadata": {"name": secret_name, "namespace": spec.name},
+            "spec": {
+                # One hour: rotated secrets arrive within the hour, at 24 Secrets Manager calls a day.
+                "refreshInterval": "1h",
+                "secretStoreRef": {"name": CLUSTER_SECRET_STORE_NAME, "kind": "ClusterSecretStore"},
+                "target": {"name": secret_name, "creationPolicy": "Owner"},
+                "data": data,
+            },
+        }
+
+    def _deployment(
+        self,
+        spec: ApplicationSpec,
+        labels: Mapping[str, str],
+        selector: Mapping[str, str],
+        env_from: list[DeploymentV1SpecTemplateSpecContainerEnvFrom],
+        secret_name: str,
+        depends_on: list[ITerraformDependable],
+    ) -> DeploymentV1:
+        name = spec.name
+        resources = spec.resources
+        probes = spec.probes
+        mounts = [DeploymentV1SpecTemplateSpecContainerVolumeMount(name="tmp", mount_path="/tmp")]
+        volumes = [
+            DeploymentV1SpecTemplateSpecVolume(
+                name="tmp", empty_dir=DeploymentV1SpecTemplateSpecVolumeEmptyDir(size_limit="64Mi")
+            )
+        ]
+        if spec.secrets:
+            mounts.append(
+                DeploymentV1SpecTemplateSpecContainerVolumeMount(
+                    name="secrets", mount_path=SECRETS_MOUNT_PATH, read_only=True
+                )
+            )
+            volumes.append(
+                DeploymentV1SpecTemplateSpecVolume(
+                    name="secrets",
+                    secret=DeploymentV1SpecTemplateSpecVolumeSecret(secret_name=secret_name, default_mode="0400"),
+                )
+            )
+        return DeploymentV1(
+            self,
+            "deployment",
+            metadata=DeploymentV1Metadata(name=name, namespace=name, labels=dict(labels)),
+            spec=DeploymentV1Spec(
+                replicas=str(spec.replicas),
+                revision_history_limit=5,
+                selector=DeploymentV1SpecSelector(match_labels=dict(selector)),
+                strategy=DeploymentV1SpecStrategy(
+                    type="RollingUpdate",
+                    rolling_update=DeploymentV1SpecStrategyRollingUpdate(max_surge="1", max_unavailable="0"),
+                ),
+                template=DeploymentV1SpecTemplate(
+                    metadata=DeploymentV1SpecTemplateMetadata(
+                        labels=dict(labels),
+                        annotations={
+                            "prometheus.io/scrape": "true",
+                            "prometheus.io/port": str(spec.port),
+                            "prometheus.io/path": "/metrics",
+                        },
+                    ),
+                    spec=DeploymentV1SpecTemplateSpec(
+                        service_account_name=name,
+                        automount_service_account_token=spec.needs_aws,
+                        priority_class_name="normal",
+                        termination_grace_period_seconds=30,
+                        security_context=DeploymentV1SpecTemplateSpecSecurityContext(
+                            run_as_non_root=True,
+                            run_as_user=str(spec.run_as_user),
+                            run_as_group=str(spec.run_as_user),
+                            fs_group=str(spec.run_as_user),
+                            seccomp_profile=DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile(
+                                type="RuntimeDefault"
+                            ),
+                        ),
+                        container=[
+                            DeploymentV1SpecTemplateSpecContainer(
+                                name=name,
+                                image=self.image,
+                                # Always: the registry re-checks pull rights on every start; with
+                                # immutable tags only the manifest is fetched again (VPC endpoint).
+                                image_pull_policy="Always",
+                                port=[
+                                    DeploymentV1SpecTemplateSpecContainerPort(
+                                        name="http", container_port=spec.port, protocol="TCP"
+                                    )
+                                ],
+                                env_from=env_from or None,
+                                resources=DeploymentV1SpecTemplateSpecContainerResources(
+                                    requests={"cpu": resources.cpu_request, "memory": resources.memory_request},
+                                    limits={"cpu": resources.cpu_limit, "memory": resources.memory_limit},
+                                ),
+                                security_context=DeploymentV1SpecTemplateSpecContainerSecurityContext(
+                                    run_as_non_root=True,
+                                    read_only_root_filesystem=True,
+                                    allow_privilege_escalation=False,
+                                    capabilities=DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities(
+                                        drop=["ALL"]
+                                    ),
+                                    seccomp_profile=DeploymentV1SpecTemplateSpecContainerSecurityContextSeccompProfile(
+                                        type="RuntimeDefault"
+                                    ),
+                                ),
+                                # Startup: up to 60 s (12 x 5 s) before liveness takes over (seed 001).
+                                startup_probe=DeploymentV1SpecTemplateSpecContainerStartupProbe(
+                                    http_get=DeploymentV1SpecTemplateSpecContainerStartupProbeHttpGet(
+                                        path=probes.startup_path, port="http"
+                                    ),
+                                    period_seconds=5,
+                                    failure_threshold=12,
+                                ),
+                                liveness_probe=DeploymentV1SpecTemplateSpecContainerLivenessProbe(
+                                    http_get=DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet(
+                                        path=probes.liveness_path, port="http"
+                                    ),
+                                    period_seconds=10,
+                                    timeout_seconds=5,
+                                    failure_threshold=3,
+                                ),
+                                readiness_probe=DeploymentV1SpecTemplateSpecContainerReadinessProbe(
+                                    http_get=DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet(
+                                        path=probes.readiness_path, port="http"
+                                    ),
+                                    period_seconds=5,
+                                    timeout_seconds=3,
+                                    failure_threshold=3,
+                                ),
+                                volume_mount=mounts,
+                            )
+                        ],
+                        volume=volumes,
+                        topology_spread_constraint=[
+                            DeploymentV1SpecTemplateSpecTopologySpreadConstraint(
+                                topology_key=_ZONE,
+                                max_skew=1,
+                                when_unsatisfiable="ScheduleAnyway",
+                                label_selector=[
+                                    DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector(
+                                        match_labels=dict(selector)
+                                    )
+                                ],
+                            )
+                        ],
+                        affinity=DeploymentV1SpecTemplateSpecAffinity(
+                            pod_anti_affinity=DeploymentV1SpecTemplateSpecAffinityPodAntiAffinity(
+                                preferred_during_scheduling_ignored_during_execution=[
+                                    DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(
+                                        weight=100,
+                                        pod_affinity_term=DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm(
+                                            topology_key=_HOSTNAME,
+                                            label_selector=[
+                                                DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector(
+                                                    match_labels=dict(selector)
+                                                )
+                                            ],
+                                        ),
+                                    )
+                                ]
+                            )
+                        ),
+                    ),
+                ),
+            ),
+            depends_on=depends_on,
+        )
+
+    def _autoscaler(self, spec: ApplicationSpec, labels: Mapping[str, str], depends_on: list[Any]) -> None:
+        up = HPA_BEHAVIOR["scale_up"]
+        down = HPA_BEHAVIOR["scale_down"]
+        HorizontalPodAutoscalerV2(
+            self,
+            "autoscaler",
+            metadata=HorizontalPodAutoscalerV2Metadata(name=spec.name, namespace=spec.name, labels=dict(labels)),
+            spec=HorizontalPodAutoscalerV2Spec(
+                min_replicas=spec.hpa_min_replicas,
+                max_replicas=spec.max_replicas,
+                scale_target_ref=HorizontalPodAutoscalerV2SpecScaleTargetRef(
+                    api_version="apps/v1", kind="Deployment", name=spec.name
+                ),
+                metric=[
+                    HorizontalPodAutoscalerV2SpecMetric(
+                        type="Resource",
+                        resource=HorizontalPodAutoscalerV2SpecMetricResource(
+                            name=resource,
+                            target=HorizontalPodAutoscalerV2SpecMetricResourceTarget(
+                                type="Utilization", average_utilization=target
+                            ),
+                        ),
+                    )
+                    for resource, target in (("cpu", CPU_TARGET_PERCENT), ("memory", MEMORY_TARGET_PERCENT))
+                ],
+                behavior=HorizontalPodAutoscalerV2SpecBehavior(
+                    scale_up=[
+                        HorizontalPodAutoscalerV2SpecBehaviorScaleUp(
+                            stabilization_window_seconds=up["window"],
+                            select_policy=up["select"],
+                            policy=[
+                                HorizontalPodAutoscalerV2SpecBehaviorScaleUpPolicy(
+                                    type=kind, value=value, period_seconds=period
+                                )
+                                for kind, value, period in up["policies"]
+                            ],
+                        )
+                    ],
+                    scale_down=[
+                        HorizontalPodAutoscalerV2SpecBehaviorScaleDown(
+                            stabilization_window_seconds=down["window"],
+                            select_policy=down["select"],
+                            policy=[
+                                HorizontalPodAutoscalerV2SpecBehaviorScaleDownPolicy(
+                                    type=kind, value=value, period_seconds=period
+                                )
+                                for kind, value, period in down["policies"]
+                            ],
+                        )
+                    ],
+                ),
+            ),
+            depends_on=depends_on,
+        )
+
+    def _ingress(
+        self, spec: ApplicationSpec, props: ApplicationProps, labels: Mapping[str, str], depends_on: list[Any]
+    ) -> None:
+        ingress = spec.ingress
+        assert ingress is not None
+        annotations = {
+            "alb.ingress.kubernetes.io/scheme": "internet-facing",
+            "alb.ingress.kubernetes.io/target-type": "ip",
+            "alb.ingress.kubernetes.io/group.name": props.load_balancer_group,
+            "alb.ingress.kubernetes.io/healthcheck-path": ingress.healthcheck_path or spec.probes.readiness_path,
+            "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTP": 80}]),
+        }
+        if ingress.certificate_arn is not None:
+            annotations |= {
+                "alb.ingress.kubernetes.io/certificate-arn": ingress.certificate_arn,
+                "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTP": 80}, {"HTTPS": 443}]),
+                "alb.ingress.kubernetes.io/ssl-redirect": "443",
+                "alb.ingress.kubernetes.io/ssl-policy": ALB_SSL_POLICY,
+            }
+        IngressV1(
+            self,
+            "ingress",
+            metadata=IngressV1Metadata(
+                name=spec.name, namespace=spec.name, labels=dict(labels), annotations=dict(sorted(annotations.items()))
+            ),
+            spec=IngressV1Spec(
+                ingress_class_name="alb",
+                rule=[
+                    IngressV1SpecRule(
+                        host=ingress.host,
+                        http=IngressV1SpecRuleHttp(
+                            path=[
+                                IngressV1SpecRuleHttpPath(
+                                    path=ingress.path,
+                                    path_type="Prefix",
+                                    backend=IngressV1SpecRuleHttpPathBackend(
+                                        service=IngressV1SpecRuleHttpPathBackendService(
+                                            name=spec.name,
+                                            port=IngressV1SpecRuleHttpPathBackendServicePort(number=SERVICE_PORT),
+                                        )
+                                    ),
+                                )
+                            ]
+                        ),
+                    )
+                ],
+            ),
+            wait_for_load_balancer=False,
+            depends_on=depends_on,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationsProps:
+    """All applications of an environment and what the platform offers them."""
+
+    applications: tuple[ApplicationSpec, ...]
+    #: Repository name (``ApplicationSpec.repository``) -> ECR repository URL.
+    repository_urls: Mapping[str, str]
+    #: ``<project>-<env>``: the shared ALB's group name.
+    name_prefix: str
+    production: bool
+    #: Application name -> IRSA role ARN, for applications with ``needs_aws``.
+    service_account_role_arns: Mapping[str, str] = field(default_factory=dict)
+    pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
+    quota: ResourceQuotaSpec = field(default_factory=ResourceQuotaSpec)
+    load_balancer_cidrs: tuple[str, ...] = ()
+    ingress_controller_namespace: str | None = None
+    monitoring_namespace: str | None = None
+    secret_store: ITerraformDependable | None = None
+    depends_on: Sequence[ITerraformDependable] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "applications", tuple(self.applications))
+        object.__setattr__(self, "repository_urls", MappingProxyType(dict(self.repository_urls)))
+        object.__setattr__(self, "service_account_role_arns", MappingProxyType(dict(self.service_account_role_arns)))
+        object.__setattr__(self, "load_balancer_cidrs", tuple(self.load_balancer_cidrs))
+        object.__setattr__(self, "depends_on", tuple(self.depends_on))
+
+    def validate(self, path: str) -> None:
+        """Cross-application rules (each application's own rules run in :class:`Application`)."""
+        names = [a.name for a in self.applications]
+        require_unique(f"{path}.applications", names, "application name")
+        require_application_namespaces(f"{path}.applications", names)
+        for index, application in enumerate(self.applications):
+            for peer in application.allowed_peers:
+                require(
+                    peer in names,
+                    f"{path}.applications[{index}].allowed_peers",
+                    "must name applications of the same environment",
+                    peer,
+                    f"use one of {sorted(n for n in names if n != application.name)}",
+                )
+            for number, secret in enumerate(application.secrets):
+                require(
+                    isinstance(secret.remote_key, str) and secret.remote_key.startswith(f"{self.name_prefix}/"),
+                    f"{path}.applications[{index}].secrets[{number}].remote_key",
+                    f"must start with '{self.name_prefix}/': the external-secrets role reads only this "
+                    "environment's secrets",
+                    secret.remote_key,
+                    f"store the secret as '{self.name_prefix}/{application.name}/<name>'",
+                )
+            require(
+                application.repository in self.repository_urls,
+                f"{path}.repository_urls",
+                f"must contain the repository of application {application.name!r}",
+                application.repository,
+                "pass the registry tier's repository URLs",
+            )
+        for name in self.service_account_role_arns:
+            require(
+                name in names,
+                f"{path}.service_account_role_arns.{name}",
+                "must name an application",
+                name,
+                f"use one of {sorted(names)}",
+            )
+
+
+class Applications(Construct):
+    """One :class:`Application` per spec (construct id = application name), with the network policies
+    between them: if ``b`` lists ``a`` in ``allowed_peers``, ``b``'s namespace admits ``a`` and ``a``'s
+    namespace may send to ``b``'s port.
+
+    Attributes: ``applications`` (name -> :class:`Application`).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: ApplicationsProps) -> None:
+        props.validate("props")
+        super().__init__(scope, id)
+        specs = props.applications
+        self.applications: dict[str, Application] = {}
+        for spec in specs:
+            callees = {other.name: other.port for other in specs if spec.name in other.allowed_peers}
+            self.applications[spec.name] = Application(
+                self,
+                spec.name,
+                props=ApplicationProps(
+                    spec=spec,
+                    repository_url=props.repository_urls[spec.repository],
+                    production=props.production,
+                    load_balancer_group=props.name_prefix,
+                    service_account_role_arn=props.service_account_role_arns.get(spec.name),
+                    pod_security=props.pod_security,
+                    quota=props.quota,
+                    load_balancer_cidrs=props.load_balancer_cidrs,
+                    ingress_controller_namespace=props.ingress_controller_namespace,
+                    monitoring_namespace=props.monitoring_namespace,
+                    egress_peers=callees,
+                    secret_store=props.secret_store,
+                    depends_on=props.depends_on,
+                ),
+            )

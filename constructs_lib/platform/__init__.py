@@ -1,0 +1,17 @@
+"""The platform tier: providers, Helm add-ons wired to IRSA, custom resources, and the Kubernetes baseline.
+
+* :mod:`constructs_lib.platform.config`: ``AddonsConfig`` and its option objects, ``ResourceQuotaSpec``,
+  the add-on namespaces and quantity parsing (no provider import, so configuration is validated
+  without starting jsii).
+* :mod:`constructs_lib.platform.providers`: ``KubernetesProviders`` / ``ClusterConnection``.
+* :mod:`constructs_lib.platform.helm`: ``HelmAddon`` / ``HelmAddonProps`` / ``ChartSource``.
+* :mod:`constructs_lib.platform.catalog`: ``CATALOG`` (chart, repository, pinned version, namespace).
+* :mod:`constructs_lib.platform.addons`: ``PlatformAddons`` / ``PlatformAddonsProps``.
+* :mod:`constructs_lib.platform.resources`: ``PlatformResources`` (the package's own chart for CRs).
+* :mod:`constructs_lib.platform.backup`: ``BackupBucket`` (velero's S3 bucket).
+* :mod:`constructs_lib.platform.baseline`: ``ClusterBaseline`` (priority classes, gp3 StorageClass).
+* :mod:`constructs_lib.platform.namespace`: ``ApplicationNamespace`` (PSS, network policies, quota).
+
+This package file imports nothing on purpose: ``constructs_lib.config`` imports the config module,
+and must not pull the provider bindings in with it.
+"""

@@ -1,0 +1,178 @@
+"""The add-on catalog: each add-on's chart, official repository, pinned version and namespace.
+
+Versions were looked up on 2026-11-25 (the newest release each project had published, per its
+release notes / the chart-bump pull requests that cite them); bump them deliberately, one at a time,
+after reading the chart's upgrade notes. A chart version is never a range: the same config must
+always install the same software.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from constructs_lib.platform.config import ADDON_NAMESPACES
+from constructs_lib.platform.helm import ChartSource
+
+__all__ = [
+    "CATALOG",
+    "CLUSTER_AUTOSCALER_IMAGE_TAGS",
+    "CRITICAL_ADDONS_TOLERATION",
+    "VELERO_AWS_PLUGIN_IMAGE",
+    "CatalogEntry",
+    "PodSecurityLevel",
+]
+
+
+class PodSecurityLevel(enum.Enum):
+    """Pod Security Standards profile enforced on a namespace."""
+
+    RESTRICTED = "restricted"
+    BASELINE = "baseline"
+    PRIVILEGED = "privileged"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One add-on of the catalog."""
+
+    release_name: str
+    source: ChartSource
+    #: The add-on's own namespace.
+    namespace: str
+    #: Service account the chart creates; an IRSA role's trust policy names ``namespace:service_account``.
+    service_account: str
+    #: PSS profile enforced on the namespace (warn and audit are always ``restricted``).
+    pod_security: PodSecurityLevel
+    #: Cluster-critical: tolerates the system node group's taint, runs with ``system-cluster-critical``.
+    critical: bool
+    #: Calls AWS APIs, so an IRSA role ARN is required.
+    needs_aws: bool
+
+
+#: The system node group's taint (``stacks/environments.py``); cluster-critical add-ons tolerate it.
+CRITICAL_ADDONS_TOLERATION: Mapping[str, str] = MappingProxyType(
+    {"key": "CriticalAddonsOnly", "operator": "Equal", "value": "true", "effect": "NoSchedule"}
+)
+
+#: cluster-autoscaler image per Kubernetes minor: the autoscaler must match the control plane's minor.
+#: 1.35.0 is the chart's default since kubernetes/autoscaler#9193 (2026-02); 1.34.2 and 1.33.0 are the
+#: images of charts 9.53.0 and 9.51.0 (kubernetes/autoscaler#8891); 1.32.1 is the last 1.32 patch.
+CLUSTER_AUTOSCALER_IMAGE_TAGS: Mapping[str, str] = MappingProxyType(
+    {"1.32": "v1.32.1", "1.33": "v1.33.0", "1.34": "v1.34.2", "1.35": "v1.35.0"}
+)
+
+CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
+    {
+        # eks-charts v0.0.246 (2026-10-05) released aws-load-balancer-controller v3.6.0; since v3 the
+        # chart version equals the controller version (aws/eks-charts#1312: 1.17.1 -> 3.x).
+        "aws_load_balancer_controller": CatalogEntry(
+            release_name="aws-load-balancer-controller",
+            source=ChartSource("aws-load-balancer-controller", "https://aws.github.io/eks-charts", "3.6.0"),
+            namespace=ADDON_NAMESPACES["aws_load_balancer_controller"],
+            service_account="aws-load-balancer-controller",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=True,
+            needs_aws=True,
+        ),
+        # Chart 9.59.0 (appVersion 1.35.0), kubermatic/kubermatic#16253 (2026-08).
+        "cluster_autoscaler": CatalogEntry(
+            release_name="cluster-autoscaler",
+            source=ChartSource("cluster-autoscaler", "https://kubernetes.github.io/autoscaler", "9.59.0"),
+            namespace=ADDON_NAMESPACES["cluster_autoscaler"],
+            service_account="cluster-autoscaler",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=True,
+            needs_aws=True,
+        ),
+        # Chart 3.14.0 (2026-06), the release after 3.13.0.
+        "metrics_server": CatalogEntry(
+            release_name="metrics-server",
+            source=ChartSource("metrics-server", "https://kubernetes-sigs.github.io/metrics-server/", "3.14.0"),
+            namespace=ADDON_NAMESPACES["metrics_server"],
+            service_account="metrics-server",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=True,
+            needs_aws=False,
+        ),
+        # Chart 2.10.0 (app v2.10.0, 2026-08); the external-secrets.io/v1 API.
+        "external_secrets": CatalogEntry(
+            release_name="external-secrets",
+            source=ChartSource("external-secrets", "https://charts.external-secrets.io", "2.10.0"),
+            namespace=ADDON_NAMESPACES["external_secrets"],
+            service_account="external-secrets",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=True,
+            needs_aws=True,
+        ),
+        # Chart 88.6.5 (2026-09, adfinis/helm-charts#1982).
+        "kube_prometheus_stack": CatalogEntry(
+            release_name="kube-prometheus-stack",
+            source=ChartSource(
+                "kube-prometheus-stack", "https://prometheus-community.github.io/helm-charts", "88.6.5"
+            ),
+            namespace=ADDON_NAMESPACES["kube_prometheus_stack"],
+            service_account="kube-prometheus-stack-prometheus",
+            # node-exporter needs the host's network and PID namespaces.
+            pod_security=PodSecurityLevel.PRIVILEGED,
+            critical=False,
+            needs_aws=False,
+        ),
+        # v1.20.2 (2026-04); 1.19 left support on 2026-06-24.
+        "cert_manager": CatalogEntry(
+            release_name="cert-manager",
+            source=ChartSource("cert-manager", "https://charts.jetstack.io", "v1.20.2"),
+            namespace=ADDON_NAMESPACES["cert_manager"],
+            service_account="cert-manager",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=True,
+            needs_aws=False,
+        ),
+        # 4.15.1 (controller 1.15.1) is the last release: ingress-nginx was retired in March 2026 and gets
+        # no more security fixes. Kept for seed 000's nginx ingress; prefer the AWS Load Balancer Controller.
+        "ingress_nginx": CatalogEntry(
+            release_name="ingress-nginx",
+            source=ChartSource("ingress-nginx", "https://kubernetes.github.io/ingress-nginx", "4.15.1"),
+            namespace=ADDON_NAMESPACES["ingress_nginx"],
+            service_account="ingress-nginx",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=False,
+            needs_aws=False,
+        ),
+        # Chart 9.5.17 (suxess-it/kubriX#2829, 2026).
+        "argo_cd": CatalogEntry(
+            release_name="argo-cd",
+            source=ChartSource("argo-cd", "https://argoproj.github.io/argo-helm", "9.5.17"),
+            namespace=ADDON_NAMESPACES["argo_cd"],
+            service_account="argocd-server",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=False,
+            needs_aws=False,
+        ),
+        # Chart 12.2.0 (2026-05; velero 1.18.x, vmware-tanzu/helm-charts#737).
+        "velero": CatalogEntry(
+            release_name="velero",
+            source=ChartSource("velero", "https://vmware-tanzu.github.io/helm-charts", "12.2.0"),
+            namespace=ADDON_NAMESPACES["velero"],
+            service_account="velero-server",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=False,
+            needs_aws=True,
+        ),
+        # The autoscaler project's own VPA chart, 0.9.0 (2026-05-02, kubernetes/autoscaler#9579).
+        "vertical_pod_autoscaler": CatalogEntry(
+            release_name="vertical-pod-autoscaler",
+            source=ChartSource("vertical-pod-autoscaler", "https://kubernetes.github.io/autoscaler", "0.9.0"),
+            namespace=ADDON_NAMESPACES["vertical_pod_autoscaler"],
+            service_account="vpa-recommender",
+            pod_security=PodSecurityLevel.BASELINE,
+            critical=True,
+            needs_aws=False,
+        ),
+    }
+)
+
+#: velero's AWS object-store/snapshot plugin, matched to velero 1.18 by the plugin's compatibility table.
+VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.0"

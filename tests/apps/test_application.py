@@ -1,0 +1,538 @@
+"""Application: the hardened workload of seeds 001-003 and its ServiceAccount, RBAC, HPA, PDB, Ingress, secrets."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import pytest
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
+
+from constructs_lib.apps.application import ALB_SSL_POLICY, Application, ApplicationProps
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
+from constructs_lib.errors import ConfigError
+from constructs_lib.platform.catalog import PodSecurityLevel
+from constructs_lib.platform.config import ResourceQuotaSpec
+from tests.helpers import Synth, resources, synth
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-api"
+REPOSITORY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/eks-platform/prod/apps/api"
+
+API = ApplicationSpec(
+    "api",
+    "apps/api",
+    "v1.4.2",
+    replicas=3,
+    ingress=IngressSpec("api.example.com", certificate_arn=CERTIFICATE),
+    config={"LOG_LEVEL": "info"},
+    secrets=(
+        SecretRef("DATABASE_URL", "eks-platform-prod/api/db", "url"),
+        SecretRef("TOKEN", "eks-platform-prod/api/token"),
+    ),
+    needs_aws=True,
+)
+WORKER = ApplicationSpec("worker", "apps/worker", "v2.0.0", replicas=1)
+ADMIN = ApplicationSpec(
+    "admin",
+    "apps/admin",
+    "v3.0.0",
+    port=9090,
+    replicas=2,
+    min_replicas=1,
+    max_replicas=5,
+    resources=Resources("100m", "200m", "128Mi", "256Mi"),
+    probes=Probes("/s", "/l", "/r"),
+    ingress=IngressSpec("admin.example.com", path="/admin", healthcheck_path="/healthz"),
+    run_as_user=20000,
+)
+
+
+def props(spec: ApplicationSpec, **changes: Any) -> ApplicationProps:
+    base = ApplicationProps(
+        spec=spec,
+        repository_url=f"123456789012.dkr.ecr.us-east-1.amazonaws.com/eks-platform/prod/{spec.repository}",
+        production=spec.name == "api",
+        load_balancer_group="eks-platform-prod",
+        service_account_role_arn=ROLE if spec.needs_aws else None,
+        load_balancer_cidrs=("10.30.0.0/16",),
+        monitoring_namespace="monitoring",
+        egress_peers={"worker": 8080} if spec.name == "api" else {},
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@pytest.fixture(scope="module")
+def doc() -> Synth:
+    def _build(stack: TerraformStack) -> None:
+        store = NamespaceV1(stack, "secret-store", metadata={"name": "stand-in-for-the-store-release"})
+        Application(stack, "api", props=props(API, secret_store=store))
+        Application(stack, "worker", props=props(WORKER))
+        Application(stack, "admin", props=props(ADMIN, pod_security=PodSecurityLevel.BASELINE))
+
+    return synth(_build)
+
+
+def of(doc: Synth, resource_type: str, namespace: str) -> Any:
+    found = [
+        b
+        for b in resources(doc, resource_type).values()
+        if b["metadata"].get("namespace", b["metadata"].get("name")) == namespace
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def pod(doc: Synth, app: str) -> Any:
+    return of(doc, "kubernetes_deployment_v1", app)["spec"]["template"]["spec"]
+
+
+def container(doc: Synth, app: str) -> Any:
+    return pod(doc, app)["container"][0]
+
+
+def helm_values(doc: Synth, app: str) -> Any:
+    (found,) = [b for b in resources(doc, "helm_release").values() if b["namespace"] == app]
+    return json.loads(found["values"][0])["manifests"][0]
+
+
+# -- deployment ---------------------------------------------------------------------------------
+
+
+def test_image_is_repository_with_pinned_tag(doc: Synth) -> None:
+    assert container(doc, "api")["image"] == f"{REPOSITORY}:v1.4.2"
+
+
+def test_image_pull_rechecks_registry_rights(doc: Synth) -> None:
+    assert container(doc, "api")["image_pull_policy"] == "Always"
+
+
+def test_replicas_follow_the_spec(doc: Synth) -> None:
+    assert of(doc, "kubernetes_deployment_v1", "worker")["spec"]["replicas"] == "1"
+
+
+def test_rolling_update_never_drops_capacity(doc: Synth) -> None:
+    strategy = of(doc, "kubernetes_deployment_v1", "api")["spec"]["strategy"]
+    assert strategy == {"type": "RollingUpdate", "rolling_update": {"max_surge": "1", "max_unavailable": "0"}}
+
+
+def test_pod_runs_as_non_root_with_runtime_default_seccomp(doc: Synth) -> None:
+    context = pod(doc, "api")["security_context"]
+    assert (context["run_as_non_root"], context["run_as_user"], context["seccomp_profile"]) == (
+        True,
+        "10001",
+        {"type": "RuntimeDefault"},
+    )
+
+
+def test_run_as_user_option(doc: Synth) -> None:
+    assert pod(doc, "admin")["security_context"]["run_as_user"] == "20000"
+
+
+def test_container_is_locked_down(doc: Synth) -> None:
+    context = container(doc, "api")["security_context"]
+    assert (
+        context["read_only_root_filesystem"],
+        context["allow_privilege_escalation"],
+        context["capabilities"],
+        context["seccomp_profile"],
+    ) == (True, False, {"drop": ["ALL"]}, {"type": "RuntimeDefault"})
+
+
+def test_writable_tmp_for_the_read_only_root(doc: Synth) -> None:
+    assert container(doc, "api")["volume_mount"][0] == {"name": "tmp", "mount_path": "/tmp"}
+
+
+def test_default_requests_and_limits(doc: Synth) -> None:
+    assert container(doc, "api")["resources"] == {
+        "requests": {"cpu": "250m", "memory": "256Mi"},
+        "limits": {"cpu": "500m", "memory": "512Mi"},
+    }
+
+
+def test_resources_option(doc: Synth) -> None:
+    assert container(doc, "admin")["resources"]["limits"] == {"cpu": "200m", "memory": "256Mi"}
+
+
+@pytest.mark.parametrize(
+    ("probe", "path"), [("startup_probe", "/startup"), ("liveness_probe", "/health"), ("readiness_probe", "/ready")]
+)
+def test_default_probes(doc: Synth, probe: str, path: str) -> None:
+    assert container(doc, "api")[probe]["http_get"] == {"path": path, "port": "http"}
+
+
+@pytest.mark.parametrize(
+    ("probe", "path"), [("startup_probe", "/s"), ("liveness_probe", "/l"), ("readiness_probe", "/r")]
+)
+def test_probe_options(doc: Synth, probe: str, path: str) -> None:
+    assert container(doc, "admin")[probe]["http_get"]["path"] == path
+
+
+def test_startup_allows_a_minute(doc: Synth) -> None:
+    probe = container(doc, "api")["startup_probe"]
+    assert probe["period_seconds"] * probe["failure_threshold"] == 60
+
+
+def test_container_port(doc: Synth) -> None:
+    assert container(doc, "admin")["port"] == [{"name": "http", "container_port": 9090, "protocol": "TCP"}]
+
+
+def test_spread_across_zones(doc: Synth) -> None:
+    spread = pod(doc, "api")["topology_spread_constraint"][0]
+    assert (spread["topology_key"], spread["max_skew"]) == ("topology.kubernetes.io/zone", 1)
+
+
+def test_anti_affinity_across_nodes(doc: Synth) -> None:
+    term = pod(doc, "api")["affinity"]["pod_anti_affinity"]["preferred_during_scheduling_ignored_during_execution"][0]
+    assert term["pod_affinity_term"]["topology_key"] == "kubernetes.io/hostname"
+
+
+def test_prometheus_annotations(doc: Synth) -> None:
+    annotations = of(doc, "kubernetes_deployment_v1", "admin")["spec"]["template"]["metadata"]["annotations"]
+    assert annotations == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": "9090",
+        "prometheus.io/path": "/metrics",
+    }
+
+
+def test_normal_priority(doc: Synth) -> None:
+    assert pod(doc, "api")["priority_class_name"] == "normal"
+
+
+def test_config_as_environment(doc: Synth) -> None:
+    assert container(doc, "api")["env_from"] == [{"config_map_ref": {"name": "api-config"}}]
+
+
+def test_secret_as_read_only_files(doc: Synth) -> None:
+    assert container(doc, "api")["volume_mount"][1] == {
+        "name": "secrets",
+        "mount_path": "/etc/secrets",
+        "read_only": True,
+    }
+
+
+def test_secret_volume_is_owner_read_only(doc: Synth) -> None:
+    assert pod(doc, "api")["volume"][1] == {
+        "name": "secrets",
+        "secret": {"secret_name": "api-secrets", "default_mode": "0400"},
+    }
+
+
+def test_no_secret_volume_without_secrets(doc: Synth) -> None:
+    assert [v["name"] for v in pod(doc, "worker")["volume"]] == ["tmp"]
+
+
+def test_no_environment_sources_without_config_or_secrets(doc: Synth) -> None:
+    assert "env_from" not in container(doc, "worker")
+
+
+def test_deployment_waits_for_config_and_external_secret(doc: Synth) -> None:
+    depends = of(doc, "kubernetes_deployment_v1", "api")["depends_on"]
+    assert [d.split(".")[0] for d in depends] == ["kubernetes_namespace_v1", "kubernetes_config_map_v1", "helm_release"]
+
+
+# -- service account and RBAC -------------------------------------------------------------------
+
+
+def test_aws_application_gets_irsa_and_token(doc: Synth) -> None:
+    account = of(doc, "kubernetes_service_account_v1", "api")
+    assert (account["metadata"]["annotations"], account["automount_service_account_token"]) == (
+        {"eks.amazonaws.com/role-arn": ROLE},
+        True,
+    )
+
+
+def test_other_applications_mount_no_token(doc: Synth) -> None:
+    account = of(doc, "kubernetes_service_account_v1", "worker")
+    assert ("annotations" in account["metadata"], account["automount_service_account_token"]) == (False, False)
+
+
+def test_pod_uses_its_own_service_account(doc: Synth) -> None:
+    assert (pod(doc, "worker")["service_account_name"], pod(doc, "worker")["automount_service_account_token"]) == (
+        "worker",
+        False,
+    )
+
+
+def test_role_reads_only_its_own_config_and_secret(doc: Synth) -> None:
+    assert of(doc, "kubernetes_role_v1", "api")["rule"] == [
+        {"api_groups": [""], "resources": ["configmaps"], "verbs": ["get", "list"], "resource_names": ["api-config"]},
+        {"api_groups": [""], "resources": ["secrets"], "verbs": ["get", "list"], "resource_names": ["api-secrets"]},
+    ]
+
+
+def test_role_binding_binds_the_service_account(doc: Synth) -> None:
+    binding = of(doc, "kubernetes_role_binding_v1", "api")
+    assert (binding["subject"], binding["role_ref"]["name"]) == (
+        [{"kind": "ServiceAccount", "name": "api", "namespace": "api"}],
+        "api-read-own-config",
+    )
+
+
+# -- config and secrets -------------------------------------------------------------------------
+
+
+def test_config_map(doc: Synth) -> None:
+    assert of(doc, "kubernetes_config_map_v1", "api")["data"] == {"LOG_LEVEL": "info"}
+
+
+def test_no_config_map_without_config(doc: Synth) -> None:
+    assert [b["metadata"]["namespace"] for b in resources(doc, "kubernetes_config_map_v1").values()] == ["api"]
+
+
+def test_external_secret_reads_the_cluster_store(doc: Synth) -> None:
+    spec = helm_values(doc, "api")["spec"]
+    assert (spec["secretStoreRef"], spec["target"]) == (
+        {"name": "aws-secrets-manager", "kind": "ClusterSecretStore"},
+        {"name": "api-secrets", "creationPolicy": "Owner"},
+    )
+
+
+def test_external_secret_maps_each_key(doc: Synth) -> None:
+    assert helm_values(doc, "api")["spec"]["data"] == [
+        {"secretKey": "DATABASE_URL", "remoteRef": {"key": "eks-platform-prod/api/db", "property": "url"}},
+        {"secretKey": "TOKEN", "remoteRef": {"key": "eks-platform-prod/api/token"}},
+    ]
+
+
+def test_external_secret_waits_for_the_store(doc: Synth) -> None:
+    (found,) = [b for b in resources(doc, "helm_release").values() if b["namespace"] == "api"]
+    assert "kubernetes_namespace_v1.secret-store" in found["depends_on"]
+
+
+# -- service, autoscaling, disruption -----------------------------------------------------------
+
+
+def test_service_maps_80_to_the_container_port(doc: Synth) -> None:
+    service = of(doc, "kubernetes_service_v1", "admin")["spec"]
+    assert (service["type"], service["port"]) == (
+        "ClusterIP",
+        [{"name": "http", "port": 80, "target_port": "http", "protocol": "TCP"}],
+    )
+
+
+def test_hpa_targets_cpu_70_and_memory_80(doc: Synth) -> None:
+    metrics = of(doc, "kubernetes_horizontal_pod_autoscaler_v2", "api")["spec"]["metric"]
+    assert [(m["resource"]["name"], m["resource"]["target"]["average_utilization"]) for m in metrics] == [
+        ("cpu", 70),
+        ("memory", 80),
+    ]
+
+
+def test_hpa_bounds_default_to_replicas_and_ten(doc: Synth) -> None:
+    spec = of(doc, "kubernetes_horizontal_pod_autoscaler_v2", "api")["spec"]
+    assert (spec["min_replicas"], spec["max_replicas"]) == (3, 10)
+
+
+def test_hpa_bounds_options(doc: Synth) -> None:
+    spec = of(doc, "kubernetes_horizontal_pod_autoscaler_v2", "admin")["spec"]
+    assert (spec["min_replicas"], spec["max_replicas"]) == (1, 5)
+
+
+def test_hpa_scale_up_behavior_of_seed_001(doc: Synth) -> None:
+    up = of(doc, "kubernetes_horizontal_pod_autoscaler_v2", "api")["spec"]["behavior"]["scale_up"][0]
+    assert (up["stabilization_window_seconds"], up["select_policy"], up["policy"]) == (
+        60,
+        "Max",
+        [{"type": "Percent", "value": 100, "period_seconds": 60}, {"type": "Pods", "value": 2, "period_seconds": 60}],
+    )
+
+
+def test_hpa_scale_down_behavior_of_seed_001(doc: Synth) -> None:
+    down = of(doc, "kubernetes_horizontal_pod_autoscaler_v2", "api")["spec"]["behavior"]["scale_down"][0]
+    assert (down["stabilization_window_seconds"], down["policy"]) == (
+        300,
+        [{"type": "Percent", "value": 50, "period_seconds": 60}],
+    )
+
+
+def test_disruption_budget_allows_one_pod_down(doc: Synth) -> None:
+    budget = of(doc, "kubernetes_pod_disruption_budget_v1", "api")["spec"]
+    assert (budget["max_unavailable"], budget["selector"]["match_labels"]) == ("1", {"app.kubernetes.io/name": "api"})
+
+
+# -- ingress ------------------------------------------------------------------------------------
+
+
+def ingress_annotations(doc: Synth, app: str) -> dict[str, str]:
+    return dict(of(doc, "kubernetes_ingress_v1", app)["metadata"]["annotations"])
+
+
+def test_ingress_is_internet_facing_with_ip_targets(doc: Synth) -> None:
+    got = ingress_annotations(doc, "api")
+    assert (got["alb.ingress.kubernetes.io/scheme"], got["alb.ingress.kubernetes.io/target-type"]) == (
+        "internet-facing",
+        "ip",
+    )
+
+
+def test_ingress_health_check_defaults_to_readiness(doc: Synth) -> None:
+    assert ingress_annotations(doc, "api")["alb.ingress.kubernetes.io/healthcheck-path"] == "/ready"
+
+
+def test_ingress_health_check_option(doc: Synth) -> None:
+    assert ingress_annotations(doc, "admin")["alb.ingress.kubernetes.io/healthcheck-path"] == "/healthz"
+
+
+def test_ingresses_share_one_alb(doc: Synth) -> None:
+    assert ingress_annotations(doc, "api")["alb.ingress.kubernetes.io/group.name"] == "eks-platform-prod"
+
+
+def test_prod_ingress_serves_https_with_the_certificate(doc: Synth) -> None:
+    got = ingress_annotations(doc, "api")
+    assert (got["alb.ingress.kubernetes.io/certificate-arn"], got["alb.ingress.kubernetes.io/ssl-policy"]) == (
+        CERTIFICATE,
+        ALB_SSL_POLICY,
+    )
+
+
+def test_prod_ingress_redirects_http_to_https(doc: Synth) -> None:
+    got = ingress_annotations(doc, "api")
+    assert (
+        got["alb.ingress.kubernetes.io/ssl-redirect"],
+        json.loads(got["alb.ingress.kubernetes.io/listen-ports"]),
+    ) == (
+        "443",
+        [{"HTTP": 80}, {"HTTPS": 443}],
+    )
+
+
+def test_ingress_without_certificate_is_plain_http(doc: Synth) -> None:
+    got = ingress_annotations(doc, "admin")
+    assert ("alb.ingress.kubernetes.io/certificate-arn" in got, got["alb.ingress.kubernetes.io/listen-ports"]) == (
+        False,
+        '[{"HTTP": 80}]',
+    )
+
+
+def test_ingress_routes_host_and_path_to_the_service(doc: Synth) -> None:
+    rule = of(doc, "kubernetes_ingress_v1", "admin")["spec"]["rule"][0]
+    path = rule["http"]["path"][0]
+    assert (rule["host"], path["path"], path["backend"]["service"]) == (
+        "admin.example.com",
+        "/admin",
+        {"name": "admin", "port": {"number": 80}},
+    )
+
+
+def test_ingress_class_is_alb(doc: Synth) -> None:
+    assert of(doc, "kubernetes_ingress_v1", "api")["spec"]["ingress_class_name"] == "alb"
+
+
+def test_no_ingress_unless_configured(doc: Synth) -> None:
+    assert sorted(b["metadata"]["namespace"] for b in resources(doc, "kubernetes_ingress_v1").values()) == [
+        "admin",
+        "api",
+    ]
+
+
+# -- namespace wiring ---------------------------------------------------------------------------
+
+
+def network_policy(doc: Synth, namespace: str, name: str) -> Any:
+    found = [
+        b
+        for b in resources(doc, "kubernetes_network_policy_v1").values()
+        if b["metadata"]["namespace"] == namespace and b["metadata"]["name"] == name
+    ]
+    return found[0]["spec"] if found else None
+
+
+def test_exposed_application_admits_the_alb(doc: Synth) -> None:
+    assert {"ip_block": {"cidr": "10.30.0.0/16"}} in network_policy(doc, "api", "allow-ingress")["ingress"][0]["from"]
+
+
+def test_internal_application_does_not_admit_the_alb(doc: Synth) -> None:
+    assert {"ip_block": {"cidr": "10.30.0.0/16"}} not in network_policy(doc, "worker", "allow-ingress")["ingress"][0][
+        "from"
+    ]
+
+
+def test_aws_application_may_reach_https(doc: Synth) -> None:
+    assert network_policy(doc, "api", "allow-egress")["egress"][-1]["ports"] == [{"port": "443", "protocol": "TCP"}]
+
+
+def test_egress_peers_option(doc: Synth) -> None:
+    selector = network_policy(doc, "api", "allow-egress")["egress"][0]["to"][0]["namespace_selector"]
+    assert selector == {"match_labels": {"kubernetes.io/metadata.name": "worker"}}
+
+
+def test_pod_security_option(doc: Synth) -> None:
+    labels = of(doc, "kubernetes_namespace_v1", "admin")["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "changes", "message"),
+    [
+        (
+            WORKER,
+            {"repository_url": "x/worker:v1"},
+            r"`applications\.worker\.repository_url`: must be a repository URL",
+        ),
+        (
+            dataclasses.replace(WORKER, needs_aws=True),
+            {"service_account_role_arn": None},
+            r"`applications\.worker\.service_account_role_arn`: is required when the application needs AWS",
+        ),
+        (WORKER, {"service_account_role_arn": ROLE}, r"`applications\.worker\.service_account_role_arn`: only applies"),
+        (
+            dataclasses.replace(WORKER, needs_aws=True),
+            {"service_account_role_arn": "role/x"},
+            r"`applications\.worker\.service_account_role_arn`: must be an IAM role or user ARN",
+        ),
+        (
+            dataclasses.replace(WORKER, secrets=(SecretRef("A", "b"),)),
+            {},
+            r"`applications\.worker\.secret_store`: is required when the application has secrets",
+        ),
+        (
+            dataclasses.replace(WORKER, ingress=IngressSpec("w.example.com")),
+            {"load_balancer_cidrs": ()},
+            r"`applications\.worker\.load_balancer_cidrs`: must list the VPC CIDR",
+        ),
+        (
+            dataclasses.replace(WORKER, ingress=IngressSpec("w.example.com")),
+            {"production": True},
+            r"`applications\.worker\.spec\.ingress\.certificate_arn`: is required in production",
+        ),
+        (
+            WORKER,
+            {"quota": ResourceQuotaSpec(pods=5)},
+            r"`applications\.worker\.spec\.max_replicas`: .*more pods than the namespace quota \(5\)",
+        ),
+        (
+            WORKER,
+            {"quota": ResourceQuotaSpec(requests_cpu="1")},
+            r"`applications\.worker\.spec\.max_replicas`: .*more requests\.cpu than the namespace quota \(1\)",
+        ),
+        (
+            WORKER,
+            {"quota": ResourceQuotaSpec(limits_cpu="4")},
+            r"`applications\.worker\.spec\.max_replicas`: .*more limits\.cpu than the namespace quota \(4\)",
+        ),
+        (
+            WORKER,
+            {"quota": ResourceQuotaSpec(requests_memory="1Gi")},
+            r"`applications\.worker\.spec\.max_replicas`: .*more requests\.memory than the namespace quota \(1Gi\)",
+        ),
+        (
+            WORKER,
+            {"quota": ResourceQuotaSpec(requests_memory="4Gi", limits_memory="4Gi")},
+            r"`applications\.worker\.spec\.max_replicas`: .*more limits\.memory than the namespace quota \(4Gi\)",
+        ),
+        (WORKER, {"quota": ResourceQuotaSpec(services=0)}, r"`applications\.worker\.quota\.services`"),
+    ],
+)
+def test_errors(spec: ApplicationSpec, changes: dict[str, Any], message: str) -> None:
+    def _build(stack: TerraformStack) -> None:
+        Application(stack, "app", props=props(spec, **changes))
+
+    with pytest.raises(ConfigError, match=message):
+        synth(_build)

@@ -1,0 +1,151 @@
+"""Applications: every application of an environment, the policies between them, and the progression of seed 002."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from cdktf import TerraformStack
+
+from constructs_lib.apps.application import Applications, ApplicationsProps
+from constructs_lib.apps.config import ApplicationSpec, SecretRef
+from constructs_lib.config import EnvironmentConfig
+from constructs_lib.errors import ConfigError
+from stacks.environments import DEV, PROD, STAGING
+from tests.helpers import Synth, resources, synth
+
+ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-api"
+API = ApplicationSpec("api", "apps/api", "v1.0.0", needs_aws=True)
+WORKER = ApplicationSpec("worker", "apps/worker", "v1.0.0", port=9000, allowed_peers=("api",))
+PROPS = ApplicationsProps(
+    applications=(API, WORKER),
+    repository_urls={"apps/api": "registry/apps/api", "apps/worker": "registry/apps/worker"},
+    name_prefix="eks-platform-dev",
+    production=False,
+    service_account_role_arns={"api": ROLE},
+)
+
+
+def build(props: ApplicationsProps) -> tuple[Synth, Applications]:
+    built: list[Applications] = []
+
+    def _build(stack: TerraformStack) -> None:
+        built.append(Applications(stack, "applications", props=props))
+
+    return synth(_build), built[0]
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[Synth, Applications]:
+    return build(PROPS)
+
+
+def policy(doc: Synth, namespace: str, name: str) -> Any:
+    found = [
+        b
+        for b in resources(doc, "kubernetes_network_policy_v1").values()
+        if b["metadata"]["namespace"] == namespace and b["metadata"]["name"] == name
+    ]
+    return found[0]["spec"] if found else None
+
+
+def test_one_application_per_spec(pair: tuple[Synth, Applications]) -> None:
+    assert sorted(pair[1].applications) == ["api", "worker"]
+
+
+def test_callee_admits_its_peer(pair: tuple[Synth, Applications]) -> None:
+    sources = policy(pair[0], "worker", "allow-ingress")["ingress"][0]["from"]
+    assert sources == [{"namespace_selector": {"match_labels": {"kubernetes.io/metadata.name": "api"}}}]
+
+
+def test_caller_may_send_to_the_callee_port(pair: tuple[Synth, Applications]) -> None:
+    rule = policy(pair[0], "api", "allow-egress")["egress"][0]
+    assert rule["ports"] == [{"port": "9000", "protocol": "TCP"}]
+
+
+def test_callee_sends_nothing_to_the_caller(pair: tuple[Synth, Applications]) -> None:
+    assert policy(pair[0], "worker", "allow-egress") is None
+
+
+def test_role_goes_to_its_application_only(pair: tuple[Synth, Applications]) -> None:
+    annotated = {
+        b["metadata"]["name"]: b["metadata"].get("annotations")
+        for b in resources(pair[0], "kubernetes_service_account_v1").values()
+    }
+    assert annotated == {"api": {"eks.amazonaws.com/role-arn": ROLE}, "worker": None}
+
+
+def test_secrets_of_this_environment_are_accepted() -> None:
+    api = dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-dev/api/db"),))
+    dataclasses.replace(PROPS, applications=(api, WORKER)).validate("props")
+
+
+def test_images_come_from_the_repository_urls(pair: tuple[Synth, Applications]) -> None:
+    assert pair[1].applications["worker"].image == "registry/apps/worker:v1.0.0"
+
+
+# -- seed 002's progression, from the reference environments ---------------------------------------
+
+
+def environment_props(environment: EnvironmentConfig) -> ApplicationsProps:
+    return ApplicationsProps(
+        # Secrets need the platform tier's secret store; this helper tests the applications alone.
+        applications=tuple(dataclasses.replace(a, secrets=()) for a in environment.applications),
+        repository_urls={
+            r.name: f"123456789012.dkr.ecr.us-east-1.amazonaws.com/{environment.prefix}/{r.name}"
+            for r in environment.repositories
+        },
+        name_prefix=environment.prefix,
+        production=environment.production,
+        load_balancer_cidrs=(environment.network.vpc_cidr,),
+        service_account_role_arns={
+            a.name: f"arn:aws:iam::123456789012:role/{environment.prefix}-app-{a.name}"
+            for a in environment.applications
+            if a.needs_aws
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [(DEV, ["api", "worker"]), (STAGING, ["admin", "api", "worker"]), (PROD, ["admin", "api", "monitoring", "worker"])],
+    ids=["dev", "staging", "prod"],
+)
+def test_environment_progression(environment: EnvironmentConfig, expected: list[str]) -> None:
+    doc, _ = build(environment_props(environment))
+    assert sorted(b["metadata"]["name"] for b in resources(doc, "kubernetes_deployment_v1").values()) == expected
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"applications": (API, API)}, r"`props\.applications`: application name must be unique"),
+        (
+            {"applications": (API, dataclasses.replace(WORKER, name="velero"))},
+            r"`props\.applications\[1\]\.name`: must not be a Kubernetes or add-on namespace",
+        ),
+        (
+            {"applications": (API, dataclasses.replace(WORKER, allowed_peers=("admin",)))},
+            r"`props\.applications\[1\]\.allowed_peers`: must name applications of the same environment",
+        ),
+        (
+            {"repository_urls": {"apps/api": "registry/apps/api"}},
+            r"`props\.repository_urls`: must contain the repository of application 'worker'",
+        ),
+        (
+            {"applications": (dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-prod/api/db"),)),)},
+            r"`props\.applications\[0\]\.secrets\[0\]\.remote_key`: must start with 'eks-platform-dev/'",
+        ),
+        (
+            {"service_account_role_arns": {"api": ROLE, "billing": ROLE}},
+            r"`props\.service_account_role_arns\.billing`: must name an application",
+        ),
+    ],
+)
+def test_errors(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build(dataclasses.replace(PROPS, **changes))

@@ -1,0 +1,153 @@
+"""ApplicationSpec: defaults, plain-data loading, and every rule with its message."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
+from constructs_lib.config import from_dict
+from constructs_lib.errors import ConfigError
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+BASE = ApplicationSpec("api", "apps/api", "v1.0.0")
+
+
+def spec(**changes: Any) -> ApplicationSpec:
+    return dataclasses.replace(BASE, **changes)
+
+
+def test_defaults_are_valid() -> None:
+    BASE.validate("app", production=True)
+
+
+def test_hpa_floor_defaults_to_replicas() -> None:
+    assert spec(replicas=3).hpa_min_replicas == 3
+
+
+def test_hpa_floor_can_be_set() -> None:
+    assert spec(replicas=3, min_replicas=2).hpa_min_replicas == 2
+
+
+def test_default_resources_follow_seeds_001_and_004() -> None:
+    assert Resources() == Resources("250m", "500m", "256Mi", "512Mi")
+
+
+def test_default_probes_follow_seed_002() -> None:
+    assert Probes() == Probes("/startup", "/health", "/ready")
+
+
+def test_prod_ingress_with_certificate_is_valid() -> None:
+    spec(ingress=IngressSpec("api.example.com", certificate_arn=CERTIFICATE)).validate("app", production=True)
+
+
+def test_non_prod_ingress_may_be_plain_http() -> None:
+    spec(ingress=IngressSpec("api.example.com")).validate("app", production=False)
+
+
+def test_loads_from_plain_data() -> None:
+    loaded = from_dict(
+        ApplicationSpec,
+        {
+            "name": "api",
+            "repository": "apps/api",
+            "image_tag": "v1",
+            "ingress": {"host": "api.example.com"},
+            "secrets": [{"name": "DB", "remote_key": "prod/api/db"}],
+            "config": {"LOG_LEVEL": "info"},
+        },
+        "app",
+    )
+    assert loaded.secrets == (SecretRef("DB", "prod/api/db"),)
+
+
+def test_config_is_copied_read_only() -> None:
+    data = {"A": "1"}
+    application = spec(config=data)
+    data["A"] = "2"
+    assert application.config["A"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("changes", "production", "message"),
+    [
+        ({"min_replicas": 0}, False, r"`app\.min_replicas`: must be a whole number from 1 to 100"),
+        ({"max_replicas": 0}, False, r"`app\.max_replicas`: must be a whole number from 1 to 100"),
+        ({"replicas": 5, "max_replicas": 3}, False, r"`app\.max_replicas`: must be at least the HPA floor \(5\)"),
+        ({"resources": Resources(cpu_request="lots")}, False, r"`app\.resources\.cpu_request`: must be a positive CPU"),
+        ({"resources": Resources(cpu_limit="0")}, False, r"`app\.resources\.cpu_limit`: must be a positive CPU"),
+        (
+            {"resources": Resources(memory_request="1GB")},
+            False,
+            r"`app\.resources\.memory_request`: must be a positive memory quantity",
+        ),
+        (
+            {"resources": Resources(memory_limit="x")},
+            False,
+            r"`app\.resources\.memory_limit`: must be a positive memory",
+        ),
+        (
+            {"resources": Resources(cpu_request="2")},
+            False,
+            r"`app\.resources\.cpu_request`: must not exceed cpu_limit \(500m\)",
+        ),
+        (
+            {"resources": Resources(memory_request="1Gi")},
+            False,
+            r"`app\.resources\.memory_request`: must not exceed memory_limit \(512Mi\)",
+        ),
+        (
+            {"probes": Probes(startup_path="startup")},
+            False,
+            r"`app\.probes\.startup_path`: must be an absolute HTTP path",
+        ),
+        ({"probes": Probes(liveness_path="")}, False, r"`app\.probes\.liveness_path`: must be an absolute HTTP path"),
+        (
+            {"probes": Probes(readiness_path="r")},
+            False,
+            r"`app\.probes\.readiness_path`: must be an absolute HTTP path",
+        ),
+        ({"ingress": IngressSpec("API")}, False, r"`app\.ingress\.host`: must be a fully qualified lowercase DNS name"),
+        (
+            {"ingress": IngressSpec("api.example.com", path="api")},
+            False,
+            r"`app\.ingress\.path`: must be an absolute HTTP path",
+        ),
+        (
+            {"ingress": IngressSpec("api.example.com", healthcheck_path="h")},
+            False,
+            r"`app\.ingress\.healthcheck_path`: must be an absolute HTTP path",
+        ),
+        (
+            {"ingress": IngressSpec("api.example.com", certificate_arn="arn:aws:iam::123456789012:role/x")},
+            False,
+            r"`app\.ingress\.certificate_arn`: must be an ACM certificate ARN",
+        ),
+        (
+            {"ingress": IngressSpec("api.example.com")},
+            True,
+            r"`app\.ingress\.certificate_arn`: is required in production: public traffic must be HTTPS",
+        ),
+        ({"config": {"bad key": "x"}}, False, r"`app\.config\.bad key`: keys must be letters, digits"),
+        ({"secrets": (SecretRef("bad key", "a/b"),)}, False, r"`app\.secrets\[0\]\.name`: must be a Secret key"),
+        (
+            {"secrets": (SecretRef("DB", "bad key"),)},
+            False,
+            r"`app\.secrets\[0\]\.remote_key`: must be a Secrets Manager",
+        ),
+        (
+            {"secrets": (SecretRef("DB", "a"), SecretRef("DB", "b"))},
+            False,
+            r"`app\.secrets`: secret name must be unique",
+        ),
+        ({"allowed_peers": ("Admin",)}, False, r"`app\.allowed_peers\[0\]`: must be a DNS-1123 label"),
+        ({"allowed_peers": ("api",)}, False, r"`app\.allowed_peers\[0\]`: must name another application"),
+        ({"allowed_peers": ("admin", "admin")}, False, r"`app\.allowed_peers`: peer must be unique"),
+        ({"run_as_user": 0}, False, r"`app\.run_as_user`: must be a whole number from 1000 to 2147483647"),
+    ],
+)
+def test_errors(changes: dict[str, Any], production: bool, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        spec(**changes).validate("app", production=production)
