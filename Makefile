@@ -44,8 +44,10 @@ lint: $(VENV)/.synced
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy
 
+# Two workers (the machines have two cores); tests of one file stay on one worker, so each module's
+# fixture synthesizes once.
 test: install lint typecheck
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.synced
 	$(PY) tools/bench.py

@@ -11,7 +11,6 @@ from typing import Any
 
 from cdktf import Fn, ITerraformDependable, TerraformLocal, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
 from cdktf_cdktf_provider_aws.data_aws_iam_session_context import DataAwsIamSessionContext
 from cdktf_cdktf_provider_aws.eks_access_entry import EksAccessEntry
@@ -466,10 +465,9 @@ class EksCluster(Construct):
         for arn in config.admin_principal_arns:
             self._cluster_admin(f"admin-{_principal_slug(arn)}", arn)
         if config.deployer_admin_access:
-            caller = DataAwsCallerIdentity(self, "deployer-identity")
             # The session context turns an assumed-role session ARN into the role's ARN (the only
             # form access entries accept); a user ARN passes through unchanged.
-            session = DataAwsIamSessionContext(self, "deployer-session", arn=caller.arn)
+            session = DataAwsIamSessionContext(self, "deployer-session", arn=self._context.caller_arn)
             self._cluster_admin("deployer", session.issuer_arn)
 
     def _cluster_admin(self, id: str, principal_arn: str) -> None:

@@ -13,6 +13,7 @@ class AwsContext(Construct):
     """Data sources for the current account and partition (one of each per stack).
 
     Attributes are terraform references, resolved at plan time: ``account_id`` (12 digits),
+    ``caller_arn`` (who runs terraform),
     ``partition`` (``aws``, ``aws-cn``, ``aws-us-gov``), and ``region`` (the environment's region,
     known at synth time), plus ``dns_suffix`` (``amazonaws.com``).
     """
@@ -22,6 +23,8 @@ class AwsContext(Construct):
         identity = DataAwsCallerIdentity(self, "caller")
         partition = DataAwsPartition(self, "partition")
         self.account_id: str = identity.account_id
+        #: ARN of the identity running terraform (an assumed-role session ARN for roles).
+        self.caller_arn: str = identity.arn
         self.partition: str = partition.partition
         self.dns_suffix: str = partition.dns_suffix
         self.region: str = region

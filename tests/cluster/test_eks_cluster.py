@@ -325,7 +325,7 @@ def test_deployer_access_entry_from_the_session_context(prod: Synth) -> None:
 
 def test_session_context_reads_the_caller(prod: Synth) -> None:
     (session,) = data_sources(prod, "aws_iam_session_context").values()
-    assert session["arn"].startswith("${data.aws_caller_identity.eks_deployer-identity")
+    assert session["arn"].startswith("${data.aws_caller_identity.context_caller_")
 
 
 def test_no_deployer_entry_when_off(dev: Synth) -> None:
