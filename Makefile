@@ -33,7 +33,14 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: $(VENV)/.synced node_modules/.installed
+# checkov in its own virtualenv: its pins make pipenv's resolver search for many minutes.
+CHECKOV := .tools/checkov/bin/checkov
+$(CHECKOV): tools/checkov/requirements.txt tools/checkov/constraints.txt
+	$(PYTHON) -m venv .tools/checkov
+	.tools/checkov/bin/pip install --quiet --disable-pip-version-check -r tools/checkov/requirements.txt
+	@touch $@
+
+install: $(VENV)/.synced node_modules/.installed $(CHECKOV)
 
 synth: $(VENV)/.synced
 	$(PY) main.py
