@@ -12,6 +12,7 @@ __all__ = [
     "ALLOWED_LOG_RETENTION_DAYS",
     "DEFAULT_INTERFACE_ENDPOINTS",
     "DEFAULT_NODE_TARGET_PORTS",
+    "PRIVATE_CLUSTER_ENDPOINTS",
     "BastionMode",
     "NatMode",
     "NetworkConfig",
@@ -27,6 +28,12 @@ DEFAULT_INTERFACE_ENDPOINTS: tuple[str, ...] = ("ecr.api", "ecr.dkr", "logs", "s
 
 #: Interface endpoints Session Manager needs when there is no NAT gateway.
 SSM_ENDPOINTS: tuple[str, ...] = ("ec2messages", "ssm", "ssmmessages")
+
+#: Interface endpoints an EKS cluster needs on top of the defaults when there is no NAT gateway (AWS's
+#: private-cluster requirements): nodes register through ``ec2`` and ``eks``, pod identity uses
+#: ``eks-auth``, the load balancer controller ``elasticloadbalancing`` and the cluster autoscaler
+#: ``autoscaling``. Images must then come from ECR too (the pull-through cache covers public ones).
+PRIVATE_CLUSTER_ENDPOINTS: tuple[str, ...] = ("autoscaling", "ec2", "eks", "eks-auth", "elasticloadbalancing")
 
 #: Ports the ALB may open on nodes (seed 002: 1025-65535, where NodePorts and pod ports live).
 DEFAULT_NODE_TARGET_PORTS: tuple[int, int] = (1025, 65535)
@@ -236,6 +243,15 @@ class NetworkConfig:
                 "remove 's3' from extra_interface_endpoints",
             )
         require_unique(f"{path}.extra_interface_endpoints", self.extra_interface_endpoints, "endpoint service")
+        if self.nat_mode is NatMode.NONE:
+            missing = [s for s in PRIVATE_CLUSTER_ENDPOINTS if s not in self.extra_interface_endpoints]
+            require(
+                not missing,
+                f"{path}.extra_interface_endpoints",
+                f"must include the endpoints EKS nodes and add-ons need when nat_mode is NONE (missing {missing})",
+                list(self.extra_interface_endpoints),
+                f"add {list(PRIVATE_CLUSTER_ENDPOINTS)} or choose NatMode.SINGLE",
+            )
         if self.nat_mode is NatMode.NONE and self.bastion_mode is not BastionMode.NONE:
             missing = [s for s in SSM_ENDPOINTS if s not in self.extra_interface_endpoints]
             require(

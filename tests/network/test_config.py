@@ -10,6 +10,8 @@ import pytest
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import (
     DEFAULT_INTERFACE_ENDPOINTS,
+    PRIVATE_CLUSTER_ENDPOINTS,
+    SSM_ENDPOINTS,
     BastionMode,
     NatMode,
     NetworkConfig,
@@ -138,17 +140,26 @@ def test_extra_endpoint_unique() -> None:
         check(extra_interface_endpoints=("ssm", "ssm"))
 
 
+def test_no_nat_needs_private_cluster_endpoints() -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"`dev\.network\.extra_interface_endpoints`: must include the endpoints EKS nodes and add-ons need when "
+        r"nat_mode is NONE \(missing \['autoscaling', 'eks', 'eks-auth', 'elasticloadbalancing'\]\) \(got \['ec2'\]\)",
+    ):
+        check(nat_mode=NatMode.NONE, bastion_mode=BastionMode.NONE, extra_interface_endpoints=("ec2",))
+
+
 def test_no_nat_with_bastion_needs_ssm_endpoints() -> None:
     with pytest.raises(ConfigError, match=r"Session Manager endpoints.*missing \['ec2messages', 'ssm'"):
-        check(nat_mode=NatMode.NONE, extra_interface_endpoints=("ssmmessages",))
+        check(nat_mode=NatMode.NONE, extra_interface_endpoints=(*PRIVATE_CLUSTER_ENDPOINTS, "ssmmessages"))
 
 
 def test_no_nat_with_ssm_endpoints_is_valid() -> None:
-    check(nat_mode=NatMode.NONE, extra_interface_endpoints=("ec2messages", "ssm", "ssmmessages"))
+    check(nat_mode=NatMode.NONE, extra_interface_endpoints=(*PRIVATE_CLUSTER_ENDPOINTS, *SSM_ENDPOINTS))
 
 
 def test_no_nat_without_bastion_is_valid() -> None:
-    check(nat_mode=NatMode.NONE, bastion_mode=BastionMode.NONE)
+    check(nat_mode=NatMode.NONE, bastion_mode=BastionMode.NONE, extra_interface_endpoints=PRIVATE_CLUSTER_ENDPOINTS)
 
 
 def test_flow_log_retention_allowed_values() -> None:

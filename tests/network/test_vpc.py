@@ -10,7 +10,7 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.network.config import BastionMode, NatMode, NetworkConfig
+from constructs_lib.network.config import PRIVATE_CLUSTER_ENDPOINTS, BastionMode, NatMode, NetworkConfig
 from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.security.context import AwsContext
 from stacks.environments import DEV, PROD
@@ -62,7 +62,12 @@ def dev() -> Synth:
 
 @pytest.fixture(scope="module")
 def no_nat() -> Synth:
-    config = dataclasses.replace(DEV.network, nat_mode=NatMode.NONE, bastion_mode=BastionMode.NONE)
+    config = dataclasses.replace(
+        DEV.network,
+        nat_mode=NatMode.NONE,
+        bastion_mode=BastionMode.NONE,
+        extra_interface_endpoints=PRIVATE_CLUSTER_ENDPOINTS,
+    )
     return build(config, production=False)
 
 

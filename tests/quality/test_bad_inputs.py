@@ -20,7 +20,7 @@ from constructs_lib.apps.config import ApplicationSpec, IngressSpec
 from constructs_lib.cluster.config import Taint
 from constructs_lib.config import EnvironmentConfig, StateBackend, load_environments
 from constructs_lib.errors import ConfigError
-from constructs_lib.network.config import BastionMode, NetworkConfig
+from constructs_lib.network.config import BastionMode, NatMode, NetworkConfig
 from constructs_lib.registry.config import LifecycleRule, RepositorySpec, TagMutability, TagStatus
 from stacks.environments import DEV, PROD
 from tests.quality.plain import first_environment as _first
@@ -134,6 +134,12 @@ CASES: list[Case] = [
         "eu-west-1b",
     ),
     Case("nat-mode-not-enum", lambda: network(nat_mode="SINGLE"), "dev.network.nat_mode", "SINGLE"),
+    Case(
+        "no-nat-without-private-cluster-endpoints",
+        lambda: network(nat_mode=NatMode.NONE, bastion_mode=BastionMode.NONE),
+        "dev.network.extra_interface_endpoints",
+        [],
+    ),
     # network: the subnet plan and the bastion
     Case(
         "private-subnets-overlap",
