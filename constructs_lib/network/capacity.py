@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 from constructs_lib.cluster.config import NodeGroupSpec
 from constructs_lib.errors import ConfigError
-from constructs_lib.network.cidr import Tier, plan_subnets
+from constructs_lib.network.cidr import AWS_RESERVED_IPS_PER_SUBNET, Tier, plan_subnets
 from constructs_lib.network.config import BastionMode, NetworkConfig, PodAddressing
 
 __all__ = [
@@ -186,11 +186,15 @@ def check_ip_capacity(
     others = zones * len(config.interface_endpoints) + EKS_CONTROL_PLANE_ENIS
     if config.bastion_mode is BastionMode.SSM:
         others += 1
-    available = plan.usable_ips(Tier.PRIVATE) - others
+    # Managed node groups spread their nodes evenly over the zones, so the smallest private subnet
+    # binds: with uneven explicit subnets, the larger ones' extra addresses cannot be counted on.
+    usable = min(net.num_addresses - AWS_RESERVED_IPS_PER_SUBNET for net in plan.subnets[Tier.PRIVATE]) * zones
+    available = usable - others
     numbers = (
         f"the node groups at max size run up to {max_pods} pods and hold {required} IPs "
         f"({addressing.value}), the private subnets have {available} free IPs "
-        f"({plan.usable_ips(Tier.PRIVATE)} usable minus {others} for endpoints, EKS and the bastion)"
+        f"({usable} usable, counting each of the {zones} zones as its smallest subnet, minus {others} for "
+        "endpoints, EKS and the bastion)"
     )
     if required > available:
         raise ConfigError(

@@ -98,6 +98,17 @@ def test_extra_endpoints_take_one_ip_per_zone() -> None:
     assert check(config, group("m5.large", 1)).available_ips == 1014 - 15
 
 
+def test_smallest_private_subnet_binds_every_zone() -> None:
+    # Explicit /23 + /24: nodes spread evenly, so each zone counts as the /24 (251 usable), not 507 + 251.
+    config = dataclasses.replace(
+        SMALL,
+        public_subnet_cidrs=("10.10.8.0/26", "10.10.8.64/26"),
+        private_subnet_cidrs=("10.10.0.0/23", "10.10.2.0/24"),
+        database_subnet_cidrs=("10.10.9.0/28", "10.10.9.16/28"),
+    )
+    assert check(config, group("m5.large", 1)).available_ips == 2 * 251 - 13
+
+
 def test_utilization() -> None:
     assert check(SMALL, group("m5.xlarge", 10)).utilization == pytest.approx(600 / 1001)
 
