@@ -10,13 +10,18 @@ from typing import Any
 from constructs_lib.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_LOG_RETENTION_DAYS",
     "DNS_LABEL",
+    "LOG_RETENTION_DAYS",
+    "PRODUCTION_LOG_RETENTION_DAYS",
+    "default_log_retention_days",
     "parse_network",
     "require",
     "require_account_id",
     "require_cidr",
     "require_dns_label",
     "require_iam_arn",
+    "require_log_retention",
     "require_range",
     "require_region",
     "require_tags",
@@ -29,6 +34,16 @@ _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role|root)(/[\w+=,.@/-]+)?$")
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+
+#: Retention periods CloudWatch Logs accepts, in days.
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+#: Log retention in prod (flow logs, control-plane logs): one year of evidence for audits and incident
+#: reviews (checkov CKV_AWS_338 asks for at least 365).
+PRODUCTION_LOG_RETENTION_DAYS = 365
+#: Log retention elsewhere: 30 days, enough to debug, a twelfth of the storage cost.
+DEFAULT_LOG_RETENTION_DAYS = 30
 
 
 def require(condition: bool, path: str, rule: str, value: Any, fix: str) -> None:
@@ -84,6 +99,30 @@ def require_iam_arn(path: str, value: Any) -> str:
         "use an ARN such as 'arn:aws:iam::123456789012:role/platform-admin'",
     )
     return str(value)
+
+
+def default_log_retention_days(production: bool) -> int:
+    """Retention of a log group whose config leaves it open: 365 days in prod, 30 elsewhere."""
+    return PRODUCTION_LOG_RETENTION_DAYS if production else DEFAULT_LOG_RETENTION_DAYS
+
+
+def require_log_retention(path: str, days: Any, *, production: bool) -> int:
+    """``days`` is a CloudWatch Logs retention period, and at least a year in prod."""
+    require(
+        isinstance(days, int) and not isinstance(days, bool) and days in LOG_RETENTION_DAYS,
+        path,
+        "must be a retention period CloudWatch Logs accepts",
+        days,
+        f"use one of {', '.join(str(d) for d in LOG_RETENTION_DAYS)}",
+    )
+    require(
+        not production or days >= PRODUCTION_LOG_RETENTION_DAYS,
+        path,
+        f"must be at least {PRODUCTION_LOG_RETENTION_DAYS} days in prod (audit trail)",
+        days,
+        f"use {PRODUCTION_LOG_RETENTION_DAYS} or more, or leave it unset for the default",
+    )
+    return int(days)
 
 
 def require_range(path: str, value: Any, low: int, high: int, *, fix: str | None = None) -> int:

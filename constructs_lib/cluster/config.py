@@ -10,10 +10,12 @@ from types import MappingProxyType
 
 from constructs_lib.validation import (
     DNS_LABEL,
+    default_log_retention_days,
     require,
     require_cidr,
     require_dns_label,
     require_iam_arn,
+    require_log_retention,
     require_range,
     require_unique,
 )
@@ -21,7 +23,6 @@ from constructs_lib.validation import (
 __all__ = [
     "ALL_LOG_TYPES",
     "DEFAULT_KUBERNETES_VERSION",
-    "LOG_RETENTION_DAYS",
     "MAX_NODE_GROUP_NAME_LENGTH",
     "SUPPORTED_KUBERNETES_VERSIONS",
     "CapacityType",
@@ -91,15 +92,6 @@ NON_PRODUCTION_LOG_TYPES: tuple[ControlPlaneLogType, ...] = (
     ControlPlaneLogType.AUTHENTICATOR,
 )
 
-#: Retention periods CloudWatch Logs accepts, in days.
-LOG_RETENTION_DAYS: tuple[int, ...] = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)
-
-#: Control-plane log retention in prod: one year (audit trail; checkov CKV_AWS_338 asks for >= 365).
-PRODUCTION_LOG_RETENTION_DAYS = 365
-#: Control-plane log retention elsewhere: 30 days, enough to debug, cheap to keep.
-DEFAULT_LOG_RETENTION_DAYS = 30
 
 #: ``v<major>.<minor>.<patch>-eksbuild.<n>``, the form of every EKS add-on version.
 _ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")
@@ -278,7 +270,7 @@ class ClusterConfig:
         """The configured retention, or the stage's default."""
         if self.log_retention_days is not None:
             return self.log_retention_days
-        return PRODUCTION_LOG_RETENTION_DAYS if production else DEFAULT_LOG_RETENTION_DAYS
+        return default_log_retention_days(production)
 
     def validate(self, path: str, *, production: bool) -> None:
         """Check the cluster's own rules; raises ConfigError."""
@@ -369,20 +361,7 @@ class ClusterConfig:
                 "remove log_types to use the default, which enables all five in prod",
             )
         if self.log_retention_days is not None:
-            require(
-                self.log_retention_days in LOG_RETENTION_DAYS,
-                f"{path}.log_retention_days",
-                "must be a retention period CloudWatch Logs accepts",
-                self.log_retention_days,
-                f"use one of {', '.join(str(days) for days in LOG_RETENTION_DAYS)}",
-            )
-            require(
-                not production or self.log_retention_days >= PRODUCTION_LOG_RETENTION_DAYS,
-                f"{path}.log_retention_days",
-                f"must be at least {PRODUCTION_LOG_RETENTION_DAYS} days in prod (audit trail)",
-                self.log_retention_days,
-                f"use {PRODUCTION_LOG_RETENTION_DAYS} or more, or remove it to use the default",
-            )
+            require_log_retention(f"{path}.log_retention_days", self.log_retention_days, production=production)
 
 
 #: AWS limit on a managed node group's name, which is ``<cluster name>-<group name>``.

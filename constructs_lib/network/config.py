@@ -6,10 +6,17 @@ import enum
 import re
 from dataclasses import dataclass
 
-from constructs_lib.validation import parse_network, require, require_cidr, require_range, require_unique
+from constructs_lib.validation import (
+    default_log_retention_days,
+    parse_network,
+    require,
+    require_cidr,
+    require_log_retention,
+    require_range,
+    require_unique,
+)
 
 __all__ = [
-    "ALLOWED_LOG_RETENTION_DAYS",
     "DEFAULT_INTERFACE_ENDPOINTS",
     "DEFAULT_NODE_TARGET_PORTS",
     "PRIVATE_CLUSTER_ENDPOINTS",
@@ -39,14 +46,7 @@ PRIVATE_CLUSTER_ENDPOINTS: tuple[str, ...] = ("autoscaling", "ec2", "eks", "eks-
 DEFAULT_NODE_TARGET_PORTS: tuple[int, int] = (1025, 65535)
 
 #: Retention values the CloudWatch Logs API accepts.
-ALLOWED_LOG_RETENTION_DAYS: tuple[int, ...] = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)
 
-#: Flow-log retention when the config leaves it open: 365 days in prod (checkov CKV_AWS_338, a year
-#: of evidence for incident reviews), 30 days elsewhere (enough to debug, a twelfth of the cost).
-PRODUCTION_FLOW_LOG_RETENTION_DAYS = 365
-DEFAULT_FLOW_LOG_RETENTION_DAYS = 30
 
 _SERVICE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
 _KEY_NAME = re.compile(r"^[\w.\-@+=, ]{1,255}$")
@@ -265,22 +265,8 @@ class NetworkConfig:
 
     def _validate_flow_logs(self, path: str, *, production: bool) -> None:
         days = self.flow_log_retention_days
-        if days is None:
-            return
-        require(
-            isinstance(days, int) and not isinstance(days, bool) and days in ALLOWED_LOG_RETENTION_DAYS,
-            f"{path}.flow_log_retention_days",
-            f"must be one of the CloudWatch Logs retention values {list(ALLOWED_LOG_RETENTION_DAYS)}",
-            days,
-            "pick the nearest allowed value, e.g. 30 or 365",
-        )
-        require(
-            not production or days >= PRODUCTION_FLOW_LOG_RETENTION_DAYS,
-            f"{path}.flow_log_retention_days",
-            f"must be at least {PRODUCTION_FLOW_LOG_RETENTION_DAYS} days in production",
-            days,
-            "leave it unset (365 in prod) or choose a longer value",
-        )
+        if days is not None:
+            require_log_retention(f"{path}.flow_log_retention_days", days, production=production)
 
     def _validate_node_ports(self, path: str) -> None:
         ports = self.node_target_ports
@@ -374,7 +360,7 @@ def flow_log_retention_days(config: NetworkConfig, *, production: bool) -> int:
     """The configured flow-log retention, or the environment default (365 prod, 30 elsewhere)."""
     if config.flow_log_retention_days is not None:
         return config.flow_log_retention_days
-    return PRODUCTION_FLOW_LOG_RETENTION_DAYS if production else DEFAULT_FLOW_LOG_RETENTION_DAYS
+    return default_log_retention_days(production)
 
 
 _RFC1918 = tuple(
