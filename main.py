@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         environments = _environments(args.config)
+        # Validate before importing the stacks: a bad config fails in milliseconds, before the jsii
+        # assemblies load (~4 s). build_app validates again for callers that skip main.py.
         for environment in environments:
             environment.validate()
         from stacks.platform_stack import build_app
