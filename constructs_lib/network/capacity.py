@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 from constructs_lib.cluster.config import NodeGroupSpec
 from constructs_lib.errors import ConfigError
-from constructs_lib.network.cidr import AWS_RESERVED_IPS_PER_SUBNET, Tier, plan_subnets
+from constructs_lib.network.cidr import Tier, plan_subnets
 from constructs_lib.network.config import BastionMode, NetworkConfig, PodAddressing
 
 __all__ = [
@@ -188,7 +188,7 @@ def check_ip_capacity(
         others += 1
     # Managed node groups spread their nodes evenly over the zones, so the smallest private subnet
     # binds: with uneven explicit subnets, the larger ones' extra addresses cannot be counted on.
-    usable = min(net.num_addresses - AWS_RESERVED_IPS_PER_SUBNET for net in plan.subnets[Tier.PRIVATE]) * zones
+    usable = plan.usable_ips_per_zone(Tier.PRIVATE) * zones
     available = usable - others
     numbers = (
         f"the node groups at max size run up to {max_pods} pods and hold {required} IPs "

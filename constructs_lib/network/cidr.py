@@ -113,9 +113,9 @@ class CidrPlan:
         """AZ name -> CIDR of ``tier``, in AZ order."""
         return {zone: str(net) for zone, net in zip(self.zones, self.subnets[tier], strict=True)}
 
-    def usable_ips(self, tier: Tier) -> int:
-        """Addresses of ``tier`` that instances can use (AWS keeps five per subnet)."""
-        return sum(net.num_addresses - AWS_RESERVED_IPS_PER_SUBNET for net in self.subnets[tier])
+    def usable_ips_per_zone(self, tier: Tier) -> int:
+        """Addresses instances can use in ``tier``'s smallest subnet (AWS keeps five per subnet)."""
+        return min(net.num_addresses - AWS_RESERVED_IPS_PER_SUBNET for net in self.subnets[tier])
 
 
 def default_layout(vpc: ipaddress.IPv4Network, zone_count: int) -> dict[Tier, tuple[ipaddress.IPv4Network, ...]]:

@@ -61,7 +61,7 @@ def test_default_plan_has_no_overlap() -> None:
 
 
 def test_usable_ips_subtract_aws_reserved() -> None:
-    assert plan().usable_ips(Tier.PRIVATE) == 3 * (8192 - AWS_RESERVED_IPS_PER_SUBNET)
+    assert plan().usable_ips_per_zone(Tier.PRIVATE) == 8192 - AWS_RESERVED_IPS_PER_SUBNET
 
 
 def test_explicit_cidrs_replace_the_tier() -> None:
