@@ -34,6 +34,9 @@ stack = EnvironmentStack(app, config)
 context = AwsContext(stack, "context", region=config.region)
 KmsKey(stack, "key", context=context, alias=f"{config.prefix}/example", description="example", production=False)
 app.synth()
+
+from constructs_lib import provider_loader
+print(provider_loader.node_loader_mode(), provider_loader.NODE_LOADER_SCRIPT)
 """
 
 
@@ -52,6 +55,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_the_type_marker(wheel: Path) -> None:
     assert "constructs_lib/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_wheel_ships_the_node_loader(wheel: Path) -> None:
+    assert "constructs_lib/provider_loader.js" in zipfile.ZipFile(wheel).namelist()
 
 
 def test_wheel_holds_only_the_library(wheel: Path) -> None:
@@ -73,8 +80,14 @@ def test_wheel_installs_and_synthesizes_outside_the_repo(wheel: Path, tmp_path: 
     project = tmp_path / "user-project"
     project.mkdir()
     (project / "app.py").write_text(_USER_APP)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # NODE_OPTIONS is dropped too: this test process put the repository's Node loader in it.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NODE_OPTIONS")}
+    env["CONSTRUCTS_LIB_NODE_LOADER_REPORT"] = str(project / "node-loader.json")
     run = subprocess.run([str(python), "app.py"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     synthesized = json.loads((project / "out" / "stacks" / "sandbox" / "cdk.tf.json").read_text())
     assert "aws_kms_key" in synthesized["resource"]
+    mode, script = run.stdout.split()
+    assert (mode, Path(script).is_relative_to(environment)) == ("lazy", True)
+    report = json.loads((project / "node-loader.json").read_text())
+    assert report["@cdktf/provider-aws"]["loaded"] < 10

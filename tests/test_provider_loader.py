@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import subprocess
 import sys
@@ -25,8 +26,12 @@ print(modes["cdktf_cdktf_provider_aws"], modes["cdktf_cdktf_provider_kubernetes"
 """
 
 
+REPORT_ENV_VAR = "CONSTRUCTS_LIB_NODE_LOADER_REPORT"
+
+
 def _synth_in_subprocess(outdir: Path, *, eager: bool) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    """Synthesize the reference app in a fresh process; the jsii kernel writes its Node-side report."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), REPORT_ENV_VAR: str(outdir / "node-loader.json")}
     env.pop(provider_loader.EAGER_ENV_VAR, None)
     if eager:
         env[provider_loader.EAGER_ENV_VAR] = "1"
@@ -46,16 +51,40 @@ def test_this_process_uses_the_fast_path() -> None:
     assert {provider_loader.loaded_mode(p) for p in provider_loader.PROVIDER_PACKAGES} == {"light"}
 
 
-def test_fast_path_loads_few_aws_submodules(tmp_path: Path) -> None:
-    mode_aws, mode_k8s, mode_helm, loaded = _synth_in_subprocess(tmp_path, eager=False)
+def test_this_process_loaded_the_kernel_side_once() -> None:
+    from cdktf_cdktf_provider_aws.vpc import Vpc  # noqa: F401  (a provider assembly is loaded by now)
+
+    assert provider_loader.node_loader_mode() == "lazy"
+    assert not any(isinstance(f, provider_loader._BeforeProviderAssemblies) for f in sys.meta_path)
+
+
+@pytest.fixture(scope="module")
+def fast_synth(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict[str, dict[str, int]]]:
+    outdir = tmp_path_factory.mktemp("fast")
+    probe = _synth_in_subprocess(outdir, eager=False)
+    return probe, json.loads((outdir / "node-loader.json").read_text())
+
+
+def test_fast_path_loads_few_aws_submodules(fast_synth: tuple[list[str], dict[str, dict[str, int]]]) -> None:
+    mode_aws, mode_k8s, mode_helm, loaded = fast_synth[0]
     assert (mode_aws, mode_k8s, mode_helm) == ("light", "light", "light")
     assert int(loaded) < 150  # the eager import loads all 2,214
+
+
+def test_fast_path_kernel_compiles_few_provider_modules(fast_synth: tuple[list[str], dict[str, dict[str, int]]]) -> None:
+    report = fast_synth[1]
+    assert set(report) == {"@cdktf/provider-aws", "@cdktf/provider-kubernetes", "@cdktf/provider-helm"}
+    aws = report["@cdktf/provider-aws"]
+    assert aws["reexports"] > 2000
+    assert 0 < aws["loaded"] < 100
+    assert report["@cdktf/provider-kubernetes"]["loaded"] < report["@cdktf/provider-kubernetes"]["reexports"]
 
 
 @pytest.mark.slow
 def test_eager_import_synthesizes_identical_json(tmp_path: Path, synth_dir: Path) -> None:
     mode_aws, _, _, loaded = _synth_in_subprocess(tmp_path, eager=True)
     assert (mode_aws, int(loaded) > 2000) == ("eager", True)
+    assert not (tmp_path / "node-loader.json").exists()  # the kernel loaded every module, as shipped
     for name in ENVIRONMENT_NAMES:
         assert filecmp.cmp(
             tmp_path / "stacks" / name / "cdk.tf.json", synth_dir / "stacks" / name / "cdk.tf.json", shallow=False
