@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         environments = _environments(args.config)
         # Validate before importing the stacks: a bad config fails in milliseconds, before the jsii
-        # assemblies load (~4 s). build_app validates again for callers that skip main.py.
+        # assemblies load and the stacks are built (~3 s). build_app validates again for callers that
+        # skip main.py.
         for environment in environments:
             environment.validate()
         from stacks.platform_stack import build_app

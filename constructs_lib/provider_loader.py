@@ -119,8 +119,10 @@ def node_loader_tarball(script: Path = NODE_LOADER_SCRIPT) -> bytes:
         "version": version,
         "description": "Loads only the cdktf provider modules a stack uses (constructs_lib.provider_loader)",
         "license": "Apache-2.0",
-        "homepage": "https://github.com/eks-platform-constructs/eks-platform-constructs",
-        "repository": {"type": "git", "url": "https://github.com/eks-platform-constructs/eks-platform-constructs"},
+        # Required by the jsii schema (checked when JSII_VALIDATE_ASSEMBLIES is set); the assembly is
+        # generated here and published nowhere, so these name the Python package that ships it.
+        "homepage": "python package eks-platform-constructs (constructs_lib.provider_loader)",
+        "repository": {"type": "python-package", "url": "eks-platform-constructs"},
         "author": {"name": "eks-platform-constructs", "roles": ["author"]},
         "jsiiVersion": "1.142.0",
         "fingerprint": "constructs-lib-provider-loader",

@@ -144,6 +144,13 @@ def test_kernel_side_is_lazy_when_cdktf_is_imported_first(tmp_path: Path) -> Non
     assert json.loads(report.read_text())["@cdktf/provider-aws"]["loaded"] == 1
 
 
+def test_kernel_accepts_the_assembly_when_validating_assemblies() -> None:
+    probe = "from constructs_lib import provider_loader as p; p._load_node_loader(); print(p.node_loader_mode())"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "JSII_VALIDATE_ASSEMBLIES": "1"}
+    run = subprocess.run([sys.executable, "-W", "error", "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stdout.strip()) == (0, "lazy"), run.stderr
+
+
 def test_refused_loader_warns_and_loads_as_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
     import jsii
 
