@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from cdktf import Fn, ITerraformDependable, TerraformLocal, Token
+from cdktf import Fn, ITerraformDependable, TerraformLocal, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
 from cdktf_cdktf_provider_aws.data_aws_iam_session_context import DataAwsIamSessionContext
@@ -94,8 +94,8 @@ class EksClusterProps:
     node_security_group_id: str
     #: Account, partition and region of the stack (one per stack, shared by every tier).
     context: AwsContext
-    #: Production: deletion protection on the cluster, prevent_destroy on its KMS keys, all five log
-    #: types and a year of log retention by default, extended version support kept.
+    #: Production: deletion protection on the cluster, prevent_destroy on its KMS keys and log group,
+    #: all five log types and a year of log retention by default, extended version support kept.
     production: bool
     #: Tags for the instances, volumes and ENIs that node groups launch (the provider's default_tags
     #: cannot reach them). Default: none; pass the stack's default tags.
@@ -117,8 +117,8 @@ class EksCluster(Construct):
 
     * KMS keys (rotation on, ``prevent_destroy`` in prod): one for envelope encryption of Kubernetes
       secrets, one for the control-plane log group.
-    * The log group ``/aws/eks/<cluster>/cluster`` (retention, KMS) *before* the cluster, so EKS
-      cannot create an unencrypted one without retention first.
+    * The log group ``/aws/eks/<cluster>/cluster`` (retention, KMS, ``prevent_destroy`` in prod)
+      *before* the cluster, so EKS cannot create an unencrypted one without retention first.
     * The cluster role (``AmazonEKSClusterPolicy``, ``AmazonEKSVPCResourceController``, use of the
       secrets key) and the cluster: control-plane ENIs in the private subnets only, private endpoint
       on, public endpoint only as configured, ``authentication_mode = API``, no self-managed add-ons
@@ -188,6 +188,8 @@ class EksCluster(Construct):
             name=self.log_group_name,
             retention_in_days=self.log_retention_days,
             kms_key_id=self.logs_key.key_arn,
+            # The audit and authenticator logs are evidence; in prod a destroy must not drop them.
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.production else None,
         )
 
         cluster_role, cluster_policies = self._role(

@@ -191,6 +191,14 @@ def test_configured_retention(dev: Synth) -> None:
     assert only(dev, "aws_cloudwatch_log_group")["retention_in_days"] == 7
 
 
+def test_log_group_is_protected_in_prod(prod: Synth) -> None:
+    assert only(prod, "aws_cloudwatch_log_group")["lifecycle"] == {"prevent_destroy": True}
+
+
+def test_log_group_is_not_protected_outside_prod(dev: Synth) -> None:
+    assert "lifecycle" not in only(dev, "aws_cloudwatch_log_group")
+
+
 def test_log_group_encrypted_with_the_logs_key(prod: Synth) -> None:
     assert "aws_kms_key.eks_logs-key" in only(prod, "aws_cloudwatch_log_group")["kms_key_id"]
 
@@ -213,7 +221,7 @@ def test_keys_rotate_and_wait_30_days_in_prod(prod: Synth) -> None:
     assert checks.check_kms_keys(prod, production=True) == []
 
 
-def test_keys_are_protected_in_prod(prod: Synth) -> None:
+def test_keys_and_log_group_are_protected_in_prod(prod: Synth) -> None:
     assert checks.check_prevent_destroy(prod) == []
 
 

@@ -501,8 +501,15 @@ def check_names_disjoint(stacks: Mapping[str, Doc]) -> list[str]:
 # Stateful resources
 # --------------------------------------------------------------------------------------------
 
-#: Resource types that hold data a destroy would lose.
-STATEFUL_TYPES = ("aws_kms_key", "aws_ecr_repository", "aws_s3_bucket", "aws_dynamodb_table", "aws_efs_file_system")
+#: Resource types that hold data a destroy would lose (log groups: flow and control-plane logs are evidence).
+STATEFUL_TYPES = (
+    "aws_kms_key",
+    "aws_ecr_repository",
+    "aws_s3_bucket",
+    "aws_dynamodb_table",
+    "aws_efs_file_system",
+    "aws_cloudwatch_log_group",
+)
 STATEFUL_PREFIXES = ("aws_db_", "aws_rds_cluster", "aws_elasticache_", "aws_docdb_", "aws_msk_cluster")
 
 
