@@ -18,7 +18,7 @@ ENV ?= dev
 help:
 	@echo "make synth            synthesize dev, staging and prod to cdktf.out/stacks/<env>/cdk.tf.json"
 	@echo "make test             lint, type-check and run the whole test suite"
-	@echo "make bench            measure synthesis time and memory (medians of 3 runs)"
+	@echo "make bench            measure synthesis time and memory (medians of 5 runs)"
 	@echo "make snapshots        regenerate the JSON snapshots after an intended change (review the diff)"
 	@echo "make diff ENV=prod    cdktf diff for one environment (needs AWS credentials)"
 	@echo "make deploy ENV=prod  cdktf deploy for one environment (needs AWS credentials)"

@@ -1,9 +1,9 @@
 """Benchmark: whole-process wall time and peak memory of synthesis versus loading the providers.
 
 Run with ``make bench``. Each scenario is a fresh ``python`` process, run once to warm the file
-cache and the ``.pyc`` files, then ``--runs`` times (default 3); the table shows medians. Peak memory
-is the largest sum of resident memory over the process tree (Python plus the jsii Node kernel),
-sampled from /proc every 10 ms. Bytecode caching is on (``PYTHONDONTWRITEBYTECODE`` is removed from
+cache and the ``.pyc`` files, then ``--runs`` times (default 5, round-robin over the scenarios); the
+table shows medians. Peak memory is the largest sum of resident memory over the process tree (Python
+plus the jsii Node kernel), sampled from /proc every 10 ms. Bytecode caching is on (``PYTHONDONTWRITEBYTECODE`` is removed from
 the runs' environment), as in a user's Python.
 
 Scenarios:
@@ -104,19 +104,25 @@ def run_once(args: list[str], cwd: Path) -> tuple[float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="measured runs per scenario (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per scenario (default 5)")
     parser.add_argument("--json", type=Path, default=REPO / ".bench" / "results.json", help="where to write results")
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {}
+    samples: dict[str, list[tuple[float, int]]] = {name: [] for name in SCENARIOS}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, scenario in SCENARIOS.items():
+        for scenario in SCENARIOS.values():
             run_once(scenario, Path(tmp))  # warm-up: file cache and .pyc files
-            samples = [run_once(scenario, Path(tmp)) for _ in range(args.runs)]
-            results[name] = {
-                "wall_s": round(statistics.median(s[0] for s in samples), 2),
-                "peak_mib": round(statistics.median(s[1] for s in samples) / 1024, 1),
-                "runs": args.runs,
-            }
+        # Round-robin, so that a noisy spell on a shared machine falls on every scenario alike.
+        for _ in range(args.runs):
+            for name, scenario in SCENARIOS.items():
+                samples[name].append(run_once(scenario, Path(tmp)))
+    results: dict[str, dict[str, float]] = {
+        name: {
+            "wall_s": round(statistics.median(s[0] for s in runs), 2),
+            "peak_mib": round(statistics.median(s[1] for s in runs) / 1024, 1),
+            "runs": args.runs,
+        }
+        for name, runs in samples.items()
+    }
     synth, eager, bare, bare_lib = (
         results[n]["wall_s"] for n in ("synth-all", "eager-import", "bare-load", "bare-load-lib")
     )
