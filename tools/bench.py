@@ -3,8 +3,8 @@
 Run with ``make bench``. Each scenario is a fresh ``python`` process, run once to warm the file
 cache and the ``.pyc`` files, then ``--runs`` times (default 5, round-robin over the scenarios); the
 table shows medians. Peak memory is the largest sum of resident memory over the process tree (Python
-plus the jsii Node kernel), sampled from /proc every 10 ms. Bytecode caching is on (``PYTHONDONTWRITEBYTECODE`` is removed from
-the runs' environment), as in a user's Python.
+plus the jsii Node kernel), sampled from /proc every 10 ms. Bytecode caching is on
+(``PYTHONDONTWRITEBYTECODE`` is removed from the runs' environment), as in a user's Python.
 
 Scenarios:
   synth-all      ``python main.py``: the three reference stacks, written to a temporary directory
