@@ -60,6 +60,7 @@ from typing import Any
 
 __all__ = [
     "EAGER_ENV_VAR",
+    "NODE_LOADER_ASSEMBLY",
     "NODE_LOADER_SCRIPT",
     "PROVIDER_PACKAGES",
     "PROVIDER_PREFIX",
