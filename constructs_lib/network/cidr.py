@@ -146,10 +146,12 @@ def plan_subnets(config: NetworkConfig, path: str, *, region: str) -> CidrPlan:
     )
     planned = default_layout(vpc, len(zones))
     subnets: dict[Tier, tuple[ipaddress.IPv4Network, ...]] = {}
+    planned_tiers: set[Tier] = set()
     for tier, field_name in _TIER_FIELDS.items():
         given = tuple(getattr(config, field_name))
         if not given:
             subnets[tier] = planned[tier]
+            planned_tiers.add(tier)
             continue
         field_path = f"{path}.{field_name}"
         require(
@@ -167,7 +169,6 @@ def plan_subnets(config: NetworkConfig, path: str, *, region: str) -> CidrPlan:
             "add the missing CIDRs, or leave the list empty to use the planned subnets",
         )
         subnets[tier] = tuple(_check_subnet(f"{field_path}[{i}]", cidr, vpc, tier) for i, cidr in enumerate(given))
-    planned_tiers = {tier for tier, name in _TIER_FIELDS.items() if not getattr(config, name)}
     _check_overlaps(path, subnets, planned_tiers)
     return CidrPlan(vpc=vpc, zones=zones, subnets=MappingProxyType(subnets))
 

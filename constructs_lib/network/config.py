@@ -45,9 +45,6 @@ PRIVATE_CLUSTER_ENDPOINTS: tuple[str, ...] = ("autoscaling", "ec2", "eks", "eks-
 #: Ports the ALB may open on nodes (seed 002: 1025-65535, where NodePorts and pod ports live).
 DEFAULT_NODE_TARGET_PORTS: tuple[int, int] = (1025, 65535)
 
-#: Retention values the CloudWatch Logs API accepts.
-
-
 _SERVICE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
 _KEY_NAME = re.compile(r"^[\w.\-@+=, ]{1,255}$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
@@ -162,7 +159,7 @@ class NetworkConfig:
 
         network = parse_network(f"{path}.vpc_cidr", self.vpc_cidr)
         require(
-            network.is_private and any(network.subnet_of(r) for r in _RFC1918),
+            any(network.subnet_of(r) for r in _RFC1918),
             f"{path}.vpc_cidr",
             "must lie inside an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
             self.vpc_cidr,
@@ -363,6 +360,4 @@ def flow_log_retention_days(config: NetworkConfig, *, production: bool) -> int:
     return default_log_retention_days(production)
 
 
-_RFC1918 = tuple(
-    parse_network("rfc1918", cidr) for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-)
+_RFC1918 = tuple(parse_network("rfc1918", cidr) for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))

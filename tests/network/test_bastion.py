@@ -146,9 +146,7 @@ def test_ssh_key_name(ssh: Synth) -> None:
 
 
 def test_control_plane_accepts_bastion(ssh: Synth) -> None:
-    rule = next(
-        r for r in resources(ssh, "aws_vpc_security_group_ingress_rule").values() if r["from_port"] == 443
-    )
+    rule = next(r for r in resources(ssh, "aws_vpc_security_group_ingress_rule").values() if r["from_port"] == 443)
     assert rule["security_group_id"] == "sg-control-plane"
 
 

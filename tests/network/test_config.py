@@ -163,12 +163,17 @@ def test_no_nat_without_bastion_is_valid() -> None:
 
 
 def test_flow_log_retention_allowed_values() -> None:
-    with pytest.raises(ConfigError, match=r"`dev\.network\.flow_log_retention_days`: must be a retention period CloudWatch Logs accepts"):
+    with pytest.raises(
+        ConfigError,
+        match=r"`dev\.network\.flow_log_retention_days`: must be a retention period CloudWatch Logs accepts",
+    ):
         check(flow_log_retention_days=100)
 
 
 def test_flow_log_retention_prod_minimum() -> None:
-    with pytest.raises(ConfigError, match=r"`dev\.network\.flow_log_retention_days`: must be at least 365 days in prod"):
+    with pytest.raises(
+        ConfigError, match=r"`dev\.network\.flow_log_retention_days`: must be at least 365 days in prod"
+    ):
         check(production=True, flow_log_retention_days=90)
 
 

@@ -26,15 +26,7 @@ def doc() -> Synth:
 
 @pytest.fixture(scope="module")
 def custom() -> Synth:
-    return build(
-        SecurityGroupsProps(
-            name_prefix="eks-platform-dev",
-            vpc_id="vpc-1",
-            vpc_cidr="10.10.0.0/16",
-            node_target_ports=(30000, 32767),
-            node_internet_egress_ports=(443, 8443),
-        )
-    )
+    return build(dataclasses.replace(PROPS, node_target_ports=(30000, 32767), node_internet_egress_ports=(443, 8443)))
 
 
 def ingress(doc: Synth) -> dict[str, Any]:

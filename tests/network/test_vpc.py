@@ -19,19 +19,28 @@ from tests.helpers import Synth, only, resources, synth
 PREFIX = "eks-platform-prod"
 
 
+def _network(stack: TerraformStack, config: NetworkConfig, **changes: Any) -> Network:
+    """A prod-like Network of ``config`` in ``stack``; ``changes`` replace NetworkProps fields."""
+    props = NetworkProps(
+        config=config,
+        name_prefix=PREFIX,
+        region="us-east-1",
+        context=AwsContext(stack, "context", region="us-east-1"),
+        production=True,
+        path="prod.network",
+    )
+    return Network(stack, "network", props=dataclasses.replace(props, **changes))
+
+
 def build(config: NetworkConfig, *, production: bool, keep: dict[str, Network] | None = None) -> Synth:
     def _build(stack: TerraformStack) -> None:
-        network = Network(
+        network = _network(
             stack,
-            "network",
-            props=NetworkProps(
-                config=config,
-                name_prefix=PREFIX if production else "eks-platform-dev",
-                region="us-east-1",
-                context=AwsContext(stack, "context", region="us-east-1"),
-                production=production,
-                node_groups=(PROD if production else DEV).node_groups,
-            ),
+            config,
+            name_prefix=PREFIX if production else "eks-platform-dev",
+            production=production,
+            node_groups=(PROD if production else DEV).node_groups,
+            path="network",
         )
         if keep is not None:
             keep["network"] = network
@@ -328,31 +337,12 @@ def test_attribute_flow_log_retention(network: Network) -> None:
 
 def test_bad_name_prefix_is_rejected() -> None:
     with pytest.raises(ConfigError, match=r"network\.name_prefix.*DNS-1123"):
-        build_with_prefix("Eks_Platform")
+        synth(lambda stack: _network(stack, PROD.network, name_prefix="Eks_Platform"))
 
 
 def test_config_is_validated_before_resources() -> None:
     with pytest.raises(ConfigError, match=r"prod\.network\.flow_log_retention_days.*at least 365"):
         synth(lambda stack: _network(stack, dataclasses.replace(PROD.network, flow_log_retention_days=30)))
-
-
-def _network(stack: TerraformStack, config: NetworkConfig, prefix: str = PREFIX) -> Network:
-    return Network(
-        stack,
-        "network",
-        props=NetworkProps(
-            config=config,
-            name_prefix=prefix,
-            region="us-east-1",
-            context=AwsContext(stack, "context", region="us-east-1"),
-            production=True,
-            path="prod.network",
-        ),
-    )
-
-
-def build_with_prefix(prefix: str) -> Synth:
-    return synth(lambda stack: _network(stack, PROD.network, prefix))
 
 
 def test_every_rule_in_the_network_has_a_description(prod: Synth) -> None:
@@ -410,18 +400,14 @@ def test_capacity_failure_stops_synth() -> None:
     from constructs_lib.cluster.config import NodeGroupSpec
 
     def _build(stack: TerraformStack) -> None:
-        Network(
+        _network(
             stack,
-            "network",
-            props=NetworkProps(
-                config=dataclasses.replace(DEV.network, vpc_cidr="10.10.0.0/20"),
-                name_prefix="eks-platform-dev",
-                region="us-east-1",
-                context=AwsContext(stack, "context", region="us-east-1"),
-                node_groups=(NodeGroupSpec("apps", ("m5.xlarge",), 1, 1, 50),),
-                path="dev.network",
-                node_groups_path="dev.node_groups",
-            ),
+            dataclasses.replace(DEV.network, vpc_cidr="10.10.0.0/20"),
+            name_prefix="eks-platform-dev",
+            production=False,
+            node_groups=(NodeGroupSpec("apps", ("m5.xlarge",), 1, 1, 50),),
+            path="dev.network",
+            node_groups_path="dev.node_groups",
         )
 
     with pytest.raises(ConfigError, match=r"dev\.network\.private_subnet_cidrs.*too small for the node groups"):
