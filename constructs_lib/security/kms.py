@@ -29,8 +29,8 @@ class KmsKey(Construct):
     """A symmetric KMS key with yearly rotation, alias ``alias/<alias>``, and ``prevent_destroy`` in prod.
 
     The key policy gives the account (through IAM) administration and use of the key; when
-    ``log_group_name_prefix`` is set it also lets CloudWatch Logs in this region use the key, but
-    only for log groups whose name starts with that prefix (encryption-context condition).
+    ``log_group_name_prefixes`` is set it also lets CloudWatch Logs in this region use the key, but
+    only for log groups whose name starts with one of those prefixes (encryption-context condition).
     """
 
     def __init__(
@@ -50,7 +50,7 @@ class KmsKey(Construct):
                 "AccountAdministersKeyThroughIam",
                 ["kms:*"],
                 ["*"],
-                principals={"AWS": f"arn:{context.partition}:iam::{context.account_id}:root"},
+                principals={"AWS": context.arn("iam", "root", region=False)},
             )
         ]
         if log_group_name_prefixes:
