@@ -33,6 +33,7 @@ __all__ = [
     "Taint",
     "TaintEffect",
     "node_group_name",
+    "principal_slug",
     "require_node_group_name_fits",
     "validate_node_groups",
 ]
@@ -94,6 +95,7 @@ NON_PRODUCTION_LOG_TYPES: tuple[ControlPlaneLogType, ...] = (
 
 
 #: ``v<major>.<minor>.<patch>-eksbuild.<n>``, the form of every EKS add-on version.
+_ARN_PRINCIPAL = re.compile(r"^arn:[^:]+:iam::(\d{12}):(.+)$")
 _ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")
 
 
@@ -309,6 +311,19 @@ class ClusterConfig:
                 "use the role behind the session, e.g. 'arn:aws:iam::123456789012:role/platform-admin'",
             )
         require_unique(f"{path}.admin_principal_arns", self.admin_principal_arns, "admin principal")
+        # Each admin becomes the access entry `admin-<slug>`: two ARNs must not share a slug
+        # (`role/a-b` and `role/a/b` would).
+        seen: dict[str, str] = {}
+        for arn in self.admin_principal_arns:
+            slug = principal_slug(arn)
+            require(
+                slug not in seen,
+                f"{path}.admin_principal_arns",
+                f"names the same terraform address as {seen.get(slug)!r} (admin-{slug})",
+                arn,
+                "list each principal once; rename one of the roles if they differ only in '/' versus '-'",
+            )
+            seen[slug] = arn
         require(
             not (self.bootstrap_creator_admin and self.deployer_admin_access),
             f"{path}.bootstrap_creator_admin",
@@ -366,6 +381,13 @@ class ClusterConfig:
 
 #: AWS limit on a managed node group's name, which is ``<cluster name>-<group name>``.
 MAX_NODE_GROUP_NAME_LENGTH = 63
+
+
+def principal_slug(arn: str) -> str:
+    """A construct id from an IAM ARN: ``<account>-role-<path-and-name>`` in ``[a-z0-9-]``."""
+    match = _ARN_PRINCIPAL.match(arn)
+    account, resource = match.groups() if match else ("", arn)
+    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{resource}".lower()).strip("-")
 
 
 def node_group_name(cluster_name: str, group_name: str) -> str:

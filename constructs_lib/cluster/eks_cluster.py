@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -36,7 +35,13 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
-from constructs_lib.cluster.config import ClusterConfig, CniIdentity, NodeGroupSpec, validate_node_groups
+from constructs_lib.cluster.config import (
+    ClusterConfig,
+    CniIdentity,
+    NodeGroupSpec,
+    principal_slug,
+    validate_node_groups,
+)
 from constructs_lib.cluster.node_group import ManagedNodeGroup, ManagedNodeGroupProps
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.network.config import PodAddressing
@@ -72,9 +77,6 @@ MAX_NAME_PREFIX_LENGTH = 40
 #: service routing, and their daemonsets need no node to become ACTIVE); coredns is a deployment that
 #: stays DEGRADED until it has nodes, so it goes in after them.
 BUILT_IN_ADDONS = ("vpc-cni", "kube-proxy", "coredns")
-
-_ARN_PRINCIPAL = re.compile(r"^arn:[^:]+:iam::(\d{12}):(.+)$")
-
 
 @dataclass(frozen=True)
 class EksClusterProps:
@@ -162,7 +164,6 @@ class EksCluster(Construct):
         self._context = props.context
         self._config = config
         self._addons: dict[str, EksAddon] = {}
-        self.node_groups: list[EksNodeGroup] = []
 
         context = props.context
         self.secrets_key = KmsKey(
@@ -316,7 +317,7 @@ class EksCluster(Construct):
                 ),
             )
         #: The node group resources, in matrix order: ``depends_on`` them to know nodes exist.
-        self.node_groups = [group.node_group for group in groups.values()]
+        self.node_groups: list[EksNodeGroup] = [group.node_group for group in groups.values()]
         #: Spec name -> node group name (a reference, so readers wait for the group).
         self.node_group_names: Mapping[str, str] = MappingProxyType(
             {name: group.node_group_name for name, group in groups.items()}
@@ -465,7 +466,7 @@ class EksCluster(Construct):
     def _grant_admins(self, config: ClusterConfig) -> None:
         """Access entries + cluster-scoped AmazonEKSClusterAdminPolicy for admins and the deployer."""
         for arn in config.admin_principal_arns:
-            self._cluster_admin(f"admin-{_principal_slug(arn)}", arn)
+            self._cluster_admin(f"admin-{principal_slug(arn)}", arn)
         if config.deployer_admin_access:
             # The session context turns an assumed-role session ARN into the role's ARN (the only
             # form access entries accept); a user ARN passes through unchanged.
@@ -514,13 +515,6 @@ def _mapping_as_dict(value: object) -> dict[str, Any]:
     raise TypeError(f"add-on configuration values must be JSON data, not {type(value).__name__}")
 
 
-def _principal_slug(arn: str) -> str:
-    """A construct id from an IAM ARN: ``<account>-role-<path-and-name>`` in ``[a-z0-9-]``."""
-    match = _ARN_PRINCIPAL.match(arn)
-    account, resource = match.groups() if match else ("", arn)
-    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{resource}".lower()).strip("-")
-
-
 def _validate(props: EksClusterProps) -> None:
     """Every rule of the tier, before any resource exists; raises ConfigError."""
     require_dns_label("name_prefix", props.name_prefix, max_length=MAX_NAME_PREFIX_LENGTH)
@@ -534,7 +528,6 @@ def _validate(props: EksClusterProps) -> None:
         list(subnets),
         "pass the network tier's private subnet ids, one per AZ",
     )
-    _require_unique_slugs(props.config.admin_principal_arns)
     require(
         isinstance(props.pod_addressing, PodAddressing),
         "pod_addressing",
@@ -558,18 +551,3 @@ def _validate(props: EksClusterProps) -> None:
 def _is_list_token(values: Sequence[str]) -> bool:
     """A whole list passed as one terraform reference (cdktf encodes it as a one-element list)."""
     return Token.is_unresolved(list(values)) and str(values[0]).startswith("#{")
-
-
-def _require_unique_slugs(arns: Sequence[str]) -> None:
-    """Two admin ARNs must not map to the same construct id (``role/a-b`` and ``role/a/b`` would)."""
-    seen: dict[str, str] = {}
-    for arn in arns:
-        slug = _principal_slug(arn)
-        require(
-            slug not in seen,
-            "cluster.admin_principal_arns",
-            f"names the same terraform address as {seen.get(slug)!r} (admin-{slug})",
-            arn,
-            "list each principal once; rename one of the roles if they differ only in '/' versus '-'",
-        )
-        seen[slug] = arn

@@ -105,6 +105,19 @@ def test_admin_principal_must_be_role_or_user() -> None:
         _check(admin_principal_arns=("arn:aws:sts::123456789012:assumed-role/admin/session",))
 
 
+def test_admin_principals_must_not_share_an_access_entry_address() -> None:
+    # role/ops-admin and role/ops/admin both become the access entry `admin-123456789012-role-ops-admin`.
+    with pytest.raises(
+        ConfigError,
+        match=r"`prod\.cluster\.admin_principal_arns`: names the same terraform address as "
+        r"'arn:aws:iam::123456789012:role/ops-admin' \(admin-123456789012-role-ops-admin\) "
+        r"\(got 'arn:aws:iam::123456789012:role/ops/admin'\)",
+    ):
+        _check(
+            admin_principal_arns=("arn:aws:iam::123456789012:role/ops-admin", "arn:aws:iam::123456789012:role/ops/admin")
+        )
+
+
 def test_creator_bootstrap_and_deployer_access_are_exclusive() -> None:
     with pytest.raises(ConfigError, match="supply at most one of `bootstrap_creator_admin` or `deployer_admin_access`"):
         _check(bootstrap_creator_admin=True, deployer_admin_access=True)

@@ -596,7 +596,7 @@ def test_admin_arns_must_not_share_a_terraform_address() -> None:
     config = ClusterConfig(
         admin_principal_arns=("arn:aws:iam::123456789012:role/ops-admin", "arn:aws:iam::123456789012:role/ops/admin")
     )
-    with pytest.raises(ConfigError, match="names the same terraform address as"):
+    with pytest.raises(ConfigError, match=r"`cluster\.admin_principal_arns`: names the same terraform address as"):
         cluster(_fresh(), config=config)
 
 
