@@ -33,11 +33,12 @@ __all__ = [
     "validate_lifecycle_rules",
 ]
 
+#: An ECR repository name (also the grammar of a pull-through cache ``ecr_repository_prefix``): parts of
+#: ``[a-z0-9]`` runs joined by '.', '_' or '-', with '/' between parts.
 _REPOSITORY_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
 #: Characters an image tag may hold (Docker's rule), so also the characters of a tag prefix.
 _TAG_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
-#: ECR pull-through cache ``ecr_repository_prefix``: 2-30 characters of ``[a-z0-9._/-]``.
-_CACHE_PREFIX = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+#: ECR pull-through cache ``ecr_repository_prefix``: 2-30 characters of a repository name.
 _CACHE_PREFIX_MAX = 30
 #: Secrets Manager ARN of a pull-through cache credential; ECR requires the name prefix.
 _CACHE_CREDENTIAL_ARN = re.compile(
@@ -418,7 +419,7 @@ class RegistryConfig:
             )
         if self.cache_prefix is not None:
             require(
-                isinstance(self.cache_prefix, str) and _CACHE_PREFIX.match(self.cache_prefix) is not None,
+                isinstance(self.cache_prefix, str) and _REPOSITORY_NAME.match(self.cache_prefix) is not None,
                 f"{path}.cache_prefix",
                 "must be lowercase letters, digits and '.', '_', '-', '/' between them",
                 self.cache_prefix,
@@ -426,7 +427,7 @@ class RegistryConfig:
             )
         for short_name, (prefix, _upstream) in self.cache_prefixes(name_prefix).items():
             require(
-                2 <= len(prefix) <= _CACHE_PREFIX_MAX and _CACHE_PREFIX.match(prefix) is not None,
+                2 <= len(prefix) <= _CACHE_PREFIX_MAX and _REPOSITORY_NAME.match(prefix) is not None,
                 f"{path}.cache_prefix",
                 f"the {short_name} cache prefix must be a valid ECR repository prefix of 2-{_CACHE_PREFIX_MAX} "
                 "characters",

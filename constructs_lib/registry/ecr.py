@@ -52,6 +52,11 @@ PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:Get
 CACHE_IMPORT_ACTIONS = ("ecr:BatchImportUpstreamImage", "ecr:CreateRepository")
 
 
+def _pull_policy(principal_arns: tuple[str, ...]) -> str:
+    """The repository policy of every repository and cache template: pull only, for ``principal_arns``."""
+    return policy_document(statement("PullOnly", PULL_ACTIONS, principals={"AWS": list(principal_arns)}))
+
+
 @dataclass(frozen=True)
 class RepositoryProps:
     """One repository of an environment."""
@@ -117,12 +122,7 @@ class Repository(Construct):
         )
         EcrLifecyclePolicy(self, "lifecycle", repository=self.repository.name, policy=lifecycle_policy)
         EcrRepositoryPolicy(
-            self,
-            "policy",
-            repository=self.repository.name,
-            policy=policy_document(
-                statement("PullOnly", PULL_ACTIONS, principals={"AWS": list(props.pull_principal_arns)})
-            ),
+            self, "policy", repository=self.repository.name, policy=_pull_policy(props.pull_principal_arns)
         )
         self.repository_url: str = self.repository.repository_url
         self.repository_arn: str = self.repository.arn
@@ -215,12 +215,13 @@ class EcrRegistry(Construct):
                 ),
             )
 
+        cache_rules = config.cache_prefixes(props.name_prefix)
         self.cache_prefixes: Mapping[str, str] = MappingProxyType(
-            {short: prefix for short, (prefix, _) in config.cache_prefixes(props.name_prefix).items()}
+            {short: prefix for short, (prefix, _) in cache_rules.items()}
         )
         cache_lifecycle = render_lifecycle_policy("registry.cache_lifecycle_rules", config.cache_lifecycle_rules)
-        pull_policy = policy_document(statement("PullOnly", PULL_ACTIONS, principals={"AWS": list(principals)}))
-        for short, (prefix, upstream) in config.cache_prefixes(props.name_prefix).items():
+        pull_policy = _pull_policy(principals)
+        for short, (prefix, upstream) in cache_rules.items():
             # Settings of the repositories ECR creates on the first pull through this rule. AES256 and
             # no resource tags: KMS or tags in a template need a custom IAM role for ECR, and cached
             # images are public content. MUTABLE: the cache must follow upstream's moving tags.

@@ -73,14 +73,13 @@ def dev() -> Synth:
     return synth(_build_dev)
 
 
-def _repo(doc: Synth, construct_id: str) -> Any:
-    (found,) = [r for key, r in resources(doc, "aws_ecr_repository").items() if f"_{construct_id}_" in key]
-    return found
-
-
 def _by_repo(doc: Synth, resource_type: str, construct_id: str) -> Any:
     (found,) = [r for key, r in resources(doc, resource_type).items() if f"_{construct_id}_" in key]
     return found
+
+
+def _repo(doc: Synth, construct_id: str) -> Any:
+    return _by_repo(doc, "aws_ecr_repository", construct_id)
 
 
 # --- names and ids -----------------------------------------------------------------------------
