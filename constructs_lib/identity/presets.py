@@ -322,19 +322,14 @@ def cluster_autoscaler(context: ArnContext, *, cluster_name: str) -> Permissions
     )
 
 
-def _kms_decrypt_via(
-    context: ArnContext, sid: str, services: Sequence[str], kms_key_arns: Sequence[str]
-) -> dict[str, object]:
-    """kms:Decrypt only when called by ``services`` in this region, on the given keys or the account's keys."""
+def _decrypt_through_secrets_manager_and_ssm(context: ArnContext, kms_key_arns: Sequence[str]) -> dict[str, object]:
+    """kms:Decrypt only when called by Secrets Manager or SSM in this region, on the given keys or the account's."""
+    via = [f"{service}.{context.region}.{context.dns_suffix}" for service in ("secretsmanager", "ssm")]
     return statement(
-        sid,
+        "DecryptThroughSecretsManagerAndSsm",
         ["kms:Decrypt"],
         list(kms_key_arns) or [_arn(context, "kms", "key/*")],
-        conditions={
-            "StringEquals": {
-                "kms:ViaService": [f"{service}.{context.region}.{context.dns_suffix}" for service in services]
-            }
-        },
+        conditions={"StringEquals": {"kms:ViaService": via}},
     )
 
 
@@ -364,7 +359,7 @@ def external_secrets(
                 ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
                 [_arn(context, "ssm", f"parameter/{name_prefix}/*")],
             ),
-            _kms_decrypt_via(context, "DecryptThroughSecretsManagerAndSsm", ("secretsmanager", "ssm"), kms_key_arns),
+            _decrypt_through_secrets_manager_and_ssm(context, kms_key_arns),
         )
     )
 
@@ -469,9 +464,7 @@ def application(
         )
     )
     if kms_key_arns:
-        statements.append(
-            _kms_decrypt_via(context, "DecryptThroughSecretsManagerAndSsm", ("secretsmanager", "ssm"), kms_key_arns)
-        )
+        statements.append(_decrypt_through_secrets_manager_and_ssm(context, kms_key_arns))
     return Permissions(statements=tuple(statements))
 
 
