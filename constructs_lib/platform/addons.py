@@ -185,8 +185,10 @@ class PlatformAddons(Construct):
             ),
         )
         depends_on: list[ITerraformDependable] = [*self._props.depends_on, namespace]
-        if name != "aws_load_balancer_controller" and "aws_load_balancer_controller" in self.releases:
-            depends_on.append(self.releases["aws_load_balancer_controller"])
+        # The controller is installed first, so it is not in `releases` while it installs itself.
+        controller = self.releases.get("aws_load_balancer_controller")
+        if controller is not None:
+            depends_on.append(controller)
         addon = HelmAddon(
             self,
             entry.release_name,

@@ -173,41 +173,48 @@ class ApplicationNamespace(Construct):
         )
         name = props.name
         inside = [self.namespace]
-        every_pod = NetworkPolicyV1SpecPodSelector()
-        NetworkPolicyV1(
-            self,
-            "default-deny",
-            metadata=NetworkPolicyV1Metadata(name="default-deny", namespace=name),
-            spec=NetworkPolicyV1Spec(pod_selector=every_pod, policy_types=["Ingress", "Egress"]),
-            depends_on=inside,
-        )
-        NetworkPolicyV1(
-            self,
+
+        def network_policy(
+            policy_name: str,
+            policy_types: list[str],
+            *,
+            ingress: list[NetworkPolicyV1SpecIngress] | None = None,
+            egress: list[NetworkPolicyV1SpecEgress] | None = None,
+        ) -> None:
+            """A NetworkPolicy over every pod of the namespace; its construct id is its name."""
+            NetworkPolicyV1(
+                self,
+                policy_name,
+                metadata=NetworkPolicyV1Metadata(name=policy_name, namespace=name),
+                spec=NetworkPolicyV1Spec(
+                    pod_selector=NetworkPolicyV1SpecPodSelector(),
+                    policy_types=policy_types,
+                    ingress=ingress,
+                    egress=egress,
+                ),
+                depends_on=inside,
+            )
+
+        network_policy("default-deny", ["Ingress", "Egress"])
+        network_policy(
             "allow-dns",
-            metadata=NetworkPolicyV1Metadata(name="allow-dns", namespace=name),
-            spec=NetworkPolicyV1Spec(
-                pod_selector=every_pod,
-                policy_types=["Egress"],
-                egress=[
-                    NetworkPolicyV1SpecEgress(
-                        to=[
-                            NetworkPolicyV1SpecEgressTo(
-                                namespace_selector=NetworkPolicyV1SpecEgressToNamespaceSelector(
-                                    match_labels={_NAME_LABEL: "kube-system"}
-                                ),
-                                pod_selector=NetworkPolicyV1SpecEgressToPodSelector(
-                                    match_labels={"k8s-app": "kube-dns"}
-                                ),
-                            )
-                        ],
-                        ports=[
-                            NetworkPolicyV1SpecEgressPorts(port="53", protocol="UDP"),
-                            NetworkPolicyV1SpecEgressPorts(port="53", protocol="TCP"),
-                        ],
-                    )
-                ],
-            ),
-            depends_on=inside,
+            ["Egress"],
+            egress=[
+                NetworkPolicyV1SpecEgress(
+                    to=[
+                        NetworkPolicyV1SpecEgressTo(
+                            namespace_selector=NetworkPolicyV1SpecEgressToNamespaceSelector(
+                                match_labels={_NAME_LABEL: "kube-system"}
+                            ),
+                            pod_selector=NetworkPolicyV1SpecEgressToPodSelector(match_labels={"k8s-app": "kube-dns"}),
+                        )
+                    ],
+                    ports=[
+                        NetworkPolicyV1SpecEgressPorts(port="53", protocol="UDP"),
+                        NetworkPolicyV1SpecEgressPorts(port="53", protocol="TCP"),
+                    ],
+                )
+            ],
         )
 
         sources = [
@@ -226,21 +233,15 @@ class ApplicationNamespace(Construct):
             for n in namespaces
         ]
         if sources:
-            NetworkPolicyV1(
-                self,
+            network_policy(
                 "allow-ingress",
-                metadata=NetworkPolicyV1Metadata(name="allow-ingress", namespace=name),
-                spec=NetworkPolicyV1Spec(
-                    pod_selector=every_pod,
-                    policy_types=["Ingress"],
-                    ingress=[
-                        NetworkPolicyV1SpecIngress(
-                            from_=sources,
-                            ports=[NetworkPolicyV1SpecIngressPorts(port=str(props.port), protocol="TCP")],
-                        )
-                    ],
-                ),
-                depends_on=inside,
+                ["Ingress"],
+                ingress=[
+                    NetworkPolicyV1SpecIngress(
+                        from_=sources,
+                        ports=[NetworkPolicyV1SpecIngressPorts(port=str(props.port), protocol="TCP")],
+                    )
+                ],
             )
 
         egress = [
@@ -268,13 +269,7 @@ class ApplicationNamespace(Construct):
                 )
             )
         if egress:
-            NetworkPolicyV1(
-                self,
-                "allow-egress",
-                metadata=NetworkPolicyV1Metadata(name="allow-egress", namespace=name),
-                spec=NetworkPolicyV1Spec(pod_selector=every_pod, policy_types=["Egress"], egress=egress),
-                depends_on=inside,
-            )
+            network_policy("allow-egress", ["Egress"], egress=egress)
 
         ResourceQuotaV1(
             self,

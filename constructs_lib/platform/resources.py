@@ -39,9 +39,8 @@ _ASSET_ID = "platform-resources-chart"
 def chart_asset_path(scope: Construct) -> str:
     """The stack-relative path of the chart asset, registering the asset on first use in the stack."""
     stack = TerraformStack.of(scope)
-    existing = stack.node.try_find_child(_ASSET_ID)
-    asset = existing if isinstance(existing, TerraformAsset) else None
-    if asset is None:
+    asset = stack.node.try_find_child(_ASSET_ID)
+    if not isinstance(asset, TerraformAsset):
         asset = TerraformAsset(stack, _ASSET_ID, path=str(CHART_DIRECTORY), type=AssetType.DIRECTORY)
     return asset.path
 
