@@ -91,6 +91,7 @@ from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metad
 from constructs import Construct
 
 from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION
 from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME, is_reference
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import (
@@ -293,7 +294,7 @@ class Application(Construct):
         inside = [namespace.namespace]
 
         annotations = (
-            {"eks.amazonaws.com/role-arn": props.service_account_role_arn}
+            {ROLE_ARN_ANNOTATION: props.service_account_role_arn}
             if props.service_account_role_arn is not None
             else None
         )
