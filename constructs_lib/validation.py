@@ -15,6 +15,7 @@ __all__ = [
     "LOG_RETENTION_DAYS",
     "PRODUCTION_LOG_RETENTION_DAYS",
     "default_log_retention_days",
+    "is_reference",
     "parse_network",
     "require",
     "require_account_id",
@@ -44,6 +45,12 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 PRODUCTION_LOG_RETENTION_DAYS = 365
 #: Log retention elsewhere: 30 days, enough to debug, a twelfth of the storage cost.
 DEFAULT_LOG_RETENTION_DAYS = 30
+
+
+def is_reference(value: Any) -> bool:
+    """``value`` is a terraform reference, known only at plan time: a cdktf token (``${TfToken[...]}``)
+    or a ``${...}`` expression. Pure Python, so config validation needs no jsii."""
+    return isinstance(value, str) and "${" in value
 
 
 def require(condition: bool, path: str, rule: str, value: Any, fix: str) -> None:

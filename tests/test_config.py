@@ -22,6 +22,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.registry.config import RepositorySpec, TagMutability
+from constructs_lib.validation import is_reference
 from stacks.environments import DEV, ENVIRONMENTS, PROD, STAGING
 
 
@@ -451,3 +452,26 @@ def test_from_dict_round_trips_reference_dev() -> None:
     config = from_dict(EnvironmentConfig, data, "x")
     assert config.network == NetworkConfig("10.10.0.0/16", ("us-east-1a", "us-east-1b"))
     assert STAGING.network.nat_mode is NatMode.SINGLE
+
+
+# -- shared rules (constructs_lib.validation) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("${aws_s3_bucket.backups.arn}", True),  # a terraform expression
+        ("arn:aws:s3:::eks-platform-dev-backups", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_reference(value: object, expected: bool) -> None:
+    assert is_reference(value) is expected
+
+
+def test_is_reference_agrees_with_cdktf_on_tokens() -> None:
+    from cdktf import Token
+
+    token = Token.as_string(Token.as_any("${aws_iam_role.app.arn}"))
+    assert (is_reference(token), Token.is_unresolved(token)) == (True, True)

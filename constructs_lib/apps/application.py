@@ -92,7 +92,7 @@ from constructs import Construct
 
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION
-from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME, is_reference
+from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import (
     ResourceQuotaSpec,
@@ -102,7 +102,7 @@ from constructs_lib.platform.config import (
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources
-from constructs_lib.validation import require, require_iam_arn, require_unique
+from constructs_lib.validation import is_reference, require, require_iam_arn, require_unique
 
 __all__ = [
     "HPA_BEHAVIOR",

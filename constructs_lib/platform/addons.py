@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from cdktf import ITerraformDependable, Token
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_helm.release import Release
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
 from constructs import Construct
 
+from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION
 from constructs_lib.platform.catalog import (
     CATALOG,
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
@@ -23,7 +24,7 @@ from constructs_lib.platform.catalog import (
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.platform.helm import HelmAddon, HelmAddonProps
 from constructs_lib.platform.resources import PlatformResources
-from constructs_lib.validation import require, require_iam_arn, require_region
+from constructs_lib.validation import is_reference, require, require_iam_arn, require_region
 
 __all__ = [
     "CLUSTER_ISSUER_NAME",
@@ -31,7 +32,6 @@ __all__ = [
     "GP3_STORAGE_CLASS",
     "PlatformAddons",
     "PlatformAddonsProps",
-    "is_reference",
     "pod_security_labels",
 ]
 
@@ -42,13 +42,7 @@ CLUSTER_ISSUER_NAME = "letsencrypt"
 #: The default StorageClass the baseline creates; persistent add-ons ask for it by name.
 GP3_STORAGE_CLASS = "gp3"
 
-_IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 _SYSTEM_CRITICAL = "system-cluster-critical"
-
-
-def is_reference(value: str) -> bool:
-    """``value`` is a terraform reference (a cdktf token or a ``${...}`` expression), known only at plan time."""
-    return Token.is_unresolved(value) or "${" in value
 
 
 def pod_security_labels(enforce: PodSecurityLevel) -> dict[str, str]:
@@ -219,7 +213,7 @@ class PlatformAddons(Construct):
         account: dict[str, Any] = {"create": create, "name": entry.service_account}
         arn = self._props.service_account_role_arns.get(name)
         if arn is not None:
-            account["annotations"] = {_IRSA_ANNOTATION: arn}
+            account["annotations"] = {ROLE_ARN_ANNOTATION: arn}
         return account
 
     @staticmethod

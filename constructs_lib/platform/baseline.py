@@ -12,8 +12,8 @@ from cdktf_cdktf_provider_kubernetes.priority_class_v1 import PriorityClassV1, P
 from cdktf_cdktf_provider_kubernetes.storage_class_v1 import StorageClassV1, StorageClassV1Metadata
 from constructs import Construct
 
-from constructs_lib.platform.addons import GP3_STORAGE_CLASS, is_reference
-from constructs_lib.validation import require
+from constructs_lib.platform.addons import GP3_STORAGE_CLASS
+from constructs_lib.validation import is_reference, require
 
 __all__ = ["DEFAULT_CLASS_ANNOTATION", "PRIORITY_CLASSES", "ClusterBaseline", "PriorityClassSpec"]
 

@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKuberne
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
 from constructs import Construct
 
-from constructs_lib.validation import require, require_region
+from constructs_lib.validation import is_reference, require, require_region
 
 __all__ = ["EXEC_API_VERSION", "ClusterConnection", "KubernetesProviders"]
 
@@ -46,7 +46,7 @@ class ClusterConnection:
             "pass the cluster tier's `cluster_name` attribute",
         )
         require(
-            isinstance(self.endpoint, str) and (self.endpoint.startswith("https://") or "${" in self.endpoint),
+            isinstance(self.endpoint, str) and (self.endpoint.startswith("https://") or is_reference(self.endpoint)),
             f"{path}.endpoint",
             "must be the https:// API server URL (or a terraform reference to it)",
             self.endpoint,
