@@ -25,6 +25,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
 from constructs import Construct
 
+from constructs_lib.cluster.eks_cluster import OIDC_CLIENT_ID
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.validation import require, require_dns_label, require_unique
 
@@ -40,8 +41,9 @@ __all__ = [
 
 #: Annotation the EKS pod identity webhook reads to inject web-identity credentials.
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
-#: Audience of the projected service-account token EKS issues for IRSA.
-IRSA_AUDIENCE = "sts.amazonaws.com"
+#: Audience of the projected service-account token EKS issues for IRSA: the client id the cluster's
+#: OIDC provider accepts.
+IRSA_AUDIENCE = OIDC_CLIENT_ID
 #: IAM role names are at most 64 characters.
 ROLE_NAME_MAX = 64
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
 
 from cdktf import Token
 
 from constructs_lib.iam import statement
 from constructs_lib.identity.irsa import Permissions
-from constructs_lib.validation import require, require_dns_label, require_unique
+from constructs_lib.security.context import ArnContext, arn
+from constructs_lib.validation import is_reference, require, require_dns_label, require_unique
 
 __all__ = [
     "ArnContext",
@@ -36,29 +36,6 @@ _PATH_PREFIX = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 
 #: The tag the AWS Load Balancer Controller puts on every resource it creates; value = cluster name.
 ALB_CLUSTER_TAG = "elbv2.k8s.aws/cluster"
-
-
-class ArnContext(Protocol):
-    """Account, partition, region and DNS suffix of the stack (``AwsContext`` has all four)."""
-
-    @property
-    def partition(self) -> str: ...
-
-    @property
-    def account_id(self) -> str: ...
-
-    @property
-    def region(self) -> str: ...
-
-    @property
-    def dns_suffix(self) -> str: ...
-
-
-def _arn(context: ArnContext, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
-    return ":".join(
-        ("arn", context.partition, service, context.region if region else "", context.account_id if account else "",
-         resource)
-    )
 
 
 def _require_cluster_name(path: str, cluster_name: str) -> None:
@@ -99,15 +76,15 @@ def aws_load_balancer_controller(context: ArnContext, *, cluster_name: str) -> P
     resource_tag = f"aws:ResourceTag/{ALB_CLUSTER_TAG}"
     owned_request = {"StringEquals": {request_tag: cluster_name}}
     owned_resource = {"StringEquals": {resource_tag: cluster_name}}
-    security_groups = _arn(context, "ec2", "security-group/*")
+    security_groups = arn(context, "ec2", "security-group/*")
     # Upstream writes these on "*"; every resource of the service in this region and account is
     # as permissive for the controller and keeps it out of other regions.
-    ec2_here = _arn(context, "ec2", "*")
-    elb_here = _arn(context, "elasticloadbalancing", "*")
+    ec2_here = arn(context, "ec2", "*")
+    elb_here = arn(context, "elasticloadbalancing", "*")
     balancers = [
-        _arn(context, "elasticloadbalancing", "targetgroup/*/*"),
-        _arn(context, "elasticloadbalancing", "loadbalancer/net/*/*"),
-        _arn(context, "elasticloadbalancing", "loadbalancer/app/*/*"),
+        arn(context, "elasticloadbalancing", "targetgroup/*/*"),
+        arn(context, "elasticloadbalancing", "loadbalancer/net/*/*"),
+        arn(context, "elasticloadbalancing", "loadbalancer/app/*/*"),
     ]
     statements = (
         statement(
@@ -226,10 +203,10 @@ def aws_load_balancer_controller(context: ArnContext, *, cluster_name: str) -> P
             "TagListenersAndRules",
             ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
             [
-                _arn(context, "elasticloadbalancing", "listener/net/*/*/*"),
-                _arn(context, "elasticloadbalancing", "listener/app/*/*/*"),
-                _arn(context, "elasticloadbalancing", "listener-rule/net/*/*/*"),
-                _arn(context, "elasticloadbalancing", "listener-rule/app/*/*/*"),
+                arn(context, "elasticloadbalancing", "listener/net/*/*/*"),
+                arn(context, "elasticloadbalancing", "listener/app/*/*/*"),
+                arn(context, "elasticloadbalancing", "listener-rule/net/*/*/*"),
+                arn(context, "elasticloadbalancing", "listener-rule/app/*/*/*"),
             ],
         ),
         statement(
@@ -264,7 +241,7 @@ def aws_load_balancer_controller(context: ArnContext, *, cluster_name: str) -> P
         statement(
             "RegisterTargets",
             ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
-            [_arn(context, "elasticloadbalancing", "targetgroup/*/*")],
+            [arn(context, "elasticloadbalancing", "targetgroup/*/*")],
         ),
         statement(
             "ModifyListenersAndRules",
@@ -310,12 +287,12 @@ def cluster_autoscaler(context: ArnContext, *, cluster_name: str) -> Permissions
             statement(
                 "DescribeOwnNodegroups",
                 ["eks:DescribeNodegroup"],
-                [_arn(context, "eks", f"nodegroup/{cluster_name}/*/*")],
+                [arn(context, "eks", f"nodegroup/{cluster_name}/*/*")],
             ),
             statement(
                 "ScaleOwnGroups",
                 ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-                [_arn(context, "autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
+                [arn(context, "autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
                 conditions={"StringEquals": {f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster_name}": "owned"}},
             ),
         )
@@ -328,7 +305,7 @@ def _decrypt_through_secrets_manager_and_ssm(context: ArnContext, kms_key_arns: 
     return statement(
         "DecryptThroughSecretsManagerAndSsm",
         ["kms:Decrypt"],
-        list(kms_key_arns) or [_arn(context, "kms", "key/*")],
+        list(kms_key_arns) or [arn(context, "kms", "key/*")],
         conditions={"StringEquals": {"kms:ViaService": via}},
     )
 
@@ -352,12 +329,12 @@ def external_secrets(
                     "secretsmanager:GetSecretValue",
                     "secretsmanager:ListSecretVersionIds",
                 ],
-                [_arn(context, "secretsmanager", f"secret:{name_prefix}/*")],
+                [arn(context, "secretsmanager", f"secret:{name_prefix}/*")],
             ),
             statement(
                 "ReadOwnParameters",
                 ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-                [_arn(context, "ssm", f"parameter/{name_prefix}/*")],
+                [arn(context, "ssm", f"parameter/{name_prefix}/*")],
             ),
             _decrypt_through_secrets_manager_and_ssm(context, kms_key_arns),
         )
@@ -399,7 +376,7 @@ def external_dns(context: ArnContext, *, hosted_zone_ids: Sequence[str]) -> Perm
             statement(
                 "ChangeOwnZones",
                 ["route53:ChangeResourceRecordSets"],
-                [_arn(context, "route53", f"hostedzone/{zone}", region=False, account=False) for zone in zones],
+                [arn(context, "route53", f"hostedzone/{zone}", region=False, account=False) for zone in zones],
             ),
             statement(
                 "ListZonesAndRecords",
@@ -435,7 +412,7 @@ def application(
     statements: list[dict[str, object]] = []
     if bucket_arn is not None:
         require(
-            isinstance(bucket_arn, str) and (bucket_arn.startswith("arn:") or "${" in bucket_arn),
+            isinstance(bucket_arn, str) and (bucket_arn.startswith("arn:") or is_reference(bucket_arn)),
             "presets.application.bucket_arn",
             "must be an S3 bucket ARN (or a terraform reference to one)",
             bucket_arn,
@@ -453,14 +430,14 @@ def application(
         statement(
             "ReadOwnSecrets",
             ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-            [_arn(context, "secretsmanager", f"secret:{name_prefix}/{app_name}/*")],
+            [arn(context, "secretsmanager", f"secret:{name_prefix}/{app_name}/*")],
         )
     )
     statements.append(
         statement(
             "ReadOwnParameters",
             ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-            [_arn(context, "ssm", f"parameter/{name_prefix}/{app_name}/*")],
+            [arn(context, "ssm", f"parameter/{name_prefix}/{app_name}/*")],
         )
     )
     if kms_key_arns:
@@ -488,7 +465,7 @@ def velero(context: ArnContext, *, bucket_arn: str, kms_key_arns: Sequence[str] 
         statement(
             "SnapshotAndRestoreVolumes",
             ["ec2:CreateSnapshot", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteSnapshot"],
-            [_arn(context, "ec2", "volume/*"), _arn(context, "ec2", "snapshot/*", account=False)],
+            [arn(context, "ec2", "volume/*"), arn(context, "ec2", "snapshot/*", account=False)],
         ),
         statement("ListBackupBucket", ["s3:ListBucket"], [bucket_arn]),
         statement(

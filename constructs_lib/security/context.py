@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from constructs import Construct
 
-__all__ = ["AwsContext"]
+__all__ = ["ArnContext", "AwsContext", "arn"]
+
+
+class ArnContext(Protocol):
+    """Account, partition, region and DNS suffix of the stack (``AwsContext`` has all four)."""
+
+    @property
+    def partition(self) -> str: ...
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def dns_suffix(self) -> str: ...
+
+
+def arn(context: ArnContext, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
+    """``arn:<partition>:<service>:<region>:<account>:<resource>`` for a resource of ``context``'s stack."""
+    return ":".join(
+        (
+            "arn",
+            context.partition,
+            service,
+            context.region if region else "",
+            context.account_id if account else "",
+            resource,
+        )
+    )
 
 
 class AwsContext(Construct):
@@ -31,13 +63,4 @@ class AwsContext(Construct):
 
     def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
         """``arn:<partition>:<service>:<region>:<account>:<resource>`` for a resource of this stack."""
-        return ":".join(
-            (
-                "arn",
-                self.partition,
-                service,
-                self.region if region else "",
-                self.account_id if account else "",
-                resource,
-            )
-        )
+        return arn(self, service, resource, region=region, account=account)
