@@ -174,6 +174,9 @@ class EnvironmentConfig:
             path=f"{path}.network",
             region=self.region,
             node_groups_path=f"{path}.node_groups",
+            # Only errors here: validation runs several times per synthesis (load_environments,
+            # main.py, build_app), and the Network built from this config issues the warning once.
+            warn=False,
         )
 
         for index, repository in enumerate(self.repositories):

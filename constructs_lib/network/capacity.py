@@ -163,12 +163,14 @@ def check_ip_capacity(
     path: str,
     region: str,
     node_groups_path: str = "node_groups",
+    warn: bool = True,
 ) -> CapacityReport:
     """Compare the node groups at max size with the private subnets' free IPs.
 
     ``path`` is the network config's path (``prod.network``), ``node_groups_path`` the node groups'
     (``prod.node_groups``). Raises ConfigError for an unknown instance type or a matrix that does not
-    fit; warns with :class:`IpCapacityWarning` above :data:`WARN_UTILIZATION`.
+    fit; above :data:`WARN_UTILIZATION` the report carries a warning, also issued as an
+    :class:`IpCapacityWarning` unless ``warn`` is False.
     """
     addressing = config.pod_addressing
     max_pods = 0
@@ -210,7 +212,8 @@ def check_ip_capacity(
             f"`{path}.private_subnet_cidrs`: {required / available:.0%} of the free private IPs are needed "
             f"at max size (warning above {WARN_UTILIZATION:.0%}): {numbers}"
         )
-        warnings.warn(warning, IpCapacityWarning, stacklevel=2)
+        if warn:
+            warnings.warn(warning, IpCapacityWarning, stacklevel=2)
     return CapacityReport(max_pods=max_pods, required_ips=required, available_ips=available, warning=warning)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from pathlib import Path
 
 import pytest
 
 from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.config import EnvironmentConfig, from_dict
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import (
     INSTANCE_NETWORK_LIMITS,
@@ -123,6 +125,37 @@ def test_matrix_that_does_not_fit() -> None:
 def test_close_to_full_warns() -> None:
     with pytest.warns(IpCapacityWarning, match=r"90% of the free private IPs"):
         check(SMALL, group("m5.xlarge", 15))
+
+
+def test_close_to_full_with_warn_off_only_reports() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = check_ip_capacity(SMALL, (group("m5.xlarge", 15),), path="dev.network", region=REGION, warn=False)
+    assert report.warning is not None and "90% of the free private IPs" in report.warning
+
+
+_NEAR_FULL = {
+    "name": "dev",
+    "stage": "dev",
+    "region": REGION,
+    "network": {"vpc_cidr": "10.10.0.0/20", "availability_zones": ["us-east-1a", "us-east-1b"], "pod_addressing": "SECONDARY_IPS"},
+    "node_groups": [{"name": "apps", "instance_types": ["m5.xlarge"], "min_size": 1, "desired_size": 1, "max_size": 15}],
+}
+
+
+def test_environment_near_full_warns_once_per_synthesis(tmp_path: Path) -> None:
+    # Validation runs more than once (main.py, build_app); only the Network construct warns.
+    from stacks.platform_stack import build_app
+
+    environment = from_dict(EnvironmentConfig, _NEAR_FULL, "environments[0]")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        environment.validate()
+        build_app((environment,), outdir=str(tmp_path)).synth()
+    capacity = [w for w in caught if issubclass(w.category, IpCapacityWarning)]
+    assert [str(w.message).split(": ")[:2] for w in capacity] == [
+        ["`dev.network.private_subnet_cidrs`", "90% of the free private IPs are needed at max size (warning above 80%)"]
+    ]
 
 
 def test_close_to_full_reports_the_warning() -> None:
