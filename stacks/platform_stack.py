@@ -119,7 +119,15 @@ class PlatformStack(EnvironmentStack):
             ),
         )
         self.backup = (
-            BackupBucket(self, "backup", context=context, name_prefix=config.prefix, production=config.production)
+            BackupBucket(
+                self,
+                "backup",
+                context=context,
+                name_prefix=config.prefix,
+                production=config.production,
+                # A deleted backup stays recoverable for as long as it would have lived.
+                noncurrent_version_days=addons.backup.retention_days,
+            )
             if addons.velero
             else None
         )

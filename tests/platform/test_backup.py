@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.backup import BackupBucket
+from constructs_lib.platform.config import BackupOptions
 from constructs_lib.security import AwsContext
 from tests.helpers import Synth, only, synth
 
@@ -118,3 +121,15 @@ def test_errors(options: dict[str, Any], message: str) -> None:
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)
+
+
+def test_reference_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path: Path) -> None:
+    from stacks.environments import PROD
+    from stacks.platform_stack import build_app
+
+    addons = dataclasses.replace(PROD.addons, backup=BackupOptions(retention_days=14))
+    build_app((dataclasses.replace(PROD, addons=addons),), outdir=str(tmp_path)).synth()
+    doc = json.loads((tmp_path / "stacks" / "prod" / "cdk.tf.json").read_text())
+    (configuration,) = doc["resource"]["aws_s3_bucket_lifecycle_configuration"].values()
+    (rule,) = [r for r in configuration["rule"] if "noncurrent_version_expiration" in r]
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 14}]
