@@ -17,10 +17,13 @@ CONFIG_ENV_VAR = "EKS_PLATFORM_CONFIG"
 
 
 def _environments(config_file: str | None) -> tuple[EnvironmentConfig, ...]:
+    """The environments, validated: from ``config_file`` (``load_environments`` validates) or the reference app."""
     if config_file:
         return load_environments(config_file)
     from stacks.environments import ENVIRONMENTS
 
+    for environment in ENVIRONMENTS:
+        environment.validate()
     return ENVIRONMENTS
 
 
@@ -29,12 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", default=os.environ.get(CONFIG_ENV_VAR), help="JSON or TOML environments file")
     args = parser.parse_args(argv)
     try:
-        environments = _environments(args.config)
         # Validate before importing the stacks: a bad config fails in milliseconds, before the jsii
         # assemblies load and the stacks are built (~3 s). build_app validates again for callers that
         # skip main.py.
-        for environment in environments:
-            environment.validate()
+        environments = _environments(args.config)
         from stacks.platform_stack import build_app
 
         app = build_app(environments)
