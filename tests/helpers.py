@@ -31,6 +31,16 @@ def data_sources(doc: Synth, data_type: str) -> dict[str, Any]:
     return dict(doc.get("data", {}).get(data_type, {}))
 
 
+def network_policy(doc: Synth, namespace: str, name: str) -> Any:
+    """The spec of NetworkPolicy ``namespace/name``, or None if the stack has no such policy."""
+    found = [
+        b
+        for b in resources(doc, "kubernetes_network_policy_v1").values()
+        if b["metadata"]["namespace"] == namespace and b["metadata"]["name"] == name
+    ]
+    return found[0]["spec"] if found else None
+
+
 def only(doc: Synth, resource_type: str) -> Any:
     """The single resource of ``resource_type``; fails if there are none or several."""
     found = resources(doc, resource_type)

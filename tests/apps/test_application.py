@@ -15,7 +15,7 @@ from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Res
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
-from tests.helpers import Synth, resources, synth
+from tests.helpers import Synth, network_policy, resources, synth
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-api"
@@ -430,15 +430,6 @@ def test_no_ingress_unless_configured(doc: Synth) -> None:
 
 
 # -- namespace wiring ---------------------------------------------------------------------------
-
-
-def network_policy(doc: Synth, namespace: str, name: str) -> Any:
-    found = [
-        b
-        for b in resources(doc, "kubernetes_network_policy_v1").values()
-        if b["metadata"]["namespace"] == namespace and b["metadata"]["name"] == name
-    ]
-    return found[0]["spec"] if found else None
 
 
 def test_exposed_application_admits_the_alb(doc: Synth) -> None:

@@ -13,7 +13,7 @@ from constructs_lib.apps.config import ApplicationSpec, SecretRef
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.errors import ConfigError
 from stacks.environments import DEV, PROD, STAGING
-from tests.helpers import Synth, resources, synth
+from tests.helpers import Synth, network_policy, resources, synth
 
 ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-api"
 API = ApplicationSpec("api", "apps/api", "v1.0.0", needs_aws=True)
@@ -41,31 +41,22 @@ def pair() -> tuple[Synth, Applications]:
     return build(PROPS)
 
 
-def policy(doc: Synth, namespace: str, name: str) -> Any:
-    found = [
-        b
-        for b in resources(doc, "kubernetes_network_policy_v1").values()
-        if b["metadata"]["namespace"] == namespace and b["metadata"]["name"] == name
-    ]
-    return found[0]["spec"] if found else None
-
-
 def test_one_application_per_spec(pair: tuple[Synth, Applications]) -> None:
     assert sorted(pair[1].applications) == ["api", "worker"]
 
 
 def test_callee_admits_its_peer(pair: tuple[Synth, Applications]) -> None:
-    sources = policy(pair[0], "worker", "allow-ingress")["ingress"][0]["from"]
+    sources = network_policy(pair[0], "worker", "allow-ingress")["ingress"][0]["from"]
     assert sources == [{"namespace_selector": {"match_labels": {"kubernetes.io/metadata.name": "api"}}}]
 
 
 def test_caller_may_send_to_the_callee_port(pair: tuple[Synth, Applications]) -> None:
-    rule = policy(pair[0], "api", "allow-egress")["egress"][0]
+    rule = network_policy(pair[0], "api", "allow-egress")["egress"][0]
     assert rule["ports"] == [{"port": "9000", "protocol": "TCP"}]
 
 
 def test_callee_sends_nothing_to_the_caller(pair: tuple[Synth, Applications]) -> None:
-    assert policy(pair[0], "worker", "allow-egress") is None
+    assert network_policy(pair[0], "worker", "allow-egress") is None
 
 
 def test_role_goes_to_its_application_only(pair: tuple[Synth, Applications]) -> None:
