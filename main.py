@@ -27,10 +27,39 @@ def _environments(config_file: str | None) -> tuple[EnvironmentConfig, ...]:
     return ENVIRONMENTS
 
 
+def _preflight(config_file: str | None, name: str) -> int:
+    """Print one line per problem that must be fixed before ``name`` is deployed; 0 when there is none."""
+    from constructs_lib.preflight import preflight
+
+    try:
+        environments = {environment.name: environment for environment in _environments(config_file)}
+    except ConfigError as error:
+        print(f"config error: {error.one_line()}", file=sys.stderr)
+        return 2
+    if name not in environments:
+        print(f"preflight: no environment {name!r}; known: {', '.join(environments)}", file=sys.stderr)
+        return 2
+    problems = preflight(environments[name])
+    for problem in problems:
+        print(f"preflight: {problem.one_line()}", file=sys.stderr)
+    if problems:
+        print(f"preflight: {name} is not ready to deploy ({len(problems)} problems above)", file=sys.stderr)
+        return 2
+    print(f"preflight: {name} is ready to deploy")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=os.environ.get(CONFIG_ENV_VAR), help="JSON or TOML environments file")
+    parser.add_argument(
+        "--preflight",
+        metavar="ENV",
+        help="check that environment ENV holds no example values and names what a deploy needs, then exit",
+    )
     args = parser.parse_args(argv)
+    if args.preflight:
+        return _preflight(args.config, args.preflight)
     try:
         # Validate before importing the stacks: a bad config fails in milliseconds, before the jsii
         # assemblies load and the stacks are built (~3 s). build_app validates again for callers that

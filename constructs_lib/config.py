@@ -45,6 +45,9 @@ from constructs_lib.validation import (
 
 __all__ = ["EnvironmentConfig", "Stage", "StateBackend", "from_dict", "load_environments"]
 
+#: The EKS managed add-ons every environment's cluster runs (the cluster's own and the EBS CSI driver).
+MANAGED_ADDONS = ("vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver")
+
 #: Tags every AWS resource gets from the provider's default_tags; config tags may not override them.
 STANDARD_TAG_KEYS = ("environment", "project", "managed-by")
 
@@ -166,6 +169,7 @@ class EnvironmentConfig:
             self.state.validate(f"{path}.state")
         self.network.validate(f"{path}.network", region=self.region, production=self.production)
         self.cluster.validate(f"{path}.cluster", production=self.production)
+        self._validate_deployment(path)
 
         validate_node_groups(f"{path}.node_groups", self.node_groups, cluster_name=self.prefix)
         check_ip_capacity(
@@ -186,6 +190,44 @@ class EnvironmentConfig:
 
         self.addons.validate(f"{path}.addons")
         self._validate_applications(path)
+
+    def _validate_deployment(self, path: str) -> None:
+        """What a first apply needs: a way to the API server, a fixed deployer and admin, shared state,
+        and (where pinned) a version for every managed add-on."""
+        cluster = self.cluster
+        require(
+            cluster.declares_deploy_access,
+            f"{path}.cluster",
+            "must declare how the machine that runs terraform reaches the API server (the stack installs "
+            "Helm charts and Kubernetes objects in the same apply)",
+            None,
+            "set endpoint_public_access=True with public_access_cidrs=(<runner egress CIDR>,), or "
+            "private_access_cidrs / private_access_security_group_ids for a runner inside the VPC",
+        )
+        if self.stage is not Stage.DEV:
+            stage = self.stage.value
+            require(
+                cluster.deployer_principal_arn is not None,
+                f"{path}.cluster.deployer_principal_arn",
+                f"is required in {stage}: without it cluster-admin follows whoever ran the last apply",
+                None,
+                "name the role terraform runs as, e.g. 'arn:aws:iam::<account>:role/ci-deployer'",
+            )
+            require(
+                len(cluster.admin_principal_arns) > 0,
+                f"{path}.cluster.admin_principal_arns",
+                f"must name at least one admin in {stage} (a stable admin or break-glass role besides the deployer)",
+                [],
+                "add e.g. 'arn:aws:iam::<account>:role/platform-admin'",
+            )
+            require(
+                self.state is not None,
+                f"{path}.state",
+                f"is required in {stage}: local state lives on one machine, unlocked and unshared",
+                None,
+                "set state=StateBackend(bucket=...) (create the bucket once with `make state-bucket`)",
+            )
+        cluster.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, production=self.production)
 
     def _validate_applications(self, path: str) -> None:
         """Each application on its own, then against the repositories, add-ons and each other."""

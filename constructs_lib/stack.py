@@ -8,10 +8,19 @@ from constructs import Construct
 
 from constructs_lib.config import EnvironmentConfig
 
-__all__ = ["MANAGED_BY", "EnvironmentStack"]
+__all__ = ["MANAGED_BY", "REQUIRED_TERRAFORM_VERSION", "EnvironmentStack", "local_state_path"]
 
 #: Value of the ``managed-by`` tag on every AWS resource.
 MANAGED_BY = "cdktf"
+#: Terraform versions the stacks accept: 1.10 brought the S3 backend's lock file (``use_lockfile``).
+REQUIRED_TERRAFORM_VERSION = ">= 1.10"
+
+
+def local_state_path(name: str) -> str:
+    """Where local state lives, relative to the stack's folder ``cdktf.out/stacks/<name>`` (terraform's
+    working directory): ``terraform.<name>.tfstate`` in the project root, three levels up, so
+    ``make clean`` or a fresh ``cdktf synth`` never deletes a deployed environment's state."""
+    return f"../../../terraform.{name}.tfstate"
 
 
 class EnvironmentStack(TerraformStack):
@@ -20,9 +29,10 @@ class EnvironmentStack(TerraformStack):
     On construction it validates the whole config (raising ConfigError before any resource exists),
     then configures:
 
-    * state: S3 with encryption and S3-native locking (``use_lockfile``, terraform >= 1.10) at
-      ``<key_prefix>/<name>/terraform.tfstate`` when ``config.state`` is set; otherwise a local file
-      ``terraform.<name>.tfstate`` (``uses_local_state`` tells the app to print a notice);
+    * state: S3 with encryption and S3-native locking (``use_lockfile``, terraform >= 1.10, pinned in
+      ``required_version``) at ``<key_prefix>/<name>/terraform.tfstate`` when ``config.state`` is set
+      (required in staging and prod); otherwise the local file ``terraform.<name>.tfstate`` in the
+      project root, outside ``cdktf.out`` (``uses_local_state`` tells the app to print a notice);
     * the AWS provider in the environment's region, with ``default_tags`` (environment, project,
       managed-by, then ``config.tags``) and ``allowed_account_ids`` when ``config.account_id`` is set,
       so a plan against the wrong account fails before it changes anything.
@@ -33,8 +43,10 @@ class EnvironmentStack(TerraformStack):
         super().__init__(scope, config.name)
         self.config = config
         self.uses_local_state = config.state is None
+        # S3's native lock file (use_lockfile) needs terraform 1.10; older versions stop at init.
+        self.add_override("terraform.required_version", REQUIRED_TERRAFORM_VERSION)
         if config.state is None:
-            LocalBackend(self, path=f"terraform.{config.name}.tfstate")
+            LocalBackend(self, path=local_state_path(config.name))
         else:
             S3Backend(
                 self,

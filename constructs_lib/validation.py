@@ -195,3 +195,14 @@ def require_tags(path: str, tags: Mapping[str, str]) -> None:
             value,
             "shorten the value or quote it as a string",
         )
+
+
+#: RFC 1918's private IPv4 ranges.
+RFC1918_NETWORKS: tuple[ipaddress.IPv4Network, ...] = tuple(
+    ipaddress.IPv4Network(cidr) for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+)
+
+
+def is_rfc1918(network: ipaddress.IPv4Network) -> bool:
+    """True when ``network`` lies inside one of the RFC 1918 private ranges."""
+    return any(network.subnet_of(private) for private in RFC1918_NETWORKS)

@@ -16,9 +16,11 @@ Choices that differ from the seed documents (see README "Decisions"):
 
 from __future__ import annotations
 
+from typing import Any
+
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, SecretRef
 from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, Taint
-from constructs_lib.config import EnvironmentConfig, Stage
+from constructs_lib.config import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.registry.config import RepositorySpec, TagMutability, default_lifecycle_rules
@@ -59,9 +61,38 @@ def _repositories(mutability: TagMutability) -> tuple[RepositorySpec, ...]:
     return seed_000 + apps
 
 
-#: Prod's ALB listeners need an ACM certificate for its domain: replace this example ARN (AWS's
-#: documentation account) with your certificate's; prod refuses an ingress without one.
-PROD_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+# ---- Example values: replace them before the first deploy ---------------------------------------
+# `make deploy` (preflight) refuses an environment that still holds any of them: AWS's documentation
+# account, the documentation network 203.0.113.0/24, example.com hosts and the example state bucket.
+
+#: The AWS account every environment deploys into (the provider refuses any other account).
+EXAMPLE_ACCOUNT_ID = "123456789012"
+#: Prod's ALB listeners need an ACM certificate for its domain: replace this example ARN with your
+#: certificate's (same region and account); prod refuses an ingress without one.
+PROD_CERTIFICATE_ARN = f"arn:aws:acm:us-east-1:{EXAMPLE_ACCOUNT_ID}:certificate/00000000-0000-0000-0000-000000000000"
+#: The role CI runs terraform as: it gets the deployer's access entry, and an apply by anyone else stops.
+DEPLOYER_ROLE_ARN = f"arn:aws:iam::{EXAMPLE_ACCOUNT_ID}:role/eks-platform-deployer"
+#: A stable human admin (break-glass) besides the deployer, assumed through SSO.
+ADMIN_ROLE_ARN = f"arn:aws:iam::{EXAMPLE_ACCOUNT_ID}:role/platform-admin"
+#: Dev and staging: the deploy runner's egress address, allowed on the public API endpoint (nothing
+#: else is). Convenient for a hosted CI runner; the nodes and the control plane stay private.
+RUNNER_CIDRS = ("203.0.113.10/32",)
+#: Prod keeps the API endpoint private: its deploy runner sits in the VPC (or a network attached to
+#: it) and this is its security group, allowed on 443. The all-zero id is a placeholder.
+PROD_RUNNER_SECURITY_GROUP = "sg-00000000000000000"
+#: State bucket shared by staging and prod (one key per environment); create it with `make state-bucket`.
+STATE = StateBackend(bucket="example-eks-platform-tfstate")
+
+
+def _cluster(*, private: bool = False) -> ClusterConfig:
+    """The same administration in every environment; the API reached publicly or from inside the VPC."""
+    access: dict[str, Any] = (
+        {"private_access_security_group_ids": (PROD_RUNNER_SECURITY_GROUP,)}
+        if private
+        else {"endpoint_public_access": True, "public_access_cidrs": RUNNER_CIDRS}
+    )
+    return ClusterConfig(deployer_principal_arn=DEPLOYER_ROLE_ARN, admin_principal_arns=(ADMIN_ROLE_ARN,), **access)
+
 
 #: Applications reachable from the internet through the AWS Load Balancer Controller (seed 002).
 _PUBLIC_APPLICATIONS = ("api", "admin")
@@ -95,7 +126,8 @@ DEV = EnvironmentConfig(
     stage=Stage.DEV,
     region=_REGION,
     network=NetworkConfig("10.10.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE),
-    cluster=ClusterConfig(),
+    cluster=_cluster(),
+    account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
         NodeGroupSpec("system", ("t3.large",), 2, 2, 3, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
         NodeGroupSpec(
@@ -120,7 +152,8 @@ STAGING = EnvironmentConfig(
     stage=Stage.STAGING,
     region=_REGION,
     network=NetworkConfig("10.20.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE),
-    cluster=ClusterConfig(),
+    cluster=_cluster(),
+    account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
         NodeGroupSpec("system", ("m5.large",), 2, 2, 3, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
         NodeGroupSpec("application", ("m5.large",), 2, 2, 10, labels={"node-role": "application"}),
@@ -131,6 +164,7 @@ STAGING = EnvironmentConfig(
     ),
     addons=AddonsConfig(kube_prometheus_stack=True),
     tags=_TAGS,
+    state=STATE,
 )
 
 PROD = EnvironmentConfig(
@@ -138,7 +172,8 @@ PROD = EnvironmentConfig(
     stage=Stage.PROD,
     region=_REGION,
     network=NetworkConfig("10.30.0.0/16", (f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"), NatMode.PER_AZ),
-    cluster=ClusterConfig(),
+    cluster=_cluster(private=True),
+    account_id=EXAMPLE_ACCOUNT_ID,
     # Seed 004's matrix.
     node_groups=(
         NodeGroupSpec("system", ("m5.large",), 2, 2, 4, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
@@ -156,6 +191,7 @@ PROD = EnvironmentConfig(
     ),
     addons=AddonsConfig(kube_prometheus_stack=True, velero=True),
     tags=_TAGS,
+    state=STATE,
 )
 
 #: The environments ``main.py`` synthesizes, in order; each becomes a stack of the same name.

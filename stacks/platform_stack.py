@@ -12,6 +12,7 @@ from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
+from constructs_lib.network.cidr import Tier
 from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.platform.addons import PlatformAddons, PlatformAddonsProps
 from constructs_lib.platform.backup import BackupBucket
@@ -197,7 +198,10 @@ class PlatformStack(EnvironmentStack):
                 service_account_role_arns=app_roles,
                 # The Deployment complies with "restricted" in every stage, so dev enforces it too.
                 pod_security=PodSecurityLevel.RESTRICTED,
-                load_balancer_cidrs=(self.network.vpc_cidr,),
+                # An internet-facing ALB's nodes live in the public subnets: only they may reach an
+                # application's port, not every pod of the VPC.
+                load_balancer_cidrs=tuple(self.network.plan.cidrs(Tier.PUBLIC).values()),
+                load_balancer_security_group_id=self.network.alb_security_group_id,
                 ingress_controller_namespace=self.addons.ingress_controller_namespace,
                 monitoring_namespace=self.addons.namespaces.get("kube_prometheus_stack"),
                 secret_store=self.addons.secret_store_release,

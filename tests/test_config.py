@@ -340,6 +340,7 @@ MINIMAL = {
     "stage": "dev",
     "region": "eu-west-1",
     "network": {"vpc_cidr": "10.50.0.0/16", "availability_zones": ["eu-west-1a", "eu-west-1b"]},
+    "cluster": {"endpoint_public_access": True, "public_access_cidrs": ["198.51.100.0/24"]},
     "node_groups": [
         {"name": "system", "instance_types": ["m5.large"], "min_size": 2, "desired_size": 2, "max_size": 3}
     ],
@@ -362,6 +363,12 @@ region = "eu-west-1"
 vpc_cidr = "10.50.0.0/16"
 availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 nat_mode = "PER_AZ"
+[environments.cluster]
+private_access_security_group_ids = ["sg-0a1b2c3d4e5f67890"]
+deployer_principal_arn = "arn:aws:iam::210987654321:role/ci-deployer"
+admin_principal_arns = ["arn:aws:iam::210987654321:role/platform-admin"]
+[environments.state]
+bucket = "acme-terraform-state"
 [[environments.node_groups]]
 name = "system"
 instance_types = ["m5.large"]

@@ -17,7 +17,7 @@ from tests.conftest import REPO_ROOT
 _USER_APP = """
 from cdktf import App
 from constructs_lib import EnvironmentConfig, Stage
-from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.security import AwsContext, KmsKey
 from constructs_lib.stack import EnvironmentStack
@@ -27,6 +27,7 @@ config = EnvironmentConfig(
     stage=Stage.DEV,
     region="eu-west-1",
     network=NetworkConfig("10.60.0.0/16", ("eu-west-1a", "eu-west-1b")),
+    cluster=ClusterConfig(endpoint_public_access=True, public_access_cidrs=("198.51.100.0/24",)),
     node_groups=(NodeGroupSpec("system", ("m5.large",), 2, 2, 3),),
 )
 app = App(outdir="out")

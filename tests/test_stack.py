@@ -30,7 +30,7 @@ def remote() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def local() -> dict[str, Any]:
-    return _synth(DEV)
+    return _synth(dataclasses.replace(DEV, account_id=None))
 
 
 def test_s3_backend_key_is_per_environment(remote: dict[str, Any]) -> None:
@@ -56,7 +56,12 @@ def test_s3_backend_region_defaults_to_environment_region() -> None:
 
 
 def test_local_backend_without_state(local: dict[str, Any]) -> None:
-    assert local["terraform"]["backend"] == {"local": {"path": "terraform.dev.tfstate"}}
+    # Terraform runs in cdktf.out/stacks/dev: the state file lands in the project root, outside cdktf.out.
+    assert local["terraform"]["backend"] == {"local": {"path": "../../../terraform.dev.tfstate"}}
+
+
+def test_terraform_version_is_pinned_for_the_s3_lock_file(local: dict[str, Any]) -> None:
+    assert local["terraform"]["required_version"] == ">= 1.10"
 
 
 def test_local_state_is_reported() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from cdktf import ITerraformDependable
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_kubernetes.config_map_v1 import ConfigMapV1, ConfigMapV1Metadata
 from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
     DeploymentV1,
@@ -135,6 +135,12 @@ HPA_BEHAVIOR: Mapping[str, Any] = MappingProxyType(
 )
 #: ALB TLS policy: TLS 1.3 with 1.2 fallback.
 ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+#: Deployment fields controllers own, which terraform ignores after creation: the replica count (the
+#: HPA scales it) and the restart stamp ``kubectl rollout restart`` writes into the pod template.
+DEPLOYMENT_IGNORED_FIELDS = (
+    "spec[0].replicas",
+    'spec[0].template[0].metadata[0].annotations["kubectl.kubernetes.io/restartedAt"]',
+)
 
 
 @dataclass(frozen=True)
@@ -154,8 +160,12 @@ class ApplicationProps:
     pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
     #: Default: seed 003's production quota.
     quota: ResourceQuotaSpec = field(default_factory=ResourceQuotaSpec)
-    #: CIDRs the ALB connects from (the VPC CIDR); used when the application has an ingress.
+    #: CIDRs the ALB connects from: the public subnets, where an internet-facing ALB's nodes live;
+    #: used when the application has an ingress.
     load_balancer_cidrs: tuple[str, ...] = ()
+    #: Security group the ALB uses (the network tier's ALB group, which the nodes admit on the target
+    #: ports). Default None: the load balancer controller creates and manages one.
+    load_balancer_security_group_id: str | None = None
     #: Namespace of an in-cluster ingress controller allowed in. Default none.
     ingress_controller_namespace: str | None = None
     #: Namespace of Prometheus, allowed to scrape. Default none.
@@ -212,9 +222,10 @@ class ApplicationProps:
         require(
             spec.ingress is None or bool(self.load_balancer_cidrs) or self.ingress_controller_namespace is not None,
             f"{path}.load_balancer_cidrs",
-            "must list the VPC CIDR when the application has an ingress, or traffic from the ALB is denied",
+            "must list the public subnets' CIDRs when the application has an ingress, or traffic from the "
+            "ALB is denied",
             list(self.load_balancer_cidrs),
-            "pass the network tier's VPC CIDR",
+            "pass the network tier's public subnet CIDRs",
         )
         # The quota must leave room for max_replicas plus the rolling update's surge pod.
         pods = spec.max_replicas + 1
@@ -428,7 +439,11 @@ class Application(Construct):
             volumes.append(
                 DeploymentV1SpecTemplateSpecVolume(
                     name="secrets",
-                    secret=DeploymentV1SpecTemplateSpecVolumeSecret(secret_name=secret_name, default_mode="0400"),
+                    # Optional: a pod starts before external-secrets has synced the Secret (its Secrets
+                    # Manager value is set out of band) and sees the files once they arrive.
+                    secret=DeploymentV1SpecTemplateSpecVolumeSecret(
+                        secret_name=secret_name, default_mode="0400", optional=True
+                    ),
                 )
             )
         return DeploymentV1(
@@ -554,6 +569,11 @@ class Application(Construct):
                     ),
                 ),
             ),
+            # A first apply creates the ECR repositories empty: pods wait for images pushed later, and
+            # terraform must not wait for a rollout that cannot finish yet (README, "First deploy").
+            wait_for_rollout=False,
+            # The HPA owns the replica count; `kubectl rollout restart` owns its annotation.
+            lifecycle=TerraformResourceLifecycle(ignore_changes=list(DEPLOYMENT_IGNORED_FIELDS)),
             depends_on=depends_on,
         )
 
@@ -624,6 +644,13 @@ class Application(Construct):
             "alb.ingress.kubernetes.io/healthcheck-path": ingress.healthcheck_path or spec.probes.readiness_path,
             "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTP": 80}]),
         }
+        if props.load_balancer_security_group_id is not None:
+            # The network tier's ALB group (80/443 from the internet); the node group already admits it
+            # on the target ports, so the controller adds no rules of its own.
+            annotations |= {
+                "alb.ingress.kubernetes.io/security-groups": props.load_balancer_security_group_id,
+                "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "false",
+            }
         if ingress.certificate_arn is not None:
             annotations |= {
                 "alb.ingress.kubernetes.io/certificate-arn": ingress.certificate_arn,
@@ -682,6 +709,7 @@ class ApplicationsProps:
     pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
     quota: ResourceQuotaSpec = field(default_factory=ResourceQuotaSpec)
     load_balancer_cidrs: tuple[str, ...] = ()
+    load_balancer_security_group_id: str | None = None
     ingress_controller_namespace: str | None = None
     monitoring_namespace: str | None = None
     secret_store: ITerraformDependable | None = None
@@ -761,6 +789,7 @@ class Applications(Construct):
                     pod_security=props.pod_security,
                     quota=props.quota,
                     load_balancer_cidrs=props.load_balancer_cidrs,
+                    load_balancer_security_group_id=props.load_balancer_security_group_id,
                     ingress_controller_namespace=props.ingress_controller_namespace,
                     monitoring_namespace=props.monitoring_namespace,
                     egress_peers=callees,

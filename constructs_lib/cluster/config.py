@@ -8,9 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from constructs_lib.cluster.addon_versions import pinned_addon_version
 from constructs_lib.validation import (
     DNS_LABEL,
     default_log_retention_days,
+    is_reference,
+    is_rfc1918,
     require,
     require_cidr,
     require_dns_label,
@@ -97,6 +100,7 @@ NON_PRODUCTION_LOG_TYPES: tuple[ControlPlaneLogType, ...] = (
 #: ``v<major>.<minor>.<patch>-eksbuild.<n>``, the form of every EKS add-on version.
 _ARN_PRINCIPAL = re.compile(r"^arn:[^:]+:iam::(\d{12}):(.+)$")
 _ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")
+_SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
 
 
 class CniIdentity(enum.Enum):
@@ -254,10 +258,28 @@ class ClusterConfig:
     #: (``data aws_eks_addon_version``), read at plan time, so a new release shows up as an in-place
     #: update in the next plan. Pin versions where plans must only change when the code does.
     addon_versions: Mapping[str, str] = field(default_factory=dict)
+    #: CIDRs allowed to the private API endpoint on 443: a deploy runner's subnet inside the VPC, or an
+    #: operator network reached through a VPN, peering or a transit gateway (private ranges only).
+    #: Default none. With ``public_access_cidrs`` and ``private_access_security_group_ids`` this is how
+    #: the machine that runs terraform reaches the API; an environment must declare at least one.
+    private_access_cidrs: tuple[str, ...] = ()
+    #: Security groups in the VPC (a CI runner's) allowed to the private API endpoint on 443. Default none.
+    private_access_security_group_ids: tuple[str, ...] = ()
+    #: The IAM role (or user) that runs terraform, e.g. the CI role. It gets the deployer access entry,
+    #: and an apply run by any other identity fails a precondition before anything changes, so cluster
+    #: admin never moves with whoever ran the last apply. Default None: the caller of each apply (dev
+    #: sandboxes only; staging and prod require a fixed deployer).
+    deployer_principal_arn: str | None = None
+    #: Install managed add-ons at fixed versions (``addon_versions``, else the table in
+    #: :mod:`constructs_lib.cluster.addon_versions`), so a plan never picks up a new release on its own.
+    #: Default None: on in prod, off elsewhere (dev and staging follow the newest build for the minor).
+    pin_addon_versions: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_access_cidrs", tuple(self.public_access_cidrs))
         object.__setattr__(self, "admin_principal_arns", tuple(self.admin_principal_arns))
+        object.__setattr__(self, "private_access_cidrs", tuple(self.private_access_cidrs))
+        object.__setattr__(self, "private_access_security_group_ids", tuple(self.private_access_security_group_ids))
         if self.log_types is not None:
             object.__setattr__(self, "log_types", tuple(self.log_types))
         object.__setattr__(self, "addon_versions", MappingProxyType(dict(self.addon_versions)))
@@ -267,6 +289,39 @@ class ClusterConfig:
         if self.log_types is None:
             return ALL_LOG_TYPES if production else NON_PRODUCTION_LOG_TYPES
         return tuple(log_type for log_type in ALL_LOG_TYPES if log_type in self.log_types)
+
+    @property
+    def declares_deploy_access(self) -> bool:
+        """True when the config names a way for the deploy runner to reach the API server."""
+        return bool(self.public_access_cidrs or self.private_access_cidrs or self.private_access_security_group_ids)
+
+    def resolved_pin_addon_versions(self, *, production: bool) -> bool:
+        """Whether managed add-ons are pinned: the configured choice, or the stage's default (prod pins)."""
+        return production if self.pin_addon_versions is None else self.pin_addon_versions
+
+    def addon_version(self, name: str, *, production: bool) -> str | None:
+        """The version add-on ``name`` is installed at: the configured pin, else the table's when pinned,
+        else None (the newest build for the minor, read at plan time)."""
+        if name in self.addon_versions:
+            return self.addon_versions[name]
+        if self.resolved_pin_addon_versions(production=production):
+            return pinned_addon_version(self.version, name)
+        return None
+
+    def require_pinned_addons(self, path: str, names: Sequence[str], *, production: bool) -> None:
+        """A pinned cluster has a version for every add-on in ``names``; raises ConfigError."""
+        if not self.resolved_pin_addon_versions(production=production):
+            return
+        for name in names:
+            require(
+                self.addon_version(name, production=production) is not None,
+                f"{path}.addon_versions.{name}",
+                f"must be pinned: add-on versions are pinned here and the table has no {name} version "
+                f"for Kubernetes {self.version}",
+                None,
+                f"set addon_versions['{name}'] from `aws eks describe-addon-versions --addon-name {name} "
+                f"--kubernetes-version {self.version}`",
+            )
 
     def resolved_log_retention_days(self, *, production: bool) -> int:
         """The configured retention, or the stage's default."""
@@ -333,6 +388,7 @@ class ClusterConfig:
             "keep deployer_admin_access (a visible, revocable access entry) and drop bootstrap_creator_admin",
         )
         self._validate_logs(path, production=production)
+        self._validate_deploy_access(path)
         require(
             isinstance(self.cni_identity, CniIdentity),
             f"{path}.cni_identity",
@@ -355,6 +411,62 @@ class ClusterConfig:
                 version,
                 "copy it from `aws eks describe-addon-versions --addon-name <name>`, e.g. 'v1.19.0-eksbuild.1'",
             )
+
+    def _validate_deploy_access(self, path: str) -> None:
+        """The runner's way to the API server, and the identity it deploys as."""
+        for index, cidr in enumerate(self.private_access_cidrs):
+            network = require_cidr(f"{path}.private_access_cidrs[{index}]", cidr, allow_any=False)
+            require(
+                is_rfc1918(network),
+                f"{path}.private_access_cidrs[{index}]",
+                "must be an RFC 1918 private range (the private endpoint is only reachable from the VPC and networks "
+                "connected to it)",
+                cidr,
+                "use the runner subnet's or VPN's private CIDR, or list a public runner in public_access_cidrs",
+            )
+        require_unique(f"{path}.private_access_cidrs", self.private_access_cidrs, "CIDR")
+        for index, group in enumerate(self.private_access_security_group_ids):
+            require(
+                isinstance(group, str) and (_SECURITY_GROUP_ID.match(group) is not None or is_reference(group)),
+                f"{path}.private_access_security_group_ids[{index}]",
+                "must be a security group id (sg- and 8 or 17 hex digits) in the cluster's VPC",
+                group,
+                "use the CI runner's security group id, e.g. 'sg-0a1b2c3d4e5f67890'",
+            )
+        require_unique(
+            f"{path}.private_access_security_group_ids", self.private_access_security_group_ids, "security group"
+        )
+        if self.deployer_principal_arn is not None:
+            arn = self.deployer_principal_arn
+            require_iam_arn(f"{path}.deployer_principal_arn", arn)
+            require(
+                ":role/" in arn or ":user/" in arn,
+                f"{path}.deployer_principal_arn",
+                "must be an IAM role or user ARN (EKS access entries accept no session or account-root ARNs)",
+                arn,
+                "use the role terraform runs as, e.g. 'arn:aws:iam::123456789012:role/ci-deployer'",
+            )
+            require(
+                self.deployer_admin_access,
+                f"{path}.deployer_principal_arn",
+                "only applies when deployer_admin_access is on (it names who gets the deployer's access entry)",
+                arn,
+                "set deployer_admin_access=True or remove deployer_principal_arn",
+            )
+            require(
+                arn not in self.admin_principal_arns,
+                f"{path}.deployer_principal_arn",
+                "must not also be listed in admin_principal_arns (EKS refuses a second access entry for it)",
+                arn,
+                "remove it from admin_principal_arns: the deployer entry already grants cluster-admin",
+            )
+        require(
+            self.pin_addon_versions is None or isinstance(self.pin_addon_versions, bool),
+            f"{path}.pin_addon_versions",
+            "must be true, false or unset (unset: pinned in prod)",
+            self.pin_addon_versions,
+            "remove it or write true/false",
+        )
 
     def _validate_logs(self, path: str, *, production: bool) -> None:
         if self.log_types is not None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from cdktf import Fn, ITerraformDependable, TerraformLocal, TerraformResourceLifecycle, Token
+from cdktf import Fn, ITerraformDependable, Op, Precondition, TerraformLocal, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_eks_addon_version import DataAwsEksAddonVersion
 from cdktf_cdktf_provider_aws.data_aws_iam_session_context import DataAwsIamSessionContext
@@ -33,6 +34,7 @@ from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnec
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
 from constructs_lib.cluster.config import (
@@ -255,6 +257,7 @@ class EksCluster(Construct):
 
         self.admin_access: list[EksAccessPolicyAssociation] = []
         self._grant_admins(config)
+        self._allow_deploy_runners(config, props.control_plane_security_group_id)
 
         self.oidc_issuer_url: str = self.cluster.identity.get(0).oidc.get(0).issuer
         # A local, not an inline replace(): IAM documents that use the host in condition keys then
@@ -378,7 +381,8 @@ class EksCluster(Construct):
             name,
             f"add each add-on once; {', '.join(BUILT_IN_ADDONS)} are installed by the cluster itself",
         )
-        version = self._config.addon_versions.get(name)
+        version = self._config.addon_version(name, production=self.production)
+        self._config.require_pinned_addons("cluster", (name,), production=self.production)
         if version is None:
             version = DataAwsEksAddonVersion(
                 self,
@@ -463,6 +467,27 @@ class EksCluster(Construct):
             for policy in managed_policies
         ]
 
+    def _allow_deploy_runners(self, config: ClusterConfig, control_plane_security_group_id: str) -> None:
+        """443 on the private endpoint from the declared runner CIDRs and security groups."""
+        sources: list[tuple[str, dict[str, str]]] = [
+            (f"api-from-cidr-{_slug(cidr)}", {"cidr_ipv4": cidr}) for cidr in config.private_access_cidrs
+        ]
+        for index, group in enumerate(config.private_access_security_group_ids):
+            # A group passed as a reference has no literal id to name the rule after.
+            name = str(index) if Token.is_unresolved(group) else group
+            sources.append((f"api-from-group-{name}", {"referenced_security_group_id": group}))
+        for id, source in sources:
+            VpcSecurityGroupIngressRule(
+                self,
+                id,
+                security_group_id=control_plane_security_group_id,
+                description="Kubernetes API (HTTPS) from the deploy runner (ClusterConfig private access)",
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                **source,
+            )
+
     def _grant_admins(self, config: ClusterConfig) -> None:
         """Access entries + cluster-scoped AmazonEKSClusterAdminPolicy for admins and the deployer."""
         for arn in config.admin_principal_arns:
@@ -471,15 +496,31 @@ class EksCluster(Construct):
             # The session context turns an assumed-role session ARN into the role's ARN (the only
             # form access entries accept); a user ARN passes through unchanged.
             session = DataAwsIamSessionContext(self, "deployer-session", arn=self._context.caller_arn)
-            self._cluster_admin("deployer", session.issuer_arn)
+            if config.deployer_principal_arn is None:
+                self._cluster_admin("deployer", session.issuer_arn)
+            else:
+                # A fixed deployer: an apply by anyone else stops here, before any change, instead of
+                # moving cluster-admin to them (or failing half-way in the Kubernetes provider).
+                self._cluster_admin(
+                    "deployer",
+                    config.deployer_principal_arn,
+                    precondition=Precondition(
+                        condition=Op.eq(session.issuer_arn, config.deployer_principal_arn),
+                        error_message=(
+                            f"This environment deploys as {config.deployer_principal_arn}: run terraform "
+                            "with that role's credentials (ClusterConfig.deployer_principal_arn)."
+                        ),
+                    ),
+                )
 
-    def _cluster_admin(self, id: str, principal_arn: str) -> None:
+    def _cluster_admin(self, id: str, principal_arn: str, *, precondition: Precondition | None = None) -> None:
         entry = EksAccessEntry(
             self,
             f"{id}-access-entry",
             cluster_name=self.cluster.name,
             principal_arn=principal_arn,
             type="STANDARD",
+            lifecycle=TerraformResourceLifecycle(precondition=[precondition]) if precondition is not None else None,
         )
         self.admin_access.append(
             EksAccessPolicyAssociation(
@@ -546,6 +587,11 @@ def _validate(props: EksClusterProps) -> None:
             value,
             "pass the network tier's security group id",
         )
+
+
+def _slug(value: str) -> str:
+    """A construct id from a CIDR or other value: ``10.0.0.0/24`` -> ``10-0-0-0-24``."""
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
 
 
 def _is_list_token(values: Sequence[str]) -> bool:

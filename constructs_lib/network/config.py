@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from constructs_lib.validation import (
     default_log_retention_days,
+    is_rfc1918,
     parse_network,
     require,
     require_cidr,
@@ -159,7 +160,7 @@ class NetworkConfig:
 
         network = parse_network(f"{path}.vpc_cidr", self.vpc_cidr)
         require(
-            any(network.subnet_of(r) for r in _RFC1918),
+            is_rfc1918(network),
             f"{path}.vpc_cidr",
             "must lie inside an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
             self.vpc_cidr,
@@ -360,4 +361,3 @@ def flow_log_retention_days(config: NetworkConfig, *, production: bool) -> int:
     return default_log_retention_days(production)
 
 
-_RFC1918 = tuple(parse_network("rfc1918", cidr) for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))

@@ -177,6 +177,9 @@ class PlatformAddons(Construct):
                 name=entry.namespace,
                 labels={"app.kubernetes.io/part-of": "platform", **pod_security_labels(entry.pod_security)},
             ),
+            # The API answers only once the deployer's access entry is associated (and on destroy the
+            # namespace must go before that association does).
+            depends_on=list(self._props.depends_on) or None,
         )
         depends_on: list[ITerraformDependable] = [*self._props.depends_on, namespace]
         # The controller is installed first, so it is not in `releases` while it installs itself.

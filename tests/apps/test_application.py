@@ -50,6 +50,9 @@ ADMIN = ApplicationSpec(
 )
 
 
+ALB_GROUP = "sg-0a1b2c3d4e5f67890"
+
+
 def props(spec: ApplicationSpec, **changes: Any) -> ApplicationProps:
     base = ApplicationProps(
         spec=spec,
@@ -70,7 +73,11 @@ def doc() -> Synth:
         store = NamespaceV1(stack, "secret-store", metadata={"name": "stand-in-for-the-store-release"})
         Application(stack, "api", props=props(API, secret_store=store))
         Application(stack, "worker", props=props(WORKER))
-        Application(stack, "admin", props=props(ADMIN, pod_security=PodSecurityLevel.BASELINE))
+        Application(
+            stack,
+            "admin",
+            props=props(ADMIN, pod_security=PodSecurityLevel.BASELINE, load_balancer_security_group_id=ALB_GROUP),
+        )
 
     return synth(_build)
 
@@ -214,10 +221,11 @@ def test_secret_as_read_only_files(doc: Synth) -> None:
     }
 
 
-def test_secret_volume_is_owner_read_only(doc: Synth) -> None:
+def test_secret_volume_is_owner_read_only_and_does_not_block_the_pod(doc: Synth) -> None:
+    # optional: the pod starts before external-secrets has synced a value set out of band.
     assert pod(doc, "api")["volume"][1] == {
         "name": "secrets",
-        "secret": {"secret_name": "api-secrets", "default_mode": "0400"},
+        "secret": {"secret_name": "api-secrets", "default_mode": "0400", "optional": True},
     }
 
 
@@ -486,7 +494,7 @@ def test_pod_security_option(doc: Synth) -> None:
         (
             dataclasses.replace(WORKER, ingress=IngressSpec("w.example.com")),
             {"load_balancer_cidrs": ()},
-            r"`applications\.worker\.load_balancer_cidrs`: must list the VPC CIDR",
+            r"`applications\.worker\.load_balancer_cidrs`: must list the public subnets' CIDRs",
         ),
         (
             dataclasses.replace(WORKER, ingress=IngressSpec("w.example.com")),
@@ -527,3 +535,29 @@ def test_errors(spec: ApplicationSpec, changes: dict[str, Any], message: str) ->
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)
+
+
+# -- first apply and day 2 ----------------------------------------------------------------------
+
+
+def test_deployment_does_not_wait_for_its_rollout(doc: Synth) -> None:
+    # The repository is created empty in the same apply; the image is pushed afterwards.
+    assert of(doc, "kubernetes_deployment_v1", "api")["wait_for_rollout"] is False
+
+
+def test_deployment_leaves_replicas_and_restarts_to_controllers(doc: Synth) -> None:
+    assert of(doc, "kubernetes_deployment_v1", "api")["lifecycle"]["ignore_changes"] == [
+        "spec[0].replicas",
+        'spec[0].template[0].metadata[0].annotations["kubectl.kubernetes.io/restartedAt"]',
+    ]
+
+
+def test_ingress_uses_the_given_load_balancer_security_group(doc: Synth) -> None:
+    annotations = of(doc, "kubernetes_ingress_v1", "admin")["metadata"]["annotations"]
+    assert annotations["alb.ingress.kubernetes.io/security-groups"] == ALB_GROUP
+    assert annotations["alb.ingress.kubernetes.io/manage-backend-security-group-rules"] == "false"
+
+
+def test_ingress_without_a_security_group_lets_the_controller_manage_one(doc: Synth) -> None:
+    annotations = of(doc, "kubernetes_ingress_v1", "api")["metadata"]["annotations"]
+    assert "alb.ingress.kubernetes.io/security-groups" not in annotations

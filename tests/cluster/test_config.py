@@ -229,3 +229,101 @@ def test_matrix_names_fit_63_characters_with_the_cluster_name() -> None:
 def test_matrix_names_are_not_length_checked_without_a_cluster_name() -> None:
     long_group = dataclasses.replace(APPLICATION, name="a-very-long-node-group-name-xyz")
     validate_node_groups("prod.node_groups", (SYSTEM, long_group))
+
+
+# -- the deploy runner's access, the deployer and pinned add-ons ---------------------------------
+
+DEPLOYER = "arn:aws:iam::123456789012:role/ci-deployer"
+
+
+def test_no_deploy_access_is_declared_by_default() -> None:
+    assert ClusterConfig().declares_deploy_access is False
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"endpoint_public_access": True, "public_access_cidrs": ("198.51.100.0/24",)},
+        {"private_access_cidrs": ("10.250.0.0/24",)},
+        {"private_access_security_group_ids": ("sg-0a1b2c3d4e5f67890",)},
+    ],
+)
+def test_each_way_in_declares_deploy_access(fields: dict[str, Any]) -> None:
+    assert ClusterConfig(**fields).declares_deploy_access is True
+
+
+@pytest.mark.parametrize(("production", "pinned"), [(True, True), (False, False)])
+def test_addons_are_pinned_in_production_by_default(production: bool, pinned: bool) -> None:
+    assert ClusterConfig().resolved_pin_addon_versions(production=production) is pinned
+
+
+def test_pinned_addon_version_comes_from_the_table() -> None:
+    assert ClusterConfig(version="1.34").addon_version("kube-proxy", production=True) == "v1.34.6-eksbuild.21"
+
+
+def test_configured_addon_version_wins_over_the_table() -> None:
+    config = ClusterConfig(addon_versions={"coredns": "v1.13.2-eksbuild.1"})
+    assert config.addon_version("coredns", production=True) == "v1.13.2-eksbuild.1"
+
+
+def test_unpinned_addon_has_no_version() -> None:
+    assert ClusterConfig().addon_version("coredns", production=False) is None
+
+
+def test_pinning_can_be_turned_on_outside_production() -> None:
+    assert ClusterConfig(pin_addon_versions=True).addon_version("vpc-cni", production=False) == "v1.22.4-eksbuild.3"
+
+
+def test_pinned_config_requires_a_version_for_every_addon() -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"`prod\.cluster\.addon_versions\.aws-efs-csi-driver`: must be pinned: add-on versions are pinned "
+        r"here and the table has no aws-efs-csi-driver version for Kubernetes 1\.35",
+    ):
+        ClusterConfig().require_pinned_addons("prod.cluster", ("vpc-cni", "aws-efs-csi-driver"), production=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"private_access_cidrs": ("0.0.0.0/0",)},
+            r"`prod\.cluster\.private_access_cidrs\[0\]`: must not be 0\.0\.0\.0/0",
+        ),
+        (
+            {"private_access_cidrs": ("198.51.100.0/24",)},
+            r"`prod\.cluster\.private_access_cidrs\[0\]`: must be an RFC 1918 private range .* \(got '198\.51\.100\.0/24'\)",
+        ),
+        (
+            {"private_access_cidrs": ("10.250.0.0/24", "10.250.0.0/24")},
+            r"`prod\.cluster\.private_access_cidrs`: CIDR must be unique",
+        ),
+        (
+            {"private_access_security_group_ids": ("sg-123",)},
+            r"`prod\.cluster\.private_access_security_group_ids\[0\]`: must be a security group id .* \(got 'sg-123'\)",
+        ),
+        (
+            {"deployer_principal_arn": "ci-deployer"},
+            r"`prod\.cluster\.deployer_principal_arn`: must be an IAM",
+        ),
+        (
+            {"deployer_principal_arn": "arn:aws:sts::123456789012:assumed-role/ci-deployer/run-42"},
+            r"`prod\.cluster\.deployer_principal_arn`: must be an IAM role or user ARN \(EKS access entries",
+        ),
+        (
+            {"deployer_principal_arn": DEPLOYER, "deployer_admin_access": False},
+            r"`prod\.cluster\.deployer_principal_arn`: only applies when deployer_admin_access is on",
+        ),
+        (
+            {"deployer_principal_arn": DEPLOYER, "admin_principal_arns": (DEPLOYER,)},
+            r"`prod\.cluster\.deployer_principal_arn`: must not also be listed in admin_principal_arns",
+        ),
+        (
+            {"pin_addon_versions": "yes"},
+            r"`prod\.cluster\.pin_addon_versions`: must be true, false or unset \(unset: pinned in prod\) \(got 'yes'\)",
+        ),
+    ],
+)
+def test_deploy_access_errors(fields: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        _check(production=True, **fields)

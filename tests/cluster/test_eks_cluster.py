@@ -13,6 +13,7 @@ import pytest
 from cdktf import Fn, TerraformStack
 from cdktf import Testing as CdktfTesting
 
+from constructs_lib.cluster.addon_versions import PINNED_ADDON_VERSIONS
 from constructs_lib.cluster.config import ClusterConfig, CniIdentity, ControlPlaneLogType
 from constructs_lib.cluster.eks_cluster import EksCluster
 from constructs_lib.errors import ConfigError
@@ -416,14 +417,35 @@ def test_coredns_waits_for_every_node_group(prod: Synth) -> None:
     assert set(_addon(prod, "coredns")["depends_on"]) == groups
 
 
-def test_unpinned_addon_version_is_the_most_recent_for_the_cluster_version(prod: Synth) -> None:
-    lookup = next(v for k, v in data_sources(prod, "aws_eks_addon_version").items() if "coredns" in k)
-    assert lookup == {"addon_name": "coredns", "kubernetes_version": "1.35", "most_recent": True}
+def test_unpinned_addon_version_is_the_most_recent_for_the_cluster_version(dev: Synth) -> None:
+    lookup = next(v for k, v in data_sources(dev, "aws_eks_addon_version").items() if "kube-proxy" in k)
+    assert lookup == {"addon_name": "kube-proxy", "kubernetes_version": "1.33", "most_recent": True}
 
 
-def test_unpinned_addon_uses_the_lookup(prod: Synth) -> None:
+def test_unpinned_addon_uses_the_lookup(dev: Synth) -> None:
     lookup = "${data.aws_eks_addon_version.eks_addon-version-kube-proxy"
-    assert _addon(prod, "kube-proxy")["addon_version"].startswith(lookup)
+    assert _addon(dev, "kube-proxy")["addon_version"].startswith(lookup)
+
+
+@pytest.mark.parametrize("name", ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "eks-pod-identity-agent"])
+def test_production_pins_every_addon_from_the_table(prod: Synth, name: str) -> None:
+    assert _addon(prod, name)["addon_version"] == PINNED_ADDON_VERSIONS["1.35"][name]
+
+
+def test_production_reads_no_addon_version_at_plan_time(prod: Synth) -> None:
+    assert data_sources(prod, "aws_eks_addon_version") == {}
+
+
+def test_pinned_cluster_refuses_an_addon_the_table_lacks() -> None:
+    stack = TerraformStack(CdktfTesting.app(), "pinned")
+    eks = cluster(stack, config=PROD_CONFIG)
+    with pytest.raises(
+        ConfigError,
+        match=r"`cluster\.addon_versions\.aws-efs-csi-driver`: must be pinned: add-on versions are pinned here "
+        r"and the table has no aws-efs-csi-driver version for Kubernetes 1\.35 \(got None\); fix: set "
+        r"addon_versions\['aws-efs-csi-driver'\]",
+    ):
+        eks.add_managed_addon("aws-efs-csi-driver")
 
 
 def test_pinned_addon_version(dev: Synth) -> None:
@@ -615,3 +637,54 @@ def test_addon_is_added_once() -> None:
 def test_node_security_group_reaches_every_launch_template(prod: Synth) -> None:
     templates = resources(prod, "aws_launch_template").values()
     assert [t["vpc_security_group_ids"] for t in templates] == [["sg-nodes"], ["sg-nodes"]]
+
+
+# -- the deploy runner's way in and a fixed deployer --------------------------------------------
+
+DEPLOYER = "arn:aws:iam::123456789012:role/ci-deployer"
+RUNNER_CONFIG = ClusterConfig(
+    admin_principal_arns=(ADMIN_ROLE,),
+    private_access_cidrs=("10.250.0.0/24",),
+    private_access_security_group_ids=("sg-0a1b2c3d4e5f67890",),
+    deployer_principal_arn=DEPLOYER,
+)
+
+
+def _named(doc: Synth, resource_type: str, id: str) -> Any:
+    (found,) = [body for name, body in resources(doc, resource_type).items() if f"_{id}_" in name]
+    return found
+
+
+@pytest.fixture(scope="module")
+def runner() -> Synth:
+    return synth(lambda stack: cluster(stack, config=RUNNER_CONFIG))
+
+
+def test_runner_cidr_reaches_the_private_endpoint(runner: Synth) -> None:
+    rule = _named(runner, "aws_vpc_security_group_ingress_rule", "api-from-cidr-10-250-0-0-24")
+    assert (rule["cidr_ipv4"], rule["from_port"], rule["to_port"], rule["ip_protocol"]) == ("10.250.0.0/24", 443, 443, "tcp")
+    assert rule["security_group_id"] == CONTROL_PLANE_SG
+
+
+def test_runner_security_group_reaches_the_private_endpoint(runner: Synth) -> None:
+    rule = _named(runner, "aws_vpc_security_group_ingress_rule", "api-from-group-sg-0a1b2c3d4e5f67890")
+    assert (rule["referenced_security_group_id"], rule["from_port"]) == ("sg-0a1b2c3d4e5f67890", 443)
+
+
+def test_no_runner_rules_without_private_access(prod: Synth) -> None:
+    assert resources(prod, "aws_vpc_security_group_ingress_rule") == {}
+
+
+def test_fixed_deployer_gets_the_deployer_access_entry(runner: Synth) -> None:
+    assert _named(runner, "aws_eks_access_entry", "deployer-access-entry")["principal_arn"] == DEPLOYER
+
+
+def test_apply_by_another_identity_stops_before_any_change(runner: Synth) -> None:
+    (condition,) = _named(runner, "aws_eks_access_entry", "deployer-access-entry")["lifecycle"]["precondition"]
+    assert condition["condition"].startswith("${(data.aws_iam_session_context.")
+    assert condition["condition"].endswith(f'.issuer_arn == "{DEPLOYER}")}}')
+    assert DEPLOYER in condition["error_message"]
+
+
+def test_caller_deployer_has_no_precondition(prod: Synth) -> None:
+    assert "lifecycle" not in _named(prod, "aws_eks_access_entry", "deployer-access-entry")

@@ -217,13 +217,13 @@ CASES: list[Case] = [
     ),
     Case(
         "public-cidrs-without-public-endpoint",
-        lambda: cluster(public_access_cidrs=("203.0.113.0/24",)),
+        lambda: cluster(endpoint_public_access=False, public_access_cidrs=("203.0.113.0/24",)),
         "dev.cluster.public_access_cidrs",
         ["203.0.113.0/24"],
     ),
     Case(
         "public-endpoint-without-cidrs",
-        lambda: cluster(endpoint_public_access=True),
+        lambda: cluster(endpoint_public_access=True, public_access_cidrs=()),
         "dev.cluster.public_access_cidrs",
         [],
     ),

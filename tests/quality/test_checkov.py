@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.quality import checkov_gate
@@ -105,3 +107,12 @@ def test_stale_entry_is_reported() -> None:
 )
 def test_unreviewable_entry_is_refused(entry: AllowlistEntry, problem: str) -> None:
     assert problem in " ".join(checkov_gate.allowlist_problems((entry,), ENVIRONMENTS))
+
+
+def test_scannable_copy_drops_only_required_version(stacks_json: dict[str, dict[str, Any]]) -> None:
+    prod = stacks_json["prod"]
+    assert prod["terraform"]["required_version"] == ">= 1.10"
+    copy = checkov_gate.scannable(prod)
+    assert "required_version" not in copy["terraform"]
+    assert copy["resource"] == prod["resource"]
+    assert prod["terraform"]["required_version"] == ">= 1.10"  # the original is untouched

@@ -1,0 +1,254 @@
+"""What ``terraform apply`` (and the next ``plan``) will do, read from a synthesized stack.
+
+Terraform orders creation by the resource graph: an edge for every ``depends_on`` entry and for every
+``${...}`` reference (locals expanded to what they reference). Destroy walks the same graph backwards.
+These rules are written over that graph, as pure functions ``rule(doc) -> list[str]`` (one readable
+violation per problem), so they hold for every resource a tier adds later; ``test_first_apply.py``
+runs them over the reference stacks, an every-option variant, and a small bad stack each.
+
+* Kubernetes access: every ``kubernetes_*`` and ``helm_release`` waits for the deployer's cluster-admin
+  policy association (else the API answers Unauthorized, and on destroy the association may go first).
+* Capacity and DNS: every workload (Deployment, StatefulSet, DaemonSet, Helm release) waits for every
+  node group and the coredns add-on.
+* Load balancers: an Ingress, a Service of type LoadBalancer or a release that creates one waits for the
+  AWS Load Balancer Controller's release, so destroy deletes it while the controller still runs.
+* Namespaces: an object in namespace N waits for the namespace resource named N.
+* Empty registries: a Deployment or StatefulSet never waits for its rollout (images arrive later).
+* Controllers own fields: replicas of a Deployment under an HPA and a node group's desired size are
+  ignored by terraform.
+* Pinned add-ons: every ``aws_eks_addon`` has a literal version (for pinned stacks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import Any
+
+from tests.quality.checks import Doc, _first
+
+_REFERENCE = re.compile(r"\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)")
+_INTERPOLATION = re.compile(r"\$\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+
+#: Resource types whose objects run pods.
+WORKLOAD_TYPES = ("kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "kubernetes_daemon_set_v1", "helm_release")
+#: Namespaces that exist before any terraform resource.
+PREEXISTING_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+class ApplyGraph:
+    """The resource graph of one synthesized stack."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.bodies: dict[str, Mapping[str, Any]] = {}
+        for resource_type, items in doc.get("resource", {}).items():
+            for name, body in items.items():
+                self.bodies[f"{resource_type}.{name}"] = body
+        for resource_type, items in doc.get("data", {}).items():
+            for name, body in items.items():
+                self.bodies[f"data.{resource_type}.{name}"] = body
+        self.locals: Mapping[str, Any] = doc.get("locals", {})
+
+    def _references(self, value: Any, seen_locals: frozenset[str] = frozenset()) -> set[str]:
+        """Addresses ``value`` references, through locals."""
+        found: set[str] = set()
+        for text in _strings(value):
+            for expression in _INTERPOLATION.findall(text):
+                for match in _REFERENCE.findall(expression):
+                    if match.startswith("local."):
+                        name = match.removeprefix("local.")
+                        if name in self.locals and name not in seen_locals:
+                            found |= self._references(self.locals[name], seen_locals | {name})
+                        continue
+                    address = self._address(match)
+                    if address is not None:
+                        found.add(address)
+        return found
+
+    def _address(self, reference: str) -> str | None:
+        """The resource or data address a reference (``type.name`` or ``data.type.name``) names."""
+        if reference.startswith("data."):
+            parts = reference.split(".")
+            address = ".".join(parts[:3])
+        else:
+            address = reference
+        return address if address in self.bodies else None
+
+    @cached_property
+    def edges(self) -> dict[str, set[str]]:
+        """Address -> the addresses it directly waits for (depends_on and references)."""
+        edges: dict[str, set[str]] = {}
+        for address, body in self.bodies.items():
+            direct = {
+                target
+                for entry in body.get("depends_on", [])
+                if (target := self._address(str(entry).removeprefix("${").removesuffix("}"))) is not None
+            }
+            rest = {key: value for key, value in body.items() if key not in ("depends_on", "//")}
+            edges[address] = (direct | self._references(rest)) - {address}
+        return edges
+
+    def ancestors(self, address: str) -> set[str]:
+        """Everything ``address`` transitively waits for."""
+        seen: set[str] = set()
+        stack = list(self.edges.get(address, ()))
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.edges.get(current, ()))
+        return seen
+
+    def of_type(self, *types: str) -> list[str]:
+        return sorted(a for a in self.bodies if a.split(".")[0] in types)
+
+    def kubernetes_objects(self) -> list[str]:
+        return sorted(a for a in self.bodies if a.startswith(("kubernetes_", "helm_release.")))
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _missing(graph: ApplyGraph, addresses: Iterable[str], required: Iterable[str], why: str) -> list[str]:
+    required = sorted(required)
+    problems = []
+    for address in addresses:
+        absent = [r for r in required if r not in graph.ancestors(address)]
+        if absent:
+            problems.append(f"{address} does not wait for {', '.join(absent)} ({why})")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------
+
+
+def deployer_associations(graph: ApplyGraph) -> list[str]:
+    """The cluster-admin policy associations of the identity that runs terraform."""
+    return [a for a in graph.of_type("aws_eks_access_policy_association") if "deployer" in a]
+
+
+def kubernetes_waits_for_access(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    objects = graph.kubernetes_objects()
+    if objects and not deployer_associations(graph):
+        return ["the stack installs Kubernetes objects but grants the deployer no cluster-admin association"]
+    return _missing(graph, objects, deployer_associations(graph), "the API refuses it before the deployer's access")
+
+
+def workloads_wait_for_nodes_and_dns(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    required = graph.of_type("aws_eks_node_group") + [
+        a for a in graph.of_type("aws_eks_addon") if graph.bodies[a].get("addon_name") == "coredns"
+    ]
+    return _missing(graph, graph.of_type(*WORKLOAD_TYPES), required, "pods need nodes and cluster DNS")
+
+
+def _creates_load_balancer(graph: ApplyGraph, address: str) -> bool:
+    body = graph.bodies[address]
+    kind = address.split(".")[0]
+    if kind == "kubernetes_ingress_v1":
+        return True
+    if kind == "kubernetes_service_v1":
+        return _first(body.get("spec")).get("type") == "LoadBalancer"
+    if kind == "helm_release":
+        return "aws-load-balancer-type" in str(body.get("values", ""))
+    return False
+
+
+def load_balancers_wait_for_controller(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    controllers = [a for a in graph.of_type("helm_release") if graph.bodies[a].get("chart") == "aws-load-balancer-controller"]
+    creators = [a for a in graph.kubernetes_objects() if _creates_load_balancer(graph, a)]
+    if creators and not controllers:
+        return [f"{', '.join(creators)} need the AWS Load Balancer Controller, which the stack does not install"]
+    return _missing(graph, creators, controllers, "destroy must delete the load balancer while the controller runs")
+
+
+def _namespace_of(body: Mapping[str, Any]) -> str | None:
+    metadata = _first(body.get("metadata"))
+    namespace = metadata.get("namespace") if isinstance(metadata, Mapping) else None
+    return str(namespace) if namespace else None
+
+
+def objects_wait_for_their_namespace(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    namespaces: dict[str, str] = {}
+    for address in graph.of_type("kubernetes_namespace_v1", "kubernetes_namespace"):
+        namespaces[str(_first(graph.bodies[address].get("metadata")).get("name"))] = address
+    problems = []
+    for address in graph.kubernetes_objects():
+        body = graph.bodies[address]
+        namespace = body.get("namespace") if address.startswith("helm_release.") else _namespace_of(body)
+        if namespace is None or namespace in PREEXISTING_NAMESPACES or body.get("create_namespace"):
+            continue
+        owner = namespaces.get(str(namespace))
+        if owner is None:
+            problems.append(f"{address} lives in namespace {namespace!r}, which nothing in the stack creates")
+        elif owner not in graph.ancestors(address):
+            problems.append(f"{address} does not wait for its namespace {owner}")
+    return problems
+
+
+def rollouts_never_block(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    return [
+        f"{address} waits for its rollout (images are pushed after the first apply); set wait_for_rollout = false"
+        for address in graph.of_type("kubernetes_deployment_v1", "kubernetes_stateful_set_v1")
+        if graph.bodies[address].get("wait_for_rollout") is not False
+    ]
+
+
+def _ignored(body: Mapping[str, Any]) -> list[str]:
+    return list(_first(body.get("lifecycle")).get("ignore_changes", []) or [])
+
+
+def controller_fields_are_ignored(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    problems = []
+    scaled: set[tuple[str, str, str]] = set()
+    for address in graph.of_type("kubernetes_horizontal_pod_autoscaler_v2"):
+        body = graph.bodies[address]
+        target = _first(_first(body.get("spec")).get("scale_target_ref"))
+        scaled.add((str(target.get("kind")), str(_namespace_of(body)), str(target.get("name"))))
+    for address in graph.of_type("kubernetes_deployment_v1", "kubernetes_stateful_set_v1"):
+        body = graph.bodies[address]
+        kind = "Deployment" if address.startswith("kubernetes_deployment") else "StatefulSet"
+        key = (kind, str(_namespace_of(body)), str(_first(body.get("metadata")).get("name")))
+        if key in scaled and "spec[0].replicas" not in _ignored(body):
+            problems.append(f"{address} is scaled by an HPA but terraform owns spec[0].replicas")
+    for address in graph.of_type("aws_eks_node_group"):
+        if "scaling_config[0].desired_size" not in _ignored(graph.bodies[address]):
+            problems.append(f"{address}: the autoscaler owns desired_size, but terraform resets it on every apply")
+    return problems
+
+
+def addons_are_pinned(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    return [
+        f"{address} installs whatever version is newest at plan time ({graph.bodies[address].get('addon_version')})"
+        for address in graph.of_type("aws_eks_addon")
+        if "${" in str(graph.bodies[address].get("addon_version", "${}"))
+    ]
+
+
+RULES = (
+    kubernetes_waits_for_access,
+    workloads_wait_for_nodes_and_dns,
+    load_balancers_wait_for_controller,
+    objects_wait_for_their_namespace,
+    rollouts_never_block,
+    controller_fields_are_ignored,
+)

@@ -1,0 +1,165 @@
+"""A first ``terraform apply`` finishes and the next plan is clean: the rules of ``apply_graph.py`` over
+the reference stacks, over a variant with every option on, and over small bad stacks that each rule
+must reject."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from constructs_lib.platform.config import AddonsConfig, CertificateOptions
+from tests.quality import apply_graph
+from tests.quality.checks import Doc
+
+ENVIRONMENTS = ("dev", "staging", "prod")
+RULES = {rule.__name__: rule for rule in apply_graph.RULES}
+
+
+@pytest.fixture(scope="session")
+def every_option_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Prod with every add-on on and every way in for the deploy runner, synthesized once."""
+    from stacks.environments import PROD
+    from stacks.platform_stack import build_app
+
+    addons = AddonsConfig(
+        **dict.fromkeys(AddonsConfig().toggles(), True),
+        certificates=CertificateOptions(acme_email="platform@example.com"),
+    )
+    cluster = dataclasses.replace(
+        PROD.cluster,
+        private_access_cidrs=("10.250.0.0/24",),
+        private_access_security_group_ids=("sg-0a1b2c3d4e5f67890",),
+    )
+    variant = dataclasses.replace(PROD, addons=addons, cluster=cluster)
+    outdir = tmp_path_factory.mktemp("every-option")
+    build_app([variant], outdir=str(outdir)).synth()
+    return dict(json.loads((Path(outdir) / "stacks" / "prod" / "cdk.tf.json").read_text("utf-8")))
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_reference_stack_follows_rule(stacks_json: dict[str, Doc], environment: str, rule: str) -> None:
+    assert RULES[rule](stacks_json[environment]) == []
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_every_option_variant_follows_rule(every_option_json: Doc, rule: str) -> None:
+    assert RULES[rule](every_option_json) == []
+
+
+def test_every_option_variant_installs_every_addon(every_option_json: Doc) -> None:
+    charts = {body["chart"] for body in every_option_json["resource"]["helm_release"].values()}
+    assert {"cert-manager", "ingress-nginx", "argo-cd", "velero", "vertical-pod-autoscaler"} <= charts
+
+
+def test_prod_pins_every_managed_addon(stacks_json: dict[str, Doc]) -> None:
+    assert apply_graph.addons_are_pinned(stacks_json["prod"]) == []
+
+
+def test_dev_follows_the_newest_addon_builds(stacks_json: dict[str, Doc]) -> None:
+    assert apply_graph.addons_are_pinned(stacks_json["dev"]) != []
+
+
+def test_graph_follows_references_through_locals() -> None:
+    doc = {
+        "locals": {"host": "${aws_eks_cluster.c.endpoint}"},
+        "resource": {
+            "aws_eks_cluster": {"c": {}},
+            "aws_iam_role": {"r": {"assume_role_policy": "${local.host}"}},
+        },
+    }
+    assert apply_graph.ApplyGraph(doc).ancestors("aws_iam_role.r") == {"aws_eks_cluster.c"}
+
+
+# --------------------------------------------------------------------------------------------
+# Each rule rejects a small bad stack
+# --------------------------------------------------------------------------------------------
+
+_ACCESS = {"deployer-cluster-admin": {"cluster_name": "c"}}
+_NAMESPACE = {"apps": {"metadata": [{"name": "apps"}], "depends_on": ["aws_eks_access_policy_association.deployer-cluster-admin"]}}
+
+
+def _stack(**resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resource": {"aws_eks_access_policy_association": _ACCESS, "kubernetes_namespace_v1": _NAMESPACE, **resources}}
+
+
+BAD: dict[str, tuple[Callable[[Doc], list[str]], dict[str, Any], str]] = {
+    "namespace before access": (
+        apply_graph.kubernetes_waits_for_access,
+        _stack(kubernetes_namespace_v1={"racing": {"metadata": [{"name": "racing"}]}}),
+        "kubernetes_namespace_v1.racing does not wait for aws_eks_access_policy_association.deployer-cluster-admin",
+    ),
+    "workload without nodes": (
+        apply_graph.workloads_wait_for_nodes_and_dns,
+        _stack(
+            aws_eks_node_group={"system": {}},
+            kubernetes_deployment_v1={"api": {"metadata": [{"name": "api", "namespace": "apps"}]}},
+        ),
+        "kubernetes_deployment_v1.api does not wait for aws_eks_node_group.system",
+    ),
+    "ingress without the controller": (
+        apply_graph.load_balancers_wait_for_controller,
+        _stack(
+            helm_release={"alb": {"chart": "aws-load-balancer-controller", "namespace": "kube-system"}},
+            kubernetes_ingress_v1={"api": {"metadata": [{"name": "api", "namespace": "apps"}]}},
+        ),
+        "kubernetes_ingress_v1.api does not wait for helm_release.alb",
+    ),
+    "object before its namespace": (
+        apply_graph.objects_wait_for_their_namespace,
+        _stack(kubernetes_config_map_v1={"cfg": {"metadata": [{"name": "cfg", "namespace": "apps"}]}}),
+        "kubernetes_config_map_v1.cfg does not wait for its namespace kubernetes_namespace_v1.apps",
+    ),
+    "object in a namespace nobody creates": (
+        apply_graph.objects_wait_for_their_namespace,
+        _stack(kubernetes_config_map_v1={"cfg": {"metadata": [{"name": "cfg", "namespace": "ghost"}]}}),
+        "kubernetes_config_map_v1.cfg lives in namespace 'ghost', which nothing in the stack creates",
+    ),
+    "rollout waited for": (
+        apply_graph.rollouts_never_block,
+        _stack(kubernetes_deployment_v1={"api": {"metadata": [{"name": "api", "namespace": "apps"}]}}),
+        "kubernetes_deployment_v1.api waits for its rollout",
+    ),
+    "replicas owned under an HPA": (
+        apply_graph.controller_fields_are_ignored,
+        _stack(
+            kubernetes_deployment_v1={"api": {"metadata": [{"name": "api", "namespace": "apps"}]}},
+            kubernetes_horizontal_pod_autoscaler_v2={
+                "api": {
+                    "metadata": [{"name": "api", "namespace": "apps"}],
+                    "spec": [{"scale_target_ref": [{"kind": "Deployment", "name": "api"}]}],
+                }
+            },
+        ),
+        "kubernetes_deployment_v1.api is scaled by an HPA but terraform owns spec[0].replicas",
+    ),
+    "desired size owned": (
+        apply_graph.controller_fields_are_ignored,
+        _stack(aws_eks_node_group={"system": {"scaling_config": [{"desired_size": 2}]}}),
+        "aws_eks_node_group.system: the autoscaler owns desired_size",
+    ),
+    "add-on follows the newest build": (
+        apply_graph.addons_are_pinned,
+        {"resource": {"aws_eks_addon": {"cni": {"addon_version": "${data.aws_eks_addon_version.cni.version}"}}}},
+        "aws_eks_addon.cni installs whatever version is newest at plan time",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_rule_rejects_bad_stack(case: str) -> None:
+    rule, doc, expected = BAD[case]
+    problems = rule(doc)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_kubernetes_objects_need_a_deployer_association() -> None:
+    doc = {"resource": {"kubernetes_namespace_v1": _NAMESPACE}}
+    assert apply_graph.kubernetes_waits_for_access(doc) == [
+        "the stack installs Kubernetes objects but grants the deployer no cluster-admin association"
+    ]
