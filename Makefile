@@ -71,3 +71,9 @@ deploy: install
 
 clean:
 	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache dist build
+
+# The API reference (docs/api/*.md) from the docstrings; reads the source, imports nothing. Run it
+# after changing a public name or docstring and commit the result.
+.PHONY: apidocs
+apidocs: $(VENV)/.synced
+	$(PY) tools/apidocs.py

@@ -14,8 +14,9 @@ the same ``__path__``/``__spec__`` as the real package, but without running its 
 costs a few milliseconds and starts no Node process. After that,
 ``from cdktf_cdktf_provider_aws.vpc import Vpc`` imports exactly one submodule, and that submodule's
 ``from .._jsii import *`` loads the package's jsii assembly on first use. Attribute access on
-the light package (``cdktf_cdktf_provider_aws.vpc``) imports the submodule on demand (PEP 562), so
-code that expects the eager package keeps working.
+the light package (``cdktf_cdktf_provider_aws.vpc``) imports the submodule on demand (PEP 562), and
+its ``__all__`` lists the same submodules as the real package's, so code that expects the eager
+package (``from cdktf_cdktf_provider_aws import *`` included) keeps working.
 
 The same waste exists in the jsii kernel (the Node process): loading a provider's assembly makes it
 ``require()`` the package's ``lib/index.js``, which requires every resource module (267 MB of
@@ -23,7 +24,10 @@ JavaScript for aws). Compiling them is most of a process's start-up time and mem
 :func:`install` also arranges that, right before the first provider assembly is loaded, the kernel
 loads ``provider_loader.js`` (packed on the fly as a minimal jsii assembly, through the public
 ``jsii.load``); that script makes those indexes lazy, and the kernel compiles only the resource
-modules a stack uses. See the script's header for what it rewrites and why that is safe.
+modules a stack uses. See the script's header for what it rewrites and why that is safe. The
+trigger is a finder at the front of ``sys.meta_path`` that watches for the first
+``cdktf_cdktf_provider_*._jsii`` import; it finds nothing itself, and after that import it stays in
+place, inert (it never edits ``sys.meta_path`` while the import system walks it).
 
 Robustness
 ----------
@@ -173,13 +177,18 @@ class _BeforeProviderAssemblies(importlib.abc.MetaPathFinder):
 
     Every prebuilt provider package (``cdktf_cdktf_provider_*``) loads its assembly in its ``_jsii``
     module. This finder finds nothing itself: it returns None, and the import goes on as usual.
+
+    It stays in ``sys.meta_path`` once its work is done, and from then on only returns None: removing
+    itself from inside ``find_spec`` would shorten the list the import system is iterating, so the
+    finder after it would be skipped for that one import.
     """
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
+        if _NODE_MODE:
+            return None
         if fullname.startswith(PROVIDER_PREFIX) and fullname.endswith("._jsii") and fullname.count(".") == 1:
-            sys.meta_path.remove(self)
             _load_node_loader()
         return None
 
@@ -198,6 +207,18 @@ def node_loader_mode() -> str | None:
     return _NODE_MODE[0] if _NODE_MODE else None
 
 
+def _submodule_names(locations: Iterable[str]) -> list[str]:
+    """The public subpackages under ``locations``, sorted: what a provider package's ``__all__`` lists."""
+    return sorted(
+        {
+            entry
+            for location in locations
+            for entry in os.listdir(location)
+            if not entry.startswith("_") and os.path.isfile(os.path.join(location, entry, "__init__.py"))
+        }
+    )
+
+
 def _light_package(name: str) -> types.ModuleType | None:
     """A package object for ``name`` whose ``__init__`` has not run, or None if the layout differs."""
     spec = importlib.util.find_spec(name)
@@ -209,6 +230,11 @@ def _light_package(name: str) -> types.ModuleType | None:
     module = importlib.util.module_from_spec(spec)  # sets __path__, __spec__, __file__, __loader__
 
     def __getattr__(attribute: str) -> Any:  # PEP 562: load a submodule on first access
+        if attribute == "__all__":
+            # The real package's `__all__` names its submodules: computed on first use (`import *`,
+            # documentation tools), so installing stays a few milliseconds.
+            names = module.__dict__["__all__"] = _submodule_names(locations)
+            return names
         if attribute.startswith("__"):
             raise AttributeError(attribute)
         try:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import filecmp
+import importlib
+import importlib.abc
 import json
 import os
 import subprocess
@@ -51,11 +54,49 @@ def test_this_process_uses_the_fast_path() -> None:
     assert {provider_loader.loaded_mode(p) for p in provider_loader.PROVIDER_PACKAGES} == {"light"}
 
 
-def test_this_process_loaded_the_kernel_side_once() -> None:
+def test_this_process_loaded_the_kernel_side_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from cdktf_cdktf_provider_aws.vpc import Vpc  # noqa: F401  (a provider assembly is loaded by now)
 
     assert provider_loader.node_loader_mode() == "lazy"
-    assert not any(isinstance(f, provider_loader._BeforeProviderAssemblies) for f in sys.meta_path)
+    # The finder stays registered but is inert: another provider's assembly loads nothing more.
+    monkeypatch.setattr(provider_loader, "_load_node_loader", _must_not_run)
+    (finder,) = [f for f in sys.meta_path if isinstance(f, provider_loader._BeforeProviderAssemblies)]
+    assert finder.find_spec("cdktf_cdktf_provider_other._jsii", None) is None
+
+
+def _must_not_run() -> None:
+    raise AssertionError("the kernel half was loaded twice")
+
+
+class _Recorder(importlib.abc.MetaPathFinder):
+    """A finder that finds nothing and remembers what it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        self.asked.append(fullname)
+
+
+def test_the_finder_after_ours_is_still_consulted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fake provider whose `_jsii` import triggers our finder; the stub stands in for the kernel.
+    package = tmp_path / "cdktf_cdktf_provider_probe"
+    (package / "_jsii").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "_jsii" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loads: list[str] = []  # the module's mode list, so the stub marks the work done as the real one does
+    monkeypatch.setattr(provider_loader, "_NODE_MODE", loads)
+    monkeypatch.setattr(provider_loader, "_load_node_loader", lambda: loads.append("lazy"))
+    recorder = _Recorder()
+    monkeypatch.setattr(sys, "meta_path", [provider_loader._BeforeProviderAssemblies(), recorder, *sys.meta_path])
+    try:
+        importlib.import_module("cdktf_cdktf_provider_probe._jsii")
+    finally:
+        sys.modules.pop("cdktf_cdktf_provider_probe._jsii", None)
+        sys.modules.pop("cdktf_cdktf_provider_probe", None)
+    assert loads == ["lazy"]
+    assert "cdktf_cdktf_provider_probe._jsii" in recorder.asked
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +138,32 @@ def test_light_package_loads_submodules_on_attribute_access() -> None:
     assert cdktf_cdktf_provider_aws.data_aws_region.DataAwsRegion.__name__ == "DataAwsRegion"
 
 
+def test_light_package_lists_its_submodules_in_all() -> None:
+    import cdktf_cdktf_provider_helm
+
+    assert cdktf_cdktf_provider_helm.__all__ == ["data_helm_template", "provider", "release"]
+
+
+def test_star_import_from_a_light_package_binds_its_submodules() -> None:
+    namespace: dict[str, object] = {}
+    exec("from cdktf_cdktf_provider_helm import *", namespace)
+    assert {"data_helm_template", "provider", "release"} <= set(namespace)
+
+
+def test_light_package_all_matches_the_real_package() -> None:
+    import cdktf_cdktf_provider_aws
+
+    real = Path(cdktf_cdktf_provider_aws.__file__).read_text()
+    declared = ast.literal_eval(
+        next(
+            node.value
+            for node in ast.parse(real).body
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets)
+        )
+    )
+    assert cdktf_cdktf_provider_aws.__all__ == sorted(declared)
+
+
 def test_light_package_reports_unknown_attribute() -> None:
     import cdktf_cdktf_provider_aws
 
@@ -121,3 +188,18 @@ def test_unknown_layout_falls_back_to_eager_import(tmp_path: Path) -> None:
 
 def test_node_banner_is_silenced() -> None:
     assert os.environ[provider_loader.NODE_BANNER_ENV_VAR] == "20"
+
+
+def test_package_docstring_names_every_import_side_effect_and_the_switch() -> None:
+    import constructs_lib
+
+    doc = constructs_lib.__doc__ or ""
+    for name in (
+        "sys.meta_path",
+        "sys.modules",
+        provider_loader.NODE_BANNER_ENV_VAR,
+        provider_loader.NODE_LOADER_ASSEMBLY[0],
+        f"{provider_loader.EAGER_ENV_VAR}=1",
+        *provider_loader.PROVIDER_PACKAGES,
+    ):
+        assert name in doc, name

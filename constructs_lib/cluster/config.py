@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from constructs_lib.cluster.addon_versions import pinned_addon_version
+from constructs_lib.cluster.instance_types import AmiType, InstanceNetworkLimits, resolve_ami_type
 from constructs_lib.validation import (
     DNS_LABEL,
     default_log_retention_days,
@@ -146,6 +147,14 @@ class NodeGroupSpec:
     max_unavailable: int = 1
     #: IMDS hop limit 2 lets pods reach the node's instance role: only for groups that need it.
     imds_hop_limit_two: bool = False
+    #: The AMI the nodes run. Default None: derived from the instance types (ARM for Graviton, NVIDIA
+    #: for NVIDIA GPU families, x86_64 STANDARD otherwise), so a Graviton or GPU group gets an AMI
+    #: that boots and uses its hardware; a given type must run on every instance type of the group.
+    ami_type: AmiType | None = None
+    #: ENI limits the IP capacity check uses for every instance type of this group instead of the
+    #: network tier's table (give the largest type's). Default None: the table; a type it lacks is
+    #: refused until this is set, because an unknown type's pod IPs cannot be counted.
+    network_limits: InstanceNetworkLimits | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
@@ -220,6 +229,16 @@ class NodeGroupSpec:
                 taint.key,
                 "use a key such as 'CriticalAddonsOnly'",
             )
+        resolve_ami_type(path, self.instance_types, self.ami_type)
+        if self.network_limits is not None:
+            require(
+                isinstance(self.network_limits, InstanceNetworkLimits),
+                f"{path}.network_limits",
+                "must be an InstanceNetworkLimits",
+                self.network_limits,
+                "use InstanceNetworkLimits(max_enis=..., ipv4_per_eni=..., vcpus=...)",
+            )
+            self.network_limits.validate(f"{path}.network_limits")
 
 
 @dataclass(frozen=True)

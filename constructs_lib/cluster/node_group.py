@@ -24,17 +24,15 @@ from cdktf_cdktf_provider_aws.launch_template import (
 from constructs import Construct
 
 from constructs_lib.cluster.config import NodeGroupSpec, require_node_group_name_fits
+from constructs_lib.cluster.instance_types import AmiType, resolve_ami_type
 from constructs_lib.validation import require, require_dns_label
 
 __all__ = [
-    "AMI_TYPE",
     "ManagedNodeGroup",
     "ManagedNodeGroupProps",
     "autoscaler_discovery_tags",
 ]
 
-#: Amazon Linux 2023, x86_64: the EKS-optimized AMI that EKS keeps patched (AL2 is retired with 1.32).
-AMI_TYPE = "AL2023_x86_64_STANDARD"
 #: Root device of the AL2023 EKS AMIs.
 ROOT_DEVICE_NAME = "/dev/xvda"
 #: The cluster autoscaler owns the group's current size once the group exists, so terraform must not
@@ -85,6 +83,9 @@ class ManagedNodeGroupProps:
 class ManagedNodeGroup(Construct):
     """An ``aws_eks_node_group`` on AL2023 with a dedicated, hardened ``aws_launch_template``.
 
+    The AMI type is the spec's ``ami_type`` or follows the instance types (x86_64 or ARM, NVIDIA on
+    NVIDIA GPU families; :func:`~constructs_lib.cluster.instance_types.resolve_ami_type`).
+
     The launch template requires IMDSv2 with a hop limit of 1 (pods cannot reach the node's role
     credentials) unless the spec opts in to 2, gives the nodes an encrypted gp3 root volume of
     ``disk_size_gib`` (the account's default EBS key), and tags instances, volumes and ENIs. The
@@ -92,7 +93,7 @@ class ManagedNodeGroup(Construct):
     creation (the autoscaler owns it).
 
     Attributes: ``node_group`` (the resource, for ``depends_on``), ``node_group_name`` (a reference),
-    ``launch_template_id``.
+    ``launch_template_id``, ``ami_type`` (the resolved :class:`AmiType`).
     """
 
     def __init__(self, scope: Construct, id: str, *, props: ManagedNodeGroupProps) -> None:
@@ -116,6 +117,9 @@ class ManagedNodeGroup(Construct):
             [],
             "pass the network tier's node security group id",
         )
+        # Amazon Linux 2023, the EKS-optimized AMI that EKS keeps patched (AL2 ends with 1.32), in the
+        # variant the instances need: x86_64 or ARM (Graviton), with NVIDIA drivers on NVIDIA GPUs.
+        self.ami_type: AmiType = resolve_ami_type(path, spec.instance_types, spec.ami_type)
         instance_tags = {**props.tags, "Name": name}
         self.launch_template = LaunchTemplate(
             self,
@@ -154,7 +158,7 @@ class ManagedNodeGroup(Construct):
             node_role_arn=props.node_role_arn,
             subnet_ids=list(props.subnet_ids),
             version=props.kubernetes_version,
-            ami_type=AMI_TYPE,
+            ami_type=self.ami_type.value,
             capacity_type=spec.capacity_type.value,
             instance_types=list(spec.instance_types),
             scaling_config=EksNodeGroupScalingConfig(

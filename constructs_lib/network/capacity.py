@@ -4,7 +4,7 @@ With the VPC CNI every pod takes a VPC IP from its node's subnet, so a node-grou
 scales out can exhaust a subnet long before the VPC looks "full". The check runs at synth time:
 
 * per instance type, the IPs a node holds when it runs its maximum number of pods, from the
-  ENI limits in :data:`INSTANCE_NETWORK_LIMITS`;
+  ENI limits in :data:`INSTANCE_NETWORK_LIMITS` (or the node group's ``network_limits``);
 * per node group, ``max_size`` x the largest of its instance types (SPOT groups may get any of them);
 * against the usable IPs of the private subnets (AWS keeps 5 per subnet), minus the IPs other
   things take there (interface-endpoint ENIs, EKS control-plane ENIs, the SSM bastion).
@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.cluster.instance_types import InstanceNetworkLimits
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.cidr import Tier, plan_subnets
-from constructs_lib.network.config import BastionMode, NetworkConfig, PodAddressing
+from constructs_lib.network.config import BastionMode, NetworkConfig
 
 __all__ = [
     "EKS_CONTROL_PLANE_ENIS",
@@ -42,97 +43,398 @@ WARN_UTILIZATION = 0.8
 #: EKS places 2 to 4 cross-account ENIs for the control plane in the cluster's subnets.
 EKS_CONTROL_PLANE_ENIS = 4
 
-#: IPs per /28 prefix under prefix delegation.
-_PREFIX_SIZE = 16
-
-#: The VPC CNI's default ``WARM_PREFIX_TARGET``: one spare prefix per node.
-_WARM_PREFIXES = 1
-
-#: Pods running in the host network (aws-node, kube-proxy) need no IP of their own.
-_HOST_NETWORK_PODS = 2
-
-
 class IpCapacityWarning(UserWarning):
     """The node groups at max size would use most of the private subnets' IPs."""
 
 
-@dataclass(frozen=True)
-class InstanceNetworkLimits:
-    """ENI limits of an instance type, as the EC2 documentation lists them."""
-
-    #: Maximum network interfaces.
-    enis: int
-    #: IPv4 addresses per interface (the primary one included).
-    ips_per_eni: int
-    #: vCPUs: decide the max-pods cap (110 below 30 vCPUs, 250 above) under prefix delegation.
-    vcpus: int
-
-    def max_pods(self, addressing: PodAddressing) -> int:
-        """Pods a node of this type can run (the ``max-pods`` the EKS AMI computes)."""
-        if addressing is PodAddressing.PREFIX_DELEGATION:
-            cap = 110 if self.vcpus < 30 else 250
-            return min(cap, self.enis * (self.ips_per_eni - 1) * _PREFIX_SIZE + _HOST_NETWORK_PODS)
-        return self.enis * (self.ips_per_eni - 1) + _HOST_NETWORK_PODS
-
-    def ips_per_node(self, addressing: PodAddressing) -> int:
-        """Subnet IPs a node holds when it runs :meth:`max_pods` pods.
-
-        Secondary IPs: the CNI attaches whole ENIs with all their IPs, so a full node holds
-        ``enis x ips_per_eni``. Prefix delegation: one /28 per 16 pods plus one warm prefix, and
-        the primary IP of each ENI that carries them.
-        """
-        if addressing is PodAddressing.PREFIX_DELEGATION:
-            pod_ips = self.max_pods(addressing) - _HOST_NETWORK_PODS
-            prefixes = math.ceil(pod_ips / _PREFIX_SIZE) + _WARM_PREFIXES
-            enis = min(self.enis, math.ceil(prefixes / (self.ips_per_eni - 1)))
-            return prefixes * _PREFIX_SIZE + enis
-        return self.enis * self.ips_per_eni
+def _limits(max_enis: int, ipv4_per_eni: int, vcpus: int) -> InstanceNetworkLimits:
+    return InstanceNetworkLimits(max_enis=max_enis, ipv4_per_eni=ipv4_per_eni, vcpus=vcpus)
 
 
-def _limits(enis: int, ips_per_eni: int, vcpus: int) -> InstanceNetworkLimits:
-    return InstanceNetworkLimits(enis=enis, ips_per_eni=ips_per_eni, vcpus=vcpus)
-
-
-#: Network limits per instance type, from the EC2 User Guide ("Maximum IP addresses per network
-#: interface") and the EKS AMI's ``eni-max-pods.txt``; reviewed 2026-11-25. Covers the reference
-#: environments' types (t3.large, t3a.large, m5.large, m5.xlarge, c5.2xlarge, r5.xlarge) and common
-#: neighbours. To add a type, copy its "Maximum network interfaces", "IPv4 addresses per
-#: interface" and vCPUs from that page into a new row.
+#: Network limits per instance type: ``_limits(max ENIs, IPv4 addresses per ENI, vCPUs)``.
+#:
+#: Source, reviewed 2026-12-02: AWS's published EC2 networking limits ("Maximum IP addresses per
+#: network interface" in the EC2 User Guide, i.e. ``DescribeInstanceTypes``' NetworkInfo for the
+#: default network card, the one the VPC CNI uses) as collected in aws/amazon-vpc-cni-k8s
+#: ``pkg/vpc/vpc_ip_resource_limit.go`` (generated 2026-08-11); every row reproduces that
+#: repository's ``misc/eni-max-pods.txt`` (``max_enis x (ipv4_per_eni - 1) + 2``). vCPUs follow
+#: the size (medium 1, large 2, N·xlarge and metal-N·xl 4N; t3/t3a/t4g up to large 2; plain metal
+#: as the EC2 page lists it); they only decide the prefix-delegation cap (below 30 or not).
+#:
+#: Families: general purpose t3/t3a/t4g, m5, m6i/m6a/m6g(d), m7i/m7a/m7g(d), m8g; compute c5,
+#: c6i/c6a/c6g/c6gn, c7i/c7a/c7g(d)/c7gn, c8g; memory r5, r6i/r6a/r6g(d), r7i/r7a/r7g(d), r8g;
+#: NVIDIA GPU g4dn, g5, g6, g6e, p4d, p5. A type missing here is refused unless its node group sets
+#: ``network_limits`` (``NodeGroupSpec``); to add a row, copy the three numbers from
+#: ``aws ec2 describe-instance-types --instance-types <type>``.
 INSTANCE_NETWORK_LIMITS: Mapping[str, InstanceNetworkLimits] = MappingProxyType(
     {
+        "t3.nano": _limits(2, 2, 2),
         "t3.micro": _limits(2, 2, 2),
         "t3.small": _limits(3, 4, 2),
         "t3.medium": _limits(3, 6, 2),
         "t3.large": _limits(3, 12, 2),
         "t3.xlarge": _limits(4, 15, 4),
         "t3.2xlarge": _limits(4, 15, 8),
+        "t3a.nano": _limits(2, 2, 2),
+        "t3a.micro": _limits(2, 2, 2),
+        "t3a.small": _limits(2, 4, 2),
         "t3a.medium": _limits(3, 6, 2),
         "t3a.large": _limits(3, 12, 2),
         "t3a.xlarge": _limits(4, 15, 4),
         "t3a.2xlarge": _limits(4, 15, 8),
+        "t4g.nano": _limits(2, 2, 2),
+        "t4g.micro": _limits(2, 2, 2),
+        "t4g.small": _limits(3, 4, 2),
+        "t4g.medium": _limits(3, 6, 2),
+        "t4g.large": _limits(3, 12, 2),
+        "t4g.xlarge": _limits(4, 15, 4),
+        "t4g.2xlarge": _limits(4, 15, 8),
         "m5.large": _limits(3, 10, 2),
         "m5.xlarge": _limits(4, 15, 4),
         "m5.2xlarge": _limits(4, 15, 8),
         "m5.4xlarge": _limits(8, 30, 16),
         "m5.8xlarge": _limits(8, 30, 32),
+        "m5.12xlarge": _limits(8, 30, 48),
+        "m5.16xlarge": _limits(15, 50, 64),
+        "m5.24xlarge": _limits(15, 50, 96),
+        "m5.metal": _limits(15, 50, 96),
         "m6i.large": _limits(3, 10, 2),
         "m6i.xlarge": _limits(4, 15, 4),
         "m6i.2xlarge": _limits(4, 15, 8),
+        "m6i.4xlarge": _limits(8, 30, 16),
+        "m6i.8xlarge": _limits(8, 30, 32),
+        "m6i.12xlarge": _limits(8, 30, 48),
+        "m6i.16xlarge": _limits(15, 50, 64),
+        "m6i.24xlarge": _limits(15, 50, 96),
+        "m6i.32xlarge": _limits(15, 50, 128),
+        "m6i.metal": _limits(15, 50, 128),
+        "m6a.large": _limits(3, 10, 2),
+        "m6a.xlarge": _limits(4, 15, 4),
+        "m6a.2xlarge": _limits(4, 15, 8),
+        "m6a.4xlarge": _limits(8, 30, 16),
+        "m6a.8xlarge": _limits(8, 30, 32),
+        "m6a.12xlarge": _limits(8, 30, 48),
+        "m6a.16xlarge": _limits(15, 50, 64),
+        "m6a.24xlarge": _limits(15, 50, 96),
+        "m6a.32xlarge": _limits(15, 50, 128),
+        "m6a.48xlarge": _limits(15, 50, 192),
+        "m6a.metal": _limits(15, 50, 192),
+        "m6g.medium": _limits(2, 4, 1),
+        "m6g.large": _limits(3, 10, 2),
+        "m6g.xlarge": _limits(4, 15, 4),
+        "m6g.2xlarge": _limits(4, 15, 8),
+        "m6g.4xlarge": _limits(8, 30, 16),
+        "m6g.8xlarge": _limits(8, 30, 32),
+        "m6g.12xlarge": _limits(8, 30, 48),
+        "m6g.16xlarge": _limits(15, 50, 64),
+        "m6g.metal": _limits(15, 50, 64),
+        "m6gd.medium": _limits(2, 4, 1),
+        "m6gd.large": _limits(3, 10, 2),
+        "m6gd.xlarge": _limits(4, 15, 4),
+        "m6gd.2xlarge": _limits(4, 15, 8),
+        "m6gd.4xlarge": _limits(8, 30, 16),
+        "m6gd.8xlarge": _limits(8, 30, 32),
+        "m6gd.12xlarge": _limits(8, 30, 48),
+        "m6gd.16xlarge": _limits(15, 50, 64),
+        "m6gd.metal": _limits(15, 50, 64),
         "m7i.large": _limits(3, 10, 2),
         "m7i.xlarge": _limits(4, 15, 4),
+        "m7i.2xlarge": _limits(4, 15, 8),
+        "m7i.4xlarge": _limits(8, 30, 16),
+        "m7i.8xlarge": _limits(8, 30, 32),
+        "m7i.12xlarge": _limits(8, 30, 48),
+        "m7i.16xlarge": _limits(15, 50, 64),
+        "m7i.24xlarge": _limits(15, 50, 96),
+        "m7i.48xlarge": _limits(15, 50, 192),
+        "m7i.metal-24xl": _limits(15, 50, 96),
+        "m7i.metal-48xl": _limits(15, 50, 192),
+        "m7a.medium": _limits(2, 4, 1),
+        "m7a.large": _limits(3, 10, 2),
+        "m7a.xlarge": _limits(4, 15, 4),
+        "m7a.2xlarge": _limits(4, 15, 8),
+        "m7a.4xlarge": _limits(8, 30, 16),
+        "m7a.8xlarge": _limits(8, 30, 32),
+        "m7a.12xlarge": _limits(8, 30, 48),
+        "m7a.16xlarge": _limits(15, 50, 64),
+        "m7a.24xlarge": _limits(15, 50, 96),
+        "m7a.32xlarge": _limits(15, 50, 128),
+        "m7a.48xlarge": _limits(15, 50, 192),
+        "m7a.metal-48xl": _limits(15, 50, 192),
+        "m7g.medium": _limits(2, 4, 1),
+        "m7g.large": _limits(3, 10, 2),
+        "m7g.xlarge": _limits(4, 15, 4),
+        "m7g.2xlarge": _limits(4, 15, 8),
+        "m7g.4xlarge": _limits(8, 30, 16),
+        "m7g.8xlarge": _limits(8, 30, 32),
+        "m7g.12xlarge": _limits(8, 30, 48),
+        "m7g.16xlarge": _limits(15, 50, 64),
+        "m7g.metal": _limits(15, 50, 64),
+        "m7gd.medium": _limits(2, 4, 1),
+        "m7gd.large": _limits(3, 10, 2),
+        "m7gd.xlarge": _limits(4, 15, 4),
+        "m7gd.2xlarge": _limits(4, 15, 8),
+        "m7gd.4xlarge": _limits(8, 30, 16),
+        "m7gd.8xlarge": _limits(8, 30, 32),
+        "m7gd.12xlarge": _limits(8, 30, 48),
+        "m7gd.16xlarge": _limits(15, 50, 64),
+        "m7gd.metal": _limits(15, 50, 64),
+        "m8g.medium": _limits(2, 4, 1),
+        "m8g.large": _limits(3, 10, 2),
+        "m8g.xlarge": _limits(4, 15, 4),
+        "m8g.2xlarge": _limits(4, 15, 8),
+        "m8g.4xlarge": _limits(8, 30, 16),
+        "m8g.8xlarge": _limits(8, 30, 32),
+        "m8g.12xlarge": _limits(8, 30, 48),
+        "m8g.16xlarge": _limits(15, 50, 64),
+        "m8g.24xlarge": _limits(15, 50, 96),
+        "m8g.48xlarge": _limits(15, 50, 192),
+        "m8g.metal-24xl": _limits(15, 50, 96),
+        "m8g.metal-48xl": _limits(15, 50, 192),
         "c5.large": _limits(3, 10, 2),
         "c5.xlarge": _limits(4, 15, 4),
         "c5.2xlarge": _limits(4, 15, 8),
         "c5.4xlarge": _limits(8, 30, 16),
+        "c5.9xlarge": _limits(8, 30, 36),
+        "c5.12xlarge": _limits(8, 30, 48),
+        "c5.18xlarge": _limits(15, 50, 72),
+        "c5.24xlarge": _limits(15, 50, 96),
+        "c5.metal": _limits(15, 50, 96),
         "c6i.large": _limits(3, 10, 2),
         "c6i.xlarge": _limits(4, 15, 4),
         "c6i.2xlarge": _limits(4, 15, 8),
+        "c6i.4xlarge": _limits(8, 30, 16),
+        "c6i.8xlarge": _limits(8, 30, 32),
+        "c6i.12xlarge": _limits(8, 30, 48),
+        "c6i.16xlarge": _limits(15, 50, 64),
+        "c6i.24xlarge": _limits(15, 50, 96),
+        "c6i.32xlarge": _limits(15, 50, 128),
+        "c6i.metal": _limits(15, 50, 128),
+        "c6a.large": _limits(3, 10, 2),
+        "c6a.xlarge": _limits(4, 15, 4),
+        "c6a.2xlarge": _limits(4, 15, 8),
+        "c6a.4xlarge": _limits(8, 30, 16),
+        "c6a.8xlarge": _limits(8, 30, 32),
+        "c6a.12xlarge": _limits(8, 30, 48),
+        "c6a.16xlarge": _limits(15, 50, 64),
+        "c6a.24xlarge": _limits(15, 50, 96),
+        "c6a.32xlarge": _limits(15, 50, 128),
+        "c6a.48xlarge": _limits(15, 50, 192),
+        "c6a.metal": _limits(15, 50, 192),
+        "c6g.medium": _limits(2, 4, 1),
+        "c6g.large": _limits(3, 10, 2),
+        "c6g.xlarge": _limits(4, 15, 4),
+        "c6g.2xlarge": _limits(4, 15, 8),
+        "c6g.4xlarge": _limits(8, 30, 16),
+        "c6g.8xlarge": _limits(8, 30, 32),
+        "c6g.12xlarge": _limits(8, 30, 48),
+        "c6g.16xlarge": _limits(15, 50, 64),
+        "c6g.metal": _limits(15, 50, 64),
+        "c6gn.medium": _limits(2, 4, 1),
+        "c6gn.large": _limits(3, 10, 2),
+        "c6gn.xlarge": _limits(4, 15, 4),
+        "c6gn.2xlarge": _limits(4, 15, 8),
+        "c6gn.4xlarge": _limits(8, 30, 16),
+        "c6gn.8xlarge": _limits(8, 30, 32),
+        "c6gn.12xlarge": _limits(8, 30, 48),
+        "c6gn.16xlarge": _limits(15, 50, 64),
+        "c7i.large": _limits(3, 10, 2),
+        "c7i.xlarge": _limits(4, 15, 4),
+        "c7i.2xlarge": _limits(4, 15, 8),
+        "c7i.4xlarge": _limits(8, 30, 16),
+        "c7i.8xlarge": _limits(8, 30, 32),
+        "c7i.12xlarge": _limits(8, 30, 48),
+        "c7i.16xlarge": _limits(15, 50, 64),
+        "c7i.24xlarge": _limits(15, 50, 96),
+        "c7i.32xlarge": _limits(15, 50, 128),
+        "c7i.48xlarge": _limits(15, 50, 192),
+        "c7i.metal-24xl": _limits(15, 50, 96),
+        "c7i.metal-48xl": _limits(15, 50, 192),
+        "c7a.medium": _limits(2, 4, 1),
+        "c7a.large": _limits(3, 10, 2),
+        "c7a.xlarge": _limits(4, 15, 4),
+        "c7a.2xlarge": _limits(4, 15, 8),
+        "c7a.4xlarge": _limits(8, 30, 16),
+        "c7a.8xlarge": _limits(8, 30, 32),
+        "c7a.12xlarge": _limits(8, 30, 48),
+        "c7a.16xlarge": _limits(15, 50, 64),
+        "c7a.24xlarge": _limits(15, 50, 96),
+        "c7a.32xlarge": _limits(15, 50, 128),
+        "c7a.48xlarge": _limits(15, 50, 192),
+        "c7a.metal-48xl": _limits(15, 50, 192),
+        "c7g.medium": _limits(2, 4, 1),
+        "c7g.large": _limits(3, 10, 2),
+        "c7g.xlarge": _limits(4, 15, 4),
+        "c7g.2xlarge": _limits(4, 15, 8),
+        "c7g.4xlarge": _limits(8, 30, 16),
+        "c7g.8xlarge": _limits(8, 30, 32),
+        "c7g.12xlarge": _limits(8, 30, 48),
+        "c7g.16xlarge": _limits(15, 50, 64),
+        "c7g.metal": _limits(15, 50, 64),
+        "c7gd.medium": _limits(2, 4, 1),
+        "c7gd.large": _limits(3, 10, 2),
+        "c7gd.xlarge": _limits(4, 15, 4),
+        "c7gd.2xlarge": _limits(4, 15, 8),
+        "c7gd.4xlarge": _limits(8, 30, 16),
+        "c7gd.8xlarge": _limits(8, 30, 32),
+        "c7gd.12xlarge": _limits(8, 30, 48),
+        "c7gd.16xlarge": _limits(15, 50, 64),
+        "c7gd.metal": _limits(15, 50, 64),
+        "c7gn.medium": _limits(2, 4, 1),
+        "c7gn.large": _limits(3, 10, 2),
+        "c7gn.xlarge": _limits(4, 15, 4),
+        "c7gn.2xlarge": _limits(4, 15, 8),
+        "c7gn.4xlarge": _limits(8, 30, 16),
+        "c7gn.8xlarge": _limits(8, 30, 32),
+        "c7gn.12xlarge": _limits(8, 30, 48),
+        "c7gn.16xlarge": _limits(15, 50, 64),
+        "c7gn.metal": _limits(15, 50, 64),
+        "c8g.medium": _limits(2, 4, 1),
+        "c8g.large": _limits(3, 10, 2),
+        "c8g.xlarge": _limits(4, 15, 4),
+        "c8g.2xlarge": _limits(4, 15, 8),
+        "c8g.4xlarge": _limits(8, 30, 16),
+        "c8g.8xlarge": _limits(8, 30, 32),
+        "c8g.12xlarge": _limits(8, 30, 48),
+        "c8g.16xlarge": _limits(15, 50, 64),
+        "c8g.24xlarge": _limits(15, 50, 96),
+        "c8g.48xlarge": _limits(15, 50, 192),
+        "c8g.metal-24xl": _limits(15, 50, 96),
+        "c8g.metal-48xl": _limits(15, 50, 192),
         "r5.large": _limits(3, 10, 2),
         "r5.xlarge": _limits(4, 15, 4),
         "r5.2xlarge": _limits(4, 15, 8),
+        "r5.4xlarge": _limits(8, 30, 16),
+        "r5.8xlarge": _limits(8, 30, 32),
+        "r5.12xlarge": _limits(8, 30, 48),
+        "r5.16xlarge": _limits(15, 50, 64),
+        "r5.24xlarge": _limits(15, 50, 96),
+        "r5.metal": _limits(15, 50, 96),
         "r6i.large": _limits(3, 10, 2),
         "r6i.xlarge": _limits(4, 15, 4),
         "r6i.2xlarge": _limits(4, 15, 8),
+        "r6i.4xlarge": _limits(8, 30, 16),
+        "r6i.8xlarge": _limits(8, 30, 32),
+        "r6i.12xlarge": _limits(8, 30, 48),
+        "r6i.16xlarge": _limits(15, 50, 64),
+        "r6i.24xlarge": _limits(15, 50, 96),
+        "r6i.32xlarge": _limits(15, 50, 128),
+        "r6i.metal": _limits(15, 50, 128),
+        "r6a.large": _limits(3, 10, 2),
+        "r6a.xlarge": _limits(4, 15, 4),
+        "r6a.2xlarge": _limits(4, 15, 8),
+        "r6a.4xlarge": _limits(8, 30, 16),
+        "r6a.8xlarge": _limits(8, 30, 32),
+        "r6a.12xlarge": _limits(8, 30, 48),
+        "r6a.16xlarge": _limits(15, 50, 64),
+        "r6a.24xlarge": _limits(15, 50, 96),
+        "r6a.32xlarge": _limits(15, 50, 128),
+        "r6a.48xlarge": _limits(15, 50, 192),
+        "r6a.metal": _limits(15, 50, 192),
+        "r6g.medium": _limits(2, 4, 1),
+        "r6g.large": _limits(3, 10, 2),
+        "r6g.xlarge": _limits(4, 15, 4),
+        "r6g.2xlarge": _limits(4, 15, 8),
+        "r6g.4xlarge": _limits(8, 30, 16),
+        "r6g.8xlarge": _limits(8, 30, 32),
+        "r6g.12xlarge": _limits(8, 30, 48),
+        "r6g.16xlarge": _limits(15, 50, 64),
+        "r6g.metal": _limits(15, 50, 64),
+        "r6gd.medium": _limits(2, 4, 1),
+        "r6gd.large": _limits(3, 10, 2),
+        "r6gd.xlarge": _limits(4, 15, 4),
+        "r6gd.2xlarge": _limits(4, 15, 8),
+        "r6gd.4xlarge": _limits(8, 30, 16),
+        "r6gd.8xlarge": _limits(8, 30, 32),
+        "r6gd.12xlarge": _limits(8, 30, 48),
+        "r6gd.16xlarge": _limits(15, 50, 64),
+        "r6gd.metal": _limits(15, 50, 64),
+        "r7i.large": _limits(3, 10, 2),
+        "r7i.xlarge": _limits(4, 15, 4),
+        "r7i.2xlarge": _limits(4, 15, 8),
+        "r7i.4xlarge": _limits(8, 30, 16),
+        "r7i.8xlarge": _limits(8, 30, 32),
+        "r7i.12xlarge": _limits(8, 30, 48),
+        "r7i.16xlarge": _limits(15, 50, 64),
+        "r7i.24xlarge": _limits(15, 50, 96),
+        "r7i.48xlarge": _limits(15, 50, 192),
+        "r7i.metal-24xl": _limits(15, 50, 96),
+        "r7i.metal-48xl": _limits(15, 50, 192),
+        "r7a.medium": _limits(2, 4, 1),
+        "r7a.large": _limits(3, 10, 2),
+        "r7a.xlarge": _limits(4, 15, 4),
+        "r7a.2xlarge": _limits(4, 15, 8),
+        "r7a.4xlarge": _limits(8, 30, 16),
+        "r7a.8xlarge": _limits(8, 30, 32),
+        "r7a.12xlarge": _limits(8, 30, 48),
+        "r7a.16xlarge": _limits(15, 50, 64),
+        "r7a.24xlarge": _limits(15, 50, 96),
+        "r7a.32xlarge": _limits(15, 50, 128),
+        "r7a.48xlarge": _limits(15, 50, 192),
+        "r7a.metal-48xl": _limits(15, 50, 192),
+        "r7g.medium": _limits(2, 4, 1),
+        "r7g.large": _limits(3, 10, 2),
+        "r7g.xlarge": _limits(4, 15, 4),
+        "r7g.2xlarge": _limits(4, 15, 8),
+        "r7g.4xlarge": _limits(8, 30, 16),
+        "r7g.8xlarge": _limits(8, 30, 32),
+        "r7g.12xlarge": _limits(8, 30, 48),
+        "r7g.16xlarge": _limits(15, 50, 64),
+        "r7g.metal": _limits(15, 50, 64),
+        "r7gd.medium": _limits(2, 4, 1),
+        "r7gd.large": _limits(3, 10, 2),
+        "r7gd.xlarge": _limits(4, 15, 4),
+        "r7gd.2xlarge": _limits(4, 15, 8),
+        "r7gd.4xlarge": _limits(8, 30, 16),
+        "r7gd.8xlarge": _limits(8, 30, 32),
+        "r7gd.12xlarge": _limits(8, 30, 48),
+        "r7gd.16xlarge": _limits(15, 50, 64),
+        "r7gd.metal": _limits(15, 50, 64),
+        "r8g.medium": _limits(2, 4, 1),
+        "r8g.large": _limits(3, 10, 2),
+        "r8g.xlarge": _limits(4, 15, 4),
+        "r8g.2xlarge": _limits(4, 15, 8),
+        "r8g.4xlarge": _limits(8, 30, 16),
+        "r8g.8xlarge": _limits(8, 30, 32),
+        "r8g.12xlarge": _limits(8, 30, 48),
+        "r8g.16xlarge": _limits(15, 50, 64),
+        "r8g.24xlarge": _limits(15, 50, 96),
+        "r8g.48xlarge": _limits(15, 50, 192),
+        "r8g.metal-24xl": _limits(15, 50, 96),
+        "r8g.metal-48xl": _limits(15, 50, 192),
+        "g4dn.xlarge": _limits(3, 10, 4),
+        "g4dn.2xlarge": _limits(3, 10, 8),
+        "g4dn.4xlarge": _limits(3, 10, 16),
+        "g4dn.8xlarge": _limits(4, 15, 32),
+        "g4dn.12xlarge": _limits(8, 30, 48),
+        "g4dn.16xlarge": _limits(4, 15, 64),
+        "g4dn.metal": _limits(15, 50, 96),
+        "g5.xlarge": _limits(4, 15, 4),
+        "g5.2xlarge": _limits(4, 15, 8),
+        "g5.4xlarge": _limits(8, 30, 16),
+        "g5.8xlarge": _limits(8, 30, 32),
+        "g5.12xlarge": _limits(15, 50, 48),
+        "g5.16xlarge": _limits(8, 30, 64),
+        "g5.24xlarge": _limits(15, 50, 96),
+        "g5.48xlarge": _limits(7, 50, 192),
+        "g6.xlarge": _limits(4, 15, 4),
+        "g6.2xlarge": _limits(4, 15, 8),
+        "g6.4xlarge": _limits(8, 30, 16),
+        "g6.8xlarge": _limits(8, 30, 32),
+        "g6.12xlarge": _limits(8, 30, 48),
+        "g6.16xlarge": _limits(15, 50, 64),
+        "g6.24xlarge": _limits(15, 50, 96),
+        "g6.48xlarge": _limits(15, 50, 192),
+        "g6e.xlarge": _limits(4, 15, 4),
+        "g6e.2xlarge": _limits(4, 15, 8),
+        "g6e.4xlarge": _limits(8, 30, 16),
+        "g6e.8xlarge": _limits(8, 30, 32),
+        "g6e.12xlarge": _limits(10, 30, 48),
+        "g6e.16xlarge": _limits(15, 50, 64),
+        "g6e.24xlarge": _limits(10, 50, 96),
+        "g6e.48xlarge": _limits(10, 50, 192),
+        "p4d.24xlarge": _limits(15, 50, 96),
+        "p5.4xlarge": _limits(4, 30, 16),
+        "p5.48xlarge": _limits(2, 50, 192),
     }
 )
 
@@ -176,8 +478,9 @@ def check_ip_capacity(
     max_pods = 0
     required = 0
     for group_index, group in enumerate(node_groups):
+        at = f"{node_groups_path}[{group_index}]"
         limits = [
-            _lookup(f"{node_groups_path}[{group_index}].instance_types[{type_index}]", instance_type)
+            _lookup(at, type_index, instance_type, group.network_limits)
             for type_index, instance_type in enumerate(group.instance_types)
         ]
         max_pods += group.max_size * max(limit.max_pods(addressing) for limit in limits)
@@ -217,15 +520,23 @@ def check_ip_capacity(
     return CapacityReport(max_pods=max_pods, required_ips=required, available_ips=available, warning=warning)
 
 
-def _lookup(path: str, instance_type: str) -> InstanceNetworkLimits:
+def _lookup(
+    group: str, index: int, instance_type: str, override: InstanceNetworkLimits | None
+) -> InstanceNetworkLimits:
+    """The group's ``network_limits`` when set, else the table's row for ``instance_type``.
+
+    ``group`` is the node group's path, ``index`` the type's position in its ``instance_types``.
+    """
+    if override is not None:
+        return override
     limits = INSTANCE_NETWORK_LIMITS.get(instance_type)
     if limits is None:
         raise ConfigError(
-            path,
+            f"{group}.instance_types[{index}]",
             "has no entry in the network tier's ENI/IP table, so its pod IPs cannot be counted",
             instance_type,
-            f"use one of {sorted(INSTANCE_NETWORK_LIMITS)}, or add a row for {instance_type!r} to "
-            "INSTANCE_NETWORK_LIMITS in constructs_lib/network/capacity.py with its maximum network "
-            "interfaces, IPv4 addresses per interface and vCPUs from the EC2 User Guide",
+            f"set `{group}.network_limits` to InstanceNetworkLimits(max_enis=..., ipv4_per_eni=..., vcpus=...) "
+            f"with the values of `aws ec2 describe-instance-types --instance-types {instance_type}`, or use a "
+            "type of INSTANCE_NETWORK_LIMITS (constructs_lib/network/capacity.py), e.g. 'm7i.large' or 'm7g.large'",
         )
     return limits

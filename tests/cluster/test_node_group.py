@@ -10,6 +10,7 @@ from cdktf import TerraformStack
 from cdktf import Testing as CdktfTesting
 
 from constructs_lib.cluster.config import CapacityType, NodeGroupSpec, Taint, TaintEffect
+from constructs_lib.cluster.instance_types import AmiType
 from constructs_lib.cluster.node_group import ManagedNodeGroup, ManagedNodeGroupProps
 from constructs_lib.errors import ConfigError
 from tests.cluster.builders import NODE_SG, SUBNETS, SYSTEM
@@ -47,9 +48,18 @@ def _props(spec: NodeGroupSpec = SYSTEM, **changes: Any) -> ManagedNodeGroupProp
     return ManagedNodeGroupProps(**values)
 
 
+#: A Graviton group and an NVIDIA GPU group: their AMI type follows the instances.
+GRAVITON = NodeGroupSpec("arm", ("m7g.large", "c7g.large"), 1, 1, 3)
+GPU = NodeGroupSpec("gpu", ("g5.xlarge",), 0, 0, 2)
+#: GPU instances on the standard AMI (a GPU operator installs the driver), set explicitly.
+GPU_STANDARD = dataclasses.replace(GPU, name="gpuop", ami_type=AmiType.AL2023_X86_64_STANDARD)
+
+
 def _build(stack: TerraformStack) -> None:
     ManagedNodeGroup(stack, "system", props=_props())
     ManagedNodeGroup(stack, "batch", props=_props(WORKER, tags={}))
+    for spec in (GRAVITON, GPU, GPU_STANDARD):
+        ManagedNodeGroup(stack, spec.name, props=_props(spec))
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +81,13 @@ def _template(doc: Synth, name: str) -> Any:
 
 
 def test_construct_ids_come_from_the_group_name(doc: Synth) -> None:
-    assert sorted(k.split("_")[0] for k in resources(doc, "aws_eks_node_group")) == ["batch", "system"]
+    assert sorted(k.split("_")[0] for k in resources(doc, "aws_eks_node_group")) == [
+        "arm",
+        "batch",
+        "gpu",
+        "gpuop",
+        "system",
+    ]
 
 
 def test_name_is_cluster_dash_group(doc: Synth) -> None:
@@ -80,6 +96,23 @@ def test_name_is_cluster_dash_group(doc: Synth) -> None:
 
 def test_ami_type_is_al2023(doc: Synth) -> None:
     assert _group(doc, "system")["ami_type"] == "AL2023_x86_64_STANDARD"
+
+
+def test_graviton_group_runs_the_arm_ami(doc: Synth) -> None:
+    assert _group(doc, "arm")["ami_type"] == "AL2023_ARM_64_STANDARD"
+
+
+def test_nvidia_group_runs_the_nvidia_ami(doc: Synth) -> None:
+    assert _group(doc, "gpu")["ami_type"] == "AL2023_x86_64_NVIDIA"
+
+
+def test_explicit_ami_type_is_used(doc: Synth) -> None:
+    assert _group(doc, "gpuop")["ami_type"] == "AL2023_x86_64_STANDARD"
+
+
+def test_resolved_ami_type_is_an_attribute() -> None:
+    group = ManagedNodeGroup(TerraformStack(CdktfTesting.app(), "attr"), "arm", props=_props(GRAVITON))
+    assert group.ami_type is AmiType.AL2023_ARM_64_STANDARD
 
 
 def test_nodes_follow_the_cluster_version(doc: Synth) -> None:
@@ -232,3 +265,9 @@ def test_needs_subnets() -> None:
 def test_needs_a_security_group() -> None:
     with pytest.raises(ConfigError, match="security_group_ids`: must list the node security group"):
         _construct(_props(security_group_ids=[]))
+
+
+def test_ami_type_that_does_not_fit_the_instances_is_refused() -> None:
+    arm_on_x86 = dataclasses.replace(SYSTEM, ami_type=AmiType.AL2023_ARM_64_STANDARD)
+    with pytest.raises(ConfigError, match=r"node_groups\['system'\]\.ami_type`: does not run on m5\.large"):
+        _construct(_props(arm_on_x86))

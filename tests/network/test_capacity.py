@@ -14,6 +14,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import (
     INSTANCE_NETWORK_LIMITS,
     CapacityReport,
+    InstanceNetworkLimits,
     IpCapacityWarning,
     check_ip_capacity,
 )
@@ -173,6 +174,84 @@ def test_below_threshold_does_not_warn() -> None:
 
 def test_unknown_instance_type() -> None:
     with pytest.raises(
-        ConfigError, match=r"dev\.node_groups\[0\]\.instance_types\[0\].*ENI/IP table.*add a row for 'x9\.large'"
+        ConfigError,
+        match=r"`dev\.node_groups\[0\]\.instance_types\[0\]`: has no entry in the network tier's ENI/IP table.*"
+        r"'x9\.large'.*set `dev\.node_groups\[0\]\.network_limits` to InstanceNetworkLimits\(max_enis=\.\.\., "
+        r"ipv4_per_eni=\.\.\., vcpus=\.\.\.\).*describe-instance-types --instance-types x9\.large",
     ):
         check(SMALL, group("x9.large", 1))
+
+
+def test_unknown_instance_type_with_an_override_is_counted() -> None:
+    spec = dataclasses.replace(group("x9.large", 2), network_limits=InstanceNetworkLimits(3, 10, 2))
+    assert check(SMALL, spec).required_ips == 2 * 30
+
+
+def test_override_replaces_the_table_for_every_type_of_the_group() -> None:
+    spec = NodeGroupSpec("apps", ("m5.xlarge", "x9.large"), 1, 1, 2, network_limits=InstanceNetworkLimits(2, 5, 2))
+    assert (check(SMALL, spec).max_pods, check(SMALL, spec).required_ips) == (2 * 10, 2 * 10)
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "pods"),
+    [
+        ("g5.xlarge", 58),
+        ("m7g.large", 29),
+        ("m8g.medium", 8),
+        ("c7i.large", 29),
+        ("r8g.4xlarge", 234),
+        ("t4g.large", 35),
+        ("p4d.24xlarge", 737),
+        ("p5.48xlarge", 100),
+        ("m6a.48xlarge", 737),
+    ],
+)
+def test_current_generations_match_the_eks_ami(instance_type: str, pods: int) -> None:
+    assert INSTANCE_NETWORK_LIMITS[instance_type].max_pods(SECONDARY) == pods
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        "t3",
+        "t3a",
+        "t4g",
+        "m5",
+        "m6i",
+        "m6a",
+        "m6g",
+        "m7i",
+        "m7a",
+        "m7g",
+        "m8g",
+        "c5",
+        "c6i",
+        "c6a",
+        "c6g",
+        "c7i",
+        "c7a",
+        "c7g",
+        "c8g",
+        "r5",
+        "r6i",
+        "r6a",
+        "r6g",
+        "r7i",
+        "r7a",
+        "r7g",
+        "r8g",
+        "g4dn",
+        "g5",
+        "g6",
+        "g6e",
+        "p4d",
+        "p5",
+    ],
+)
+def test_table_covers_the_current_families(family: str) -> None:
+    assert any(t.startswith(f"{family}.") for t in INSTANCE_NETWORK_LIMITS)
+
+
+def test_vcpus_follow_the_size() -> None:
+    vcpus = {t: INSTANCE_NETWORK_LIMITS[t].vcpus for t in ("m7g.medium", "c7i.large", "r6i.32xlarge", "m7i.metal-48xl")}
+    assert vcpus == {"m7g.medium": 1, "c7i.large": 2, "r6i.32xlarge": 128, "m7i.metal-48xl": 192}
