@@ -92,7 +92,12 @@ class NamedPort:
 
 @dataclass(frozen=True, kw_only=True)
 class VolumeSpec:
-    """One persistent volume per member, from the StatefulSet's ``volumeClaimTemplates``."""
+    """One persistent volume per member, from the StatefulSet's ``volumeClaimTemplates``.
+
+    Claim templates are immutable: changing a volume (or adding one) makes terraform replace the
+    StatefulSet. Members then get their old claims back by name only where claims are retained on
+    delete (production); grow a volume by resizing its claims, not by editing ``size``.
+    """
 
     #: Claim template name (DNS label); each member's claim is ``<name>-<workload>-<ordinal>``.
     name: str
