@@ -231,7 +231,9 @@ class PostgresDatabase(Construct):
             family=family,
             description=f"TLS-only PostgreSQL with platform logging for {identifier}",
             parameter=[DbParameterGroupParameter(name=k, value=v) for k, v in postgres_parameters(spec).items()],
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            # In prod also prevent_destroy, like every stateful resource there: a major upgrade (a new
+            # family) is then a deliberate two-step change, as major upgrades should be.
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True, prevent_destroy=production or None),
         )
         self.parameter_group_name: str = parameters.name
 

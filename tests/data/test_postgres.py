@@ -261,8 +261,12 @@ def test_parameter_group_family_follows_the_major(dev: Synth) -> None:
     assert (group["family"], group["name"]) == ("postgres16", "eks-platform-dev-orders-postgres16")
 
 
-def test_parameter_group_replaced_before_destroy(prod: Synth) -> None:
-    assert only(prod, "aws_db_parameter_group")["lifecycle"] == {"create_before_destroy": True}
+def test_prod_parameter_group_replaced_before_destroy_and_protected(prod: Synth) -> None:
+    assert only(prod, "aws_db_parameter_group")["lifecycle"] == {"create_before_destroy": True, "prevent_destroy": True}
+
+
+def test_dev_parameter_group_replaced_before_destroy(dev: Synth) -> None:
+    assert only(dev, "aws_db_parameter_group")["lifecycle"] == {"create_before_destroy": True}
 
 
 def test_instance_uses_the_parameter_group(prod: Synth) -> None:
