@@ -22,6 +22,7 @@ from constructs_lib.validation import is_reference, require, require_dns_label, 
 __all__ = [
     "ArnContext",
     "application",
+    "application_bucket_access",
     "aws_load_balancer_controller",
     "cluster_autoscaler",
     "ebs_csi_driver",
@@ -491,3 +492,51 @@ def velero(context: ArnContext, *, bucket_arn: str, kms_key_arns: Sequence[str] 
             )
         )
     return Permissions(statements=tuple(statements))
+
+
+def _require_arn(path: str, value: str, what: str, fix: str) -> None:
+    require(
+        isinstance(value, str) and (value.startswith("arn:") or Token.is_unresolved(value) or is_reference(value)),
+        path,
+        f"must be {what} ARN (or a terraform reference to one)",
+        value,
+        fix,
+    )
+
+
+def application_bucket_access(context: ArnContext, *, bucket_arn: str, kms_key_arn: str) -> Permissions:
+    """An application's own S3 bucket (``data.ApplicationBucket``): read, write and delete its objects.
+
+    * ``s3:ListBucket`` on the bucket; ``s3:GetObject``, ``s3:PutObject``, ``s3:DeleteObject`` on
+      ``<bucket_arn>/*`` and nothing else (no bucket configuration, no ACLs, no other bucket);
+    * ``kms:GenerateDataKey`` (writes) and ``kms:Decrypt`` (reads) on the bucket's key only, and only
+      when S3 in this region calls KMS on the application's behalf (``kms:ViaService``).
+    """
+    _require_arn(
+        "presets.application_bucket_access.bucket_arn",
+        bucket_arn,
+        "an S3 bucket",
+        "pass the ApplicationBucket's `bucket_arn`",
+    )
+    _require_arn(
+        "presets.application_bucket_access.kms_key_arn",
+        kms_key_arn,
+        "a KMS key",
+        "pass the ApplicationBucket's `kms_key_arn`",
+    )
+    return Permissions(
+        statements=(
+            statement("ListOwnBucket", ["s3:ListBucket"], [bucket_arn]),
+            statement(
+                "ReadWriteOwnObjects",
+                ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+                [f"{bucket_arn}/*"],
+            ),
+            statement(
+                "UseBucketKeyThroughS3",
+                ["kms:Decrypt", "kms:GenerateDataKey"],
+                [kms_key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{context.region}.{context.dns_suffix}"}},
+            ),
+        )
+    )

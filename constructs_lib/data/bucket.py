@@ -1,0 +1,98 @@
+"""Seed 002's ``my-app-bucket``: one private, encrypted, versioned S3 bucket per application that asks.
+
+The IAM side is :func:`constructs_lib.identity.presets.application_bucket_access`, given this
+construct's ``bucket_arn`` and ``kms_key_arn``.
+"""
+
+from __future__ import annotations
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
+from constructs import Construct
+
+from constructs_lib.data.secure_bucket import harden_bucket
+from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.validation import is_reference, require, require_dns_label, require_range
+
+__all__ = ["DEFAULT_NONCURRENT_VERSION_DAYS", "MAX_BUCKET_NAME_LENGTH", "ApplicationBucket"]
+
+#: S3 bucket names are 3-63 characters.
+MAX_BUCKET_NAME_LENGTH = 63
+#: Length of the default suffix, the 12-digit account id (a terraform reference at synth time).
+_ACCOUNT_ID_LENGTH = 12
+
+#: Days an overwritten or deleted object stays recoverable. Default 30: a month to notice a bad
+#: deploy or a mistaken delete, while old versions of busy objects stop costing after that.
+DEFAULT_NONCURRENT_VERSION_DAYS = 30
+
+
+class ApplicationBucket(Construct):
+    """``<name_prefix>-<app_name>-<suffix>``; the suffix defaults to the account id (names are global).
+
+    * SSE-KMS with the application's own customer-managed key (rotation on) and S3 bucket keys;
+    * versioning, non-current versions expiring after ``noncurrent_version_days``, incomplete
+      multipart uploads aborted after 7 days;
+    * all public access blocked, ACLs disabled (bucket owner enforced), a policy refusing non-TLS requests;
+    * prod: ``prevent_destroy`` on the bucket and its key, and no ``force_destroy`` (deleting the
+      application's data must be a deliberate change). Elsewhere ``force_destroy`` is on: dev and
+      staging buckets hold test data, and a versioned bucket cannot otherwise be destroyed without
+      emptying every version by hand first, which would make ``terraform destroy`` of an environment fail;
+    * ``event_bridge`` (default on): S3 sends object events to EventBridge, so consumers subscribe
+      with rules instead of bucket notifications (free for S3; EventBridge bills only matched events).
+
+    Attributes: ``bucket_name``, ``bucket_arn``, ``kms_key_arn``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        context: AwsContext,
+        name_prefix: str,
+        app_name: str,
+        production: bool,
+        noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS,
+        name_suffix: str | None = None,
+        event_bridge: bool = True,
+    ) -> None:
+        require_dns_label("name_prefix", name_prefix, max_length=40)
+        require_dns_label("app_name", app_name)
+        if name_suffix is not None:
+            require_dns_label("name_suffix", name_suffix)
+        require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
+        require(
+            isinstance(event_bridge, bool), "event_bridge", "must be true or false", event_bridge, "use True or False"
+        )
+        suffix = context.account_id if name_suffix is None else name_suffix
+        suffix_length = _ACCOUNT_ID_LENGTH if is_reference(suffix) else len(suffix)
+        name = f"{name_prefix}-{app_name}-{suffix}"
+        length = len(name_prefix) + len(app_name) + suffix_length + 2
+        require(
+            length <= MAX_BUCKET_NAME_LENGTH,
+            "app_name",
+            f"makes the bucket name {length} characters long ('{name_prefix}-{app_name}-<suffix>', "
+            f"the suffix {suffix_length}); S3 allows {MAX_BUCKET_NAME_LENGTH}",
+            app_name,
+            "shorten the application name, the project name or name_suffix",
+        )
+        super().__init__(scope, id)
+        protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
+        self.key = KmsKey(
+            self,
+            "key",
+            context=context,
+            alias=f"{name_prefix}/{app_name}-bucket",
+            description=f"Encrypts the S3 bucket of application {app_name} in {name_prefix}",
+            production=production,
+        )
+        self.bucket = S3Bucket(self, "bucket", bucket=name, force_destroy=not production, lifecycle=protect)
+        harden_bucket(self, self.bucket, kms_key_arn=self.key.key_arn, noncurrent_version_days=noncurrent_version_days)
+        if event_bridge:
+            S3BucketNotification(self, "notifications", bucket=self.bucket.id, eventbridge=True)
+        self.bucket_name: str = self.bucket.bucket
+        self.bucket_arn: str = self.bucket.arn
+        self.kms_key_arn: str = self.key.key_arn
+        self.noncurrent_version_days = noncurrent_version_days
+        self.event_bridge = event_bridge
