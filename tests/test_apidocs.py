@@ -18,7 +18,8 @@ apidocs = importlib.util.module_from_spec(_spec)
 sys.modules["apidocs"] = apidocs  # dataclasses look their module up while the file executes
 _spec.loader.exec_module(apidocs)
 
-TIERS = ("apps", "cluster", "identity", "network", "platform", "registry", "security")
+#: Every subpackage of the library gets a page.
+TIERS = tuple(sorted(p.parent.name for p in (REPO_ROOT / "constructs_lib").glob("*/__init__.py")))
 
 
 @pytest.fixture(scope="module")

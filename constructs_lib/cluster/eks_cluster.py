@@ -469,14 +469,14 @@ class EksCluster(Construct):
 
     def _allow_deploy_runners(self, config: ClusterConfig, control_plane_security_group_id: str) -> None:
         """443 on the private endpoint from the declared runner CIDRs and security groups."""
-        sources: list[tuple[str, dict[str, str]]] = [
-            (f"api-from-cidr-{_slug(cidr)}", {"cidr_ipv4": cidr}) for cidr in config.private_access_cidrs
+        sources: list[tuple[str, str | None, str | None]] = [
+            (f"api-from-cidr-{_slug(cidr)}", cidr, None) for cidr in config.private_access_cidrs
         ]
         for index, group in enumerate(config.private_access_security_group_ids):
             # A group passed as a reference has no literal id to name the rule after.
             name = str(index) if Token.is_unresolved(group) else group
-            sources.append((f"api-from-group-{name}", {"referenced_security_group_id": group}))
-        for id, source in sources:
+            sources.append((f"api-from-group-{name}", None, group))
+        for id, cidr_ipv4, referenced_group in sources:
             VpcSecurityGroupIngressRule(
                 self,
                 id,
@@ -485,7 +485,8 @@ class EksCluster(Construct):
                 ip_protocol="tcp",
                 from_port=443,
                 to_port=443,
-                **source,
+                cidr_ipv4=cidr_ipv4,
+                referenced_security_group_id=referenced_group,
             )
 
     def _grant_admins(self, config: ClusterConfig) -> None:
