@@ -317,6 +317,35 @@ def test_grafana_and_alertmanager_volumes(doc: Synth) -> None:
     assert (got["grafana"]["persistence"]["size"], got["grafana"]["persistence"]["storageClassName"]) == ("10Gi", "gp3")
 
 
+@pytest.mark.parametrize("component", ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"])
+def test_prometheus_does_not_scrape_what_eks_hides(doc: Synth, component: str) -> None:
+    assert values(doc, "kube-prometheus-stack")[component] == {"enabled": False}
+
+
+def test_prometheus_has_no_rules_for_what_eks_hides(doc: Synth) -> None:
+    assert values(doc, "kube-prometheus-stack")["defaultRules"]["rules"] == {
+        "etcd": False,
+        "kubeControllerManager": False,
+        "kubeProxy": False,
+        "kubeSchedulerAlerting": False,
+        "kubeSchedulerRecording": False,
+    }
+
+
+def test_grafana_recreates_its_pod_for_the_rwo_volume(doc: Synth) -> None:
+    assert values(doc, "kube-prometheus-stack")["grafana"]["deploymentStrategy"] == {"type": "Recreate"}
+
+
+def test_grafana_admin_password_is_left_to_the_chart(doc: Synth) -> None:
+    """No password in the values (so none in terraform state): the chart generates and keeps one."""
+    rendered = json.dumps(values(doc, "kube-prometheus-stack"))
+    assert ("adminPassword" in rendered, "existingSecret" in rendered, "prom-operator" in rendered) == (
+        False,
+        False,
+        False,
+    )
+
+
 def test_small_volume_option(tuned: Synth) -> None:
     storage = values(tuned, "kube-prometheus-stack")["alertmanager"]["alertmanagerSpec"]["storage"]
     assert storage["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"] == "5Gi"
@@ -329,6 +358,20 @@ def test_prometheus_scrapes_annotated_pods(doc: Synth) -> None:
 
 def test_cert_manager_installs_its_crds(doc: Synth) -> None:
     assert values(doc, "cert-manager")["crds"] == {"enabled": True}
+
+
+def test_cert_manager_has_no_top_level_priority_class(doc: Synth) -> None:
+    """v1.20's values schema rejects a top-level priorityClassName."""
+    assert "priorityClassName" not in values(doc, "cert-manager")
+
+
+def test_cert_manager_priority_class_is_global(doc: Synth) -> None:
+    assert values(doc, "cert-manager")["global"] == {"priorityClassName": "system-cluster-critical"}
+
+
+@pytest.mark.parametrize("component", ["webhook", "cainjector", "startupapicheck"])
+def test_cert_manager_components_tolerate_the_system_taint(doc: Synth, component: str) -> None:
+    assert values(doc, "cert-manager")[component] == {"tolerations": [dict(CRITICAL_ADDONS_TOLERATION)]}
 
 
 def test_cluster_issuer_registers_the_email(doc: Synth) -> None:
