@@ -17,16 +17,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from constructs_lib.platform.config import ADDON_NAMESPACES
+from constructs_lib.platform.config import ADDON_NAMESPACES, AddonsConfig
 from constructs_lib.platform.helm import ChartSource
 
 __all__ = [
+    "API_SERVER_WEBHOOK_PORT",
     "CATALOG",
     "CLUSTER_AUTOSCALER_IMAGE_TAGS",
     "CRITICAL_ADDONS_TOLERATION",
+    "KUBELET_PORT",
     "VELERO_AWS_PLUGIN_IMAGE",
     "CatalogEntry",
     "PodSecurityLevel",
+    "control_plane_ports",
 ]
 
 
@@ -54,6 +57,9 @@ class CatalogEntry:
     critical: bool
     #: Calls AWS APIs, so an IRSA role ARN is required.
     needs_aws: bool
+    #: TCP ports the control plane calls on the add-on's pods (admission webhooks, aggregated APIs),
+    #: as the pinned chart configures them (chart_facts notes each). Default none.
+    control_plane_ports: tuple[int, ...] = ()
 
 
 #: The system node group's taint (``stacks/environments.py``); cluster-critical add-ons tolerate it.
@@ -68,6 +74,12 @@ CLUSTER_AUTOSCALER_IMAGE_TAGS: Mapping[str, str] = MappingProxyType(
     {"1.32": "v1.32.1", "1.33": "v1.33.0", "1.34": "v1.34.2", "1.35": "v1.35.0"}
 )
 
+#: The kubelet's port (logs, exec, metrics). Several charts serve their webhook on it by default, so
+#: that node firewalls which already let the control plane reach the kubelet need no extra rule.
+KUBELET_PORT = 10250
+#: HTTPS: webhooks served on the standard port.
+API_SERVER_WEBHOOK_PORT = 443
+
 CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
     {
         # 3.5.0, verified 2026-12-02 (aws/eks-charts at 5239609, 2026-08-03; 3.6.0 not found). Since v3
@@ -80,6 +92,7 @@ CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
             pod_security=PodSecurityLevel.BASELINE,
             critical=True,
             needs_aws=True,
+            control_plane_ports=(9443,),
         ),
         # 9.59.0 (appVersion 1.35.0), verified 2026-12-02 (tag cluster-autoscaler-chart-9.59.0). No webhook.
         "cluster_autoscaler": CatalogEntry(
@@ -101,6 +114,7 @@ CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
             pod_security=PodSecurityLevel.BASELINE,
             critical=True,
             needs_aws=False,
+            control_plane_ports=(KUBELET_PORT,),
         ),
         # 2.9.0, verified 2026-12-02 (tag helm-chart-2.9.0, 2026-08-08; 2.10.0 not found); the
         # external-secrets.io/v1 API. Webhook on 10250.
@@ -112,6 +126,7 @@ CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
             pod_security=PodSecurityLevel.BASELINE,
             critical=True,
             needs_aws=True,
+            control_plane_ports=(KUBELET_PORT,),
         ),
         # 88.5.3, verified 2026-12-02 (tag kube-prometheus-stack-88.5.3, 2026-08-21; 88.6.5 not found),
         # with its grafana sub-chart 12.11.1. The operator's admission webhook is on 10250.
@@ -124,6 +139,7 @@ CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
             pod_security=PodSecurityLevel.PRIVILEGED,
             critical=False,
             needs_aws=False,
+            control_plane_ports=(KUBELET_PORT,),
         ),
         # v1.20.2 (2026-04), verified 2026-12-02 (tag v1.20.2); 1.19 left support on 2026-06-24. Its
         # values schema rejects unknown keys. Webhook on 10250.
@@ -135,6 +151,7 @@ CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
             pod_security=PodSecurityLevel.BASELINE,
             critical=True,
             needs_aws=False,
+            control_plane_ports=(KUBELET_PORT,),
         ),
         # 4.15.1 (controller 1.15.1) is the last release: ingress-nginx was retired in March 2026 and gets
         # no more security fixes. Kept for seed 000's nginx ingress; prefer the AWS Load Balancer Controller.
@@ -147,6 +164,7 @@ CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
             pod_security=PodSecurityLevel.BASELINE,
             critical=False,
             needs_aws=False,
+            control_plane_ports=(8443,),
         ),
         # 9.5.17 (Argo CD v3.4.3), verified 2026-12-02 (argoproj/argo-helm tag argo-cd-9.5.17). No webhook.
         "argo_cd": CatalogEntry(
@@ -186,3 +204,11 @@ CATALOG: Mapping[str, CatalogEntry] = MappingProxyType(
 #: compatibility table, release-1.14 branch, read 2026-12-02); the velero chart ships no plugin itself.
 VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.0"
 
+
+def control_plane_ports(addons: AddonsConfig) -> tuple[int, ...]:
+    """Ports the node security group must open to the control plane for ``addons``: the kubelet's,
+    443, and every port the enabled add-ons' webhooks and APIs listen on, sorted."""
+    ports = {KUBELET_PORT, API_SERVER_WEBHOOK_PORT}
+    for name in addons.enabled():
+        ports.update(CATALOG[name].control_plane_ports)
+    return tuple(sorted(ports))

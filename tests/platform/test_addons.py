@@ -23,6 +23,7 @@ from constructs_lib.platform.catalog import (
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
     CRITICAL_ADDONS_TOLERATION,
     VELERO_AWS_PLUGIN_IMAGE,
+    control_plane_ports,
 )
 from constructs_lib.platform.config import AddonsConfig, BackupOptions, CertificateOptions, MonitoringOptions
 from tests.helpers import Synth, resources, synth
@@ -144,6 +145,37 @@ def test_catalog_namespaces_are_distinct() -> None:
 
 def test_catalog_covers_every_toggle() -> None:
     assert set(CATALOG) == set(AddonsConfig().toggles())
+
+
+# -- control-plane ports ------------------------------------------------------------------------
+
+
+def test_control_plane_ports_of_the_default_addons() -> None:
+    """Load balancer controller 9443; metrics-server and external-secrets on the kubelet's 10250."""
+    assert control_plane_ports(AddonsConfig()) == (443, 9443, 10250)
+
+
+def test_control_plane_ports_with_ingress_nginx_open_its_webhook() -> None:
+    assert 8443 in control_plane_ports(AddonsConfig(ingress_nginx=True))
+
+
+def test_control_plane_ports_without_ingress_nginx_leave_8443_closed() -> None:
+    assert 8443 not in control_plane_ports(AddonsConfig(ingress_nginx=False))
+
+
+def test_control_plane_ports_without_any_addon_keep_kubelet_and_443() -> None:
+    nothing = AddonsConfig(
+        aws_load_balancer_controller=False, cluster_autoscaler=False, metrics_server=False, external_secrets=False
+    )
+    assert control_plane_ports(nothing) == (443, 10250)
+
+
+def test_control_plane_ports_with_everything() -> None:
+    assert control_plane_ports(EVERYTHING) == (443, 8443, 9443, 10250)
+
+
+def test_control_plane_ports_follow_the_load_balancer_controller() -> None:
+    assert 9443 not in control_plane_ports(AddonsConfig(aws_load_balancer_controller=False))
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
