@@ -17,7 +17,7 @@ from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.platform.addons import PlatformAddons, PlatformAddonsProps
 from constructs_lib.platform.backup import BackupBucket
 from constructs_lib.platform.baseline import ClusterBaseline
-from constructs_lib.platform.catalog import CATALOG, PodSecurityLevel
+from constructs_lib.platform.catalog import CATALOG, PodSecurityLevel, control_plane_ports
 from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
 from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps
 from constructs_lib.security.context import AwsContext
@@ -46,6 +46,7 @@ class PlatformStack(EnvironmentStack):
                 node_groups=config.node_groups,
                 path=f"{path}.network",
                 node_groups_path=f"{path}.node_groups",
+                control_plane_to_node_ports=control_plane_ports(config.addons),
             ),
         )
         self.cluster = EksCluster(

@@ -7,10 +7,11 @@ bastion, the cluster) add theirs through the group ids.
 * **ALB**: 80 and 443 from the internet (the only 0.0.0.0/0 ingress in the library); egress only
   to the nodes, on the target ports.
 * **Nodes**: everything from each other (pod-to-pod, node-to-node); the target ports from the ALB;
-  :data:`CONTROL_PLANE_TO_NODE_PORTS` from the control plane. Egress: anything inside the VPC
+  the control-plane ports (``control_plane_to_node_ports``, default :data:`CONTROL_PLANE_TO_NODE_PORTS`)
+  from the control plane. Egress: anything inside the VPC
   (pods, databases, endpoints, DNS) and the configured TCP ports to the internet through NAT.
 * **Control plane** (attached to the EKS cluster as an additional group): 443 from the nodes;
-  egress to the nodes on :data:`CONTROL_PLANE_TO_NODE_PORTS`.
+  egress to the nodes on the same control-plane ports.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ from constructs_lib.validation import parse_network, require, require_dns_label,
 
 __all__ = ["CONTROL_PLANE_TO_NODE_PORTS", "SecurityGroups", "SecurityGroupsProps"]
 
-#: Ports the control plane opens on nodes: 443 and 9443 (admission webhooks such as the AWS Load
-#: Balancer Controller's), 4443 (metrics-server), 10250 (kubelet: logs, exec, metrics).
+#: Ports the control plane opens on nodes when the props do not say: 443 and 9443 (admission webhooks
+#: such as the AWS Load Balancer Controller's), 4443 (metrics-server before chart 3.x), 10250 (kubelet:
+#: logs, exec, metrics). A platform passes the ports of its enabled add-ons instead
+#: (``constructs_lib.platform.catalog.control_plane_ports``).
 CONTROL_PLANE_TO_NODE_PORTS: tuple[int, ...] = (443, 4443, 9443, 10250)
+#: The kubelet's port: the control plane needs it for logs, exec and metrics whatever runs on the nodes.
+_KUBELET_PORT = 10250
 
 _ANYWHERE = "0.0.0.0/0"
 
@@ -47,6 +52,13 @@ class SecurityGroupsProps:
     node_target_ports: tuple[int, int] = DEFAULT_NODE_TARGET_PORTS
     #: TCP ports nodes may open to the internet. Default 443 only (registries, AWS APIs).
     node_internet_egress_ports: tuple[int, ...] = (443,)
+    #: TCP ports the control plane may reach on the nodes (kubelet, admission webhooks, aggregated
+    #: APIs), each opened alone: no range. Default :data:`CONTROL_PLANE_TO_NODE_PORTS`; must include
+    #: the kubelet's 10250.
+    control_plane_to_node_ports: tuple[int, ...] = CONTROL_PLANE_TO_NODE_PORTS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "control_plane_to_node_ports", tuple(self.control_plane_to_node_ports))
 
 
 class SecurityGroups(Construct):
@@ -100,7 +112,7 @@ class SecurityGroups(Construct):
             to_port=high,
             security_group_id=self.alb_security_group_id,
         )
-        for port in CONTROL_PLANE_TO_NODE_PORTS:
+        for port in props.control_plane_to_node_ports:
             self.add_ingress(
                 f"nodes-from-control-plane-{port}",
                 self.node_security_group_id,
@@ -224,3 +236,13 @@ def _validate(props: SecurityGroupsProps) -> None:
     for index, port in enumerate(props.node_internet_egress_ports):
         require_range(f"security_groups.node_internet_egress_ports[{index}]", port, 1, 65535)
     require_unique("security_groups.node_internet_egress_ports", props.node_internet_egress_ports, "port")
+    for index, port in enumerate(props.control_plane_to_node_ports):
+        require_range(f"security_groups.control_plane_to_node_ports[{index}]", port, 1, 65535)
+    require_unique("security_groups.control_plane_to_node_ports", props.control_plane_to_node_ports, "port")
+    require(
+        _KUBELET_PORT in props.control_plane_to_node_ports,
+        "security_groups.control_plane_to_node_ports",
+        f"must include the kubelet's port {_KUBELET_PORT} (logs, exec and metrics go through it)",
+        props.control_plane_to_node_ports,
+        f"add {_KUBELET_PORT}",
+    )

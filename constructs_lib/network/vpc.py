@@ -43,7 +43,7 @@ from constructs_lib.network.capacity import CapacityReport, check_ip_capacity
 from constructs_lib.network.cidr import CidrPlan, Tier, plan_subnets
 from constructs_lib.network.config import BastionMode, NatMode, NetworkConfig, flow_log_retention_days
 from constructs_lib.network.endpoints import VpcEndpoints, VpcEndpointsProps
-from constructs_lib.network.security_groups import SecurityGroups, SecurityGroupsProps
+from constructs_lib.network.security_groups import CONTROL_PLANE_TO_NODE_PORTS, SecurityGroups, SecurityGroupsProps
 from constructs_lib.security.context import AwsContext
 from constructs_lib.security.kms import KmsKey
 from constructs_lib.validation import require_dns_label
@@ -77,6 +77,10 @@ class NetworkProps:
     path: str = "network"
     #: Path of ``node_groups`` in error messages, e.g. ``prod.node_groups``.
     node_groups_path: str = "node_groups"
+    #: TCP ports the control plane may reach on the nodes. Default
+    #: :data:`~constructs_lib.network.security_groups.CONTROL_PLANE_TO_NODE_PORTS`; the reference stack
+    #: passes the enabled add-ons' ports (``constructs_lib.platform.catalog.control_plane_ports``).
+    control_plane_to_node_ports: tuple[int, ...] = CONTROL_PLANE_TO_NODE_PORTS
 
 
 class Network(Construct):
@@ -210,6 +214,7 @@ class Network(Construct):
                 vpc_cidr=self.vpc_cidr,
                 node_target_ports=config.node_target_ports,
                 node_internet_egress_ports=config.node_internet_egress_ports,
+                control_plane_to_node_ports=props.control_plane_to_node_ports,
             ),
         )
         self.security_groups = groups

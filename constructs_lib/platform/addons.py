@@ -44,6 +44,17 @@ GP3_STORAGE_CLASS = "gp3"
 
 _SYSTEM_CRITICAL = "system-cluster-critical"
 
+#: kube-prometheus-stack's scrape targets for components EKS keeps out of reach (see _prometheus_values).
+_UNREACHABLE_ON_EKS = ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy")
+#: ... and the default rule groups that alert on them.
+_UNREACHABLE_ON_EKS_RULES = (
+    "kubeControllerManager",
+    "kubeSchedulerAlerting",
+    "kubeSchedulerRecording",
+    "etcd",
+    "kubeProxy",
+)
+
 
 def pod_security_labels(enforce: PodSecurityLevel) -> dict[str, str]:
     """Pod Security Standards labels: ``enforce`` as given, ``warn`` and ``audit`` always restricted."""
@@ -323,24 +334,48 @@ class PlatformAddons(Construct):
                 }
             },
             "alertmanager": {"alertmanagerSpec": {"storage": volume(options.small_volume_gib)}},
+            # EKS runs the controller manager, the scheduler and etcd out of the cluster's reach: their
+            # scrape targets would stay down and their rules (TargetDown, ...Down) alert forever.
+            # kube-proxy binds its metrics to 127.0.0.1:10249 on EKS nodes, so the same holds for it.
+            **{component: {"enabled": False} for component in _UNREACHABLE_ON_EKS},
+            "defaultRules": {"rules": dict.fromkeys(_UNREACHABLE_ON_EKS_RULES, False)},
             "grafana": {
+                # Recreate: the new pod cannot mount the ReadWriteOnce volume the old one still holds,
+                # so a rolling update would wait forever on the first upgrade.
+                "deploymentStrategy": {"type": "Recreate"},
                 "persistence": {
                     "enabled": True,
                     "storageClassName": GP3_STORAGE_CLASS,
                     "size": f"{options.small_volume_gib}Gi",
-                }
+                },
+                # No adminPassword on purpose: the chart then generates a random one into the
+                # `kube-prometheus-stack-grafana` secret and keeps it across upgrades, so no password
+                # is in this JSON or in terraform state. Read it with
+                # kubectl -n kube-prometheus-stack get secret kube-prometheus-stack-grafana \
+                #   -o jsonpath='{.data.admin-password}' | base64 -d
             },
         }
 
     def _cert_manager_values(self, entry: CatalogEntry) -> dict[str, Any]:
+        # The chart's values schema rejects unknown keys: the priority class exists only as
+        # global.priorityClassName (all components), tolerations per component.
         critical = self._critical(entry)
-        return {
+        values: dict[str, Any] = {
             "crds": {"enabled": True},
             "serviceAccount": self._service_account("cert_manager"),
-            **critical,
-            "webhook": dict(critical),
-            "cainjector": dict(critical),
         }
+        if critical:
+            tolerations = {"tolerations": critical["tolerations"]}
+            values.update(
+                {
+                    "global": {"priorityClassName": critical["priorityClassName"]},
+                    **tolerations,
+                    "webhook": dict(tolerations),
+                    "cainjector": dict(tolerations),
+                    "startupapicheck": dict(tolerations),
+                }
+            )
+        return values
 
     def _ingress_nginx_values(self, entry: CatalogEntry) -> dict[str, Any]:
         # An NLB in front of the controller, provisioned by the load balancer controller (pod IPs as targets).
@@ -413,9 +448,7 @@ class PlatformAddons(Construct):
                         "service": "SecretsManager",
                         "region": self._props.region,
                         "auth": {
-                            "jwt": {
-                                "serviceAccountRef": {"name": entry.service_account, "namespace": entry.namespace}
-                            }
+                            "jwt": {"serviceAccountRef": {"name": entry.service_account, "namespace": entry.namespace}}
                         },
                     }
                 }

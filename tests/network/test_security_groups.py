@@ -10,7 +10,9 @@ from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.security_groups import CONTROL_PLANE_TO_NODE_PORTS, SecurityGroups, SecurityGroupsProps
+from stacks.environments import PROD
 from tests.helpers import Synth, resources, synth
+from tests.network.test_vpc import _network
 
 PROPS = SecurityGroupsProps(name_prefix="eks-platform-dev", vpc_id="vpc-1", vpc_cidr="10.10.0.0/16")
 
@@ -98,6 +100,24 @@ def test_nodes_from_control_plane(doc: Synth) -> None:
     assert ports == sorted(CONTROL_PLANE_TO_NODE_PORTS)
 
 
+def test_control_plane_ports_option() -> None:
+    """A platform with ingress-nginx passes its webhook's 8443; nodes then accept it from the control plane."""
+    got = build(dataclasses.replace(PROPS, control_plane_to_node_ports=(443, 8443, 9443, 10250)))
+    opened = sorted(r["from_port"] for k, r in ingress(got).items() if k.startswith("nodes-from-control-plane"))
+    allowed = sorted(r["from_port"] for k, r in egress(got).items() if k.startswith("control-plane-to-nodes"))
+    assert (opened, allowed) == ([443, 8443, 9443, 10250], [443, 8443, 9443, 10250])
+
+
+def test_control_plane_ports_without_8443_by_default(doc: Synth) -> None:
+    assert "nodes-from-control-plane-8443" not in ingress(doc)
+
+
+def test_control_plane_port_rule_names_the_port() -> None:
+    got = build(dataclasses.replace(PROPS, control_plane_to_node_ports=[10250, 8443]))  # type: ignore[arg-type]
+    rule = ingress(got)["nodes-from-control-plane-8443"]
+    assert (rule["from_port"], rule["to_port"], rule["ip_protocol"]) == (8443, 8443, "tcp")
+
+
 def test_control_plane_443_from_nodes(doc: Synth) -> None:
     rule = ingress(doc)["control-plane-from-nodes"]
     assert (rule["from_port"], rule["referenced_security_group_id"]) == (443, group_ref(doc, "nodes"))
@@ -168,3 +188,27 @@ def test_bad_egress_port() -> None:
 def test_duplicate_egress_port() -> None:
     with pytest.raises(ConfigError, match="port must be unique"):
         build(dataclasses.replace(PROPS, node_internet_egress_ports=(1, 1)))
+
+
+def test_bad_control_plane_port() -> None:
+    with pytest.raises(ConfigError, match=r"`security_groups\.control_plane_to_node_ports\[1\]`.*70000"):
+        build(dataclasses.replace(PROPS, control_plane_to_node_ports=(10250, 70000)))
+
+
+def test_duplicate_control_plane_port() -> None:
+    with pytest.raises(ConfigError, match=r"`security_groups\.control_plane_to_node_ports`: .*port must be unique"):
+        build(dataclasses.replace(PROPS, control_plane_to_node_ports=(10250, 443, 443)))
+
+
+def test_control_plane_ports_need_the_kubelet() -> None:
+    with pytest.raises(
+        ConfigError, match=r"`security_groups\.control_plane_to_node_ports`: must include the kubelet's port 10250"
+    ):
+        build(dataclasses.replace(PROPS, control_plane_to_node_ports=(443, 9443)))
+
+
+def test_network_props_pass_the_control_plane_ports() -> None:
+    """NetworkProps.control_plane_to_node_ports reaches the node group's rules (the stack passes the add-ons' ports)."""
+    got = synth(lambda stack: _network(stack, PROD.network, control_plane_to_node_ports=(443, 8443, 10250)))
+    rules = resources(got, "aws_vpc_security_group_ingress_rule")
+    assert sorted(r["from_port"] for k, r in rules.items() if "nodes-from-control-plane" in k) == [443, 8443, 10250]

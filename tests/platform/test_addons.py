@@ -23,6 +23,7 @@ from constructs_lib.platform.catalog import (
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
     CRITICAL_ADDONS_TOLERATION,
     VELERO_AWS_PLUGIN_IMAGE,
+    control_plane_ports,
 )
 from constructs_lib.platform.config import AddonsConfig, BackupOptions, CertificateOptions, MonitoringOptions
 from tests.helpers import Synth, resources, synth
@@ -144,6 +145,37 @@ def test_catalog_namespaces_are_distinct() -> None:
 
 def test_catalog_covers_every_toggle() -> None:
     assert set(CATALOG) == set(AddonsConfig().toggles())
+
+
+# -- control-plane ports ------------------------------------------------------------------------
+
+
+def test_control_plane_ports_of_the_default_addons() -> None:
+    """Load balancer controller 9443; metrics-server and external-secrets on the kubelet's 10250."""
+    assert control_plane_ports(AddonsConfig()) == (443, 9443, 10250)
+
+
+def test_control_plane_ports_with_ingress_nginx_open_its_webhook() -> None:
+    assert 8443 in control_plane_ports(AddonsConfig(ingress_nginx=True))
+
+
+def test_control_plane_ports_without_ingress_nginx_leave_8443_closed() -> None:
+    assert 8443 not in control_plane_ports(AddonsConfig(ingress_nginx=False))
+
+
+def test_control_plane_ports_without_any_addon_keep_kubelet_and_443() -> None:
+    nothing = AddonsConfig(
+        aws_load_balancer_controller=False, cluster_autoscaler=False, metrics_server=False, external_secrets=False
+    )
+    assert control_plane_ports(nothing) == (443, 10250)
+
+
+def test_control_plane_ports_with_everything() -> None:
+    assert control_plane_ports(EVERYTHING) == (443, 8443, 9443, 10250)
+
+
+def test_control_plane_ports_follow_the_load_balancer_controller() -> None:
+    assert 9443 not in control_plane_ports(AddonsConfig(aws_load_balancer_controller=False))
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
@@ -317,6 +349,35 @@ def test_grafana_and_alertmanager_volumes(doc: Synth) -> None:
     assert (got["grafana"]["persistence"]["size"], got["grafana"]["persistence"]["storageClassName"]) == ("10Gi", "gp3")
 
 
+@pytest.mark.parametrize("component", ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"])
+def test_prometheus_does_not_scrape_what_eks_hides(doc: Synth, component: str) -> None:
+    assert values(doc, "kube-prometheus-stack")[component] == {"enabled": False}
+
+
+def test_prometheus_has_no_rules_for_what_eks_hides(doc: Synth) -> None:
+    assert values(doc, "kube-prometheus-stack")["defaultRules"]["rules"] == {
+        "etcd": False,
+        "kubeControllerManager": False,
+        "kubeProxy": False,
+        "kubeSchedulerAlerting": False,
+        "kubeSchedulerRecording": False,
+    }
+
+
+def test_grafana_recreates_its_pod_for_the_rwo_volume(doc: Synth) -> None:
+    assert values(doc, "kube-prometheus-stack")["grafana"]["deploymentStrategy"] == {"type": "Recreate"}
+
+
+def test_grafana_admin_password_is_left_to_the_chart(doc: Synth) -> None:
+    """No password in the values (so none in terraform state): the chart generates and keeps one."""
+    rendered = json.dumps(values(doc, "kube-prometheus-stack"))
+    assert ("adminPassword" in rendered, "existingSecret" in rendered, "prom-operator" in rendered) == (
+        False,
+        False,
+        False,
+    )
+
+
 def test_small_volume_option(tuned: Synth) -> None:
     storage = values(tuned, "kube-prometheus-stack")["alertmanager"]["alertmanagerSpec"]["storage"]
     assert storage["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"] == "5Gi"
@@ -329,6 +390,20 @@ def test_prometheus_scrapes_annotated_pods(doc: Synth) -> None:
 
 def test_cert_manager_installs_its_crds(doc: Synth) -> None:
     assert values(doc, "cert-manager")["crds"] == {"enabled": True}
+
+
+def test_cert_manager_has_no_top_level_priority_class(doc: Synth) -> None:
+    """v1.20's values schema rejects a top-level priorityClassName."""
+    assert "priorityClassName" not in values(doc, "cert-manager")
+
+
+def test_cert_manager_priority_class_is_global(doc: Synth) -> None:
+    assert values(doc, "cert-manager")["global"] == {"priorityClassName": "system-cluster-critical"}
+
+
+@pytest.mark.parametrize("component", ["webhook", "cainjector", "startupapicheck"])
+def test_cert_manager_components_tolerate_the_system_taint(doc: Synth, component: str) -> None:
+    assert values(doc, "cert-manager")[component] == {"tolerations": [dict(CRITICAL_ADDONS_TOLERATION)]}
 
 
 def test_cluster_issuer_registers_the_email(doc: Synth) -> None:

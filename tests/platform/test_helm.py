@@ -14,7 +14,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.platform.helm import ChartSource, HelmAddon, HelmAddonProps, render_values
 from tests.helpers import Synth, only, synth
 
-SOURCE = ChartSource("metrics-server", "https://kubernetes-sigs.github.io/metrics-server/", "3.14.0")
+SOURCE = ChartSource("metrics-server", "https://kubernetes-sigs.github.io/metrics-server/", "3.13.1")
 PROPS = HelmAddonProps(
     release_name="metrics-server",
     source=SOURCE,
@@ -41,7 +41,7 @@ def test_chart_repository_and_version(release: Any) -> None:
     assert (release["chart"], release["repository"], release["version"]) == (
         "metrics-server",
         "https://kubernetes-sigs.github.io/metrics-server/",
-        "3.14.0",
+        "3.13.1",
     )
 
 
