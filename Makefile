@@ -39,7 +39,7 @@ endef
 
 $(PIPENV_STAMP):
 	$(check_python)
-	@echo "==> pipenv $(PIPENV_VERSION) into $(PIPENV_HOME)/, its own virtualenv (about 20 s)"
+	@echo "==> pipenv $(PIPENV_VERSION) into $(PIPENV_HOME)/, its own virtualenv (under a minute)"
 	@rm -rf $(PIPENV_HOME)
 	$(PYTHON) -m venv $(PIPENV_HOME)
 	$(PIPENV_HOME)/bin/pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
@@ -59,11 +59,13 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# checkov in its own virtualenv: its pins make pipenv's resolver search for many minutes.
+# checkov in its own virtualenv: its pins make pipenv's resolver search for many minutes. One of them
+# (soupsieve 4.1.3) needs Python >= 3.11.5, which pip would only report as "ResolutionImpossible".
 CHECKOV := .tools/checkov/bin/checkov
 $(CHECKOV): tools/checkov/requirements.txt tools/checkov/constraints.txt
 	$(check_python)
-	@echo "==> checkov into .tools/checkov/, its own virtualenv (first time: about a minute)"
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5))' || { echo "error: checkov's pinned dependencies need Python >= 3.11.5 ($(PYTHON) is older, e.g. Debian 12's 3.11.2); run make with PYTHON=/path/to/a-newer-python3.11" >&2; exit 1; }
+	@echo "==> checkov into .tools/checkov/, its own virtualenv (first time: a few minutes)"
 	$(PYTHON) -m venv .tools/checkov
 	.tools/checkov/bin/pip install --quiet --disable-pip-version-check -r tools/checkov/requirements.txt
 	@touch $@
@@ -82,7 +84,7 @@ lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check constructs_lib stacks tests tools main.py
 
 typecheck: $(VENV)/.synced
-	@echo "==> mypy --strict (about 10 s with a cold cache, 1-2 s warm)"
+	@echo "==> mypy --strict (a cold cache takes up to half a minute, a warm one about a second)"
 	$(VENV)/bin/mypy
 
 # Two workers (the machines have two cores); tests of one file stay on one worker, so each module's

@@ -121,3 +121,20 @@ def test_bootstrap_without_the_interpreter_fails_with_one_line(tmp_path: Path) -
     assert run.stderr.splitlines()[0] == (
         f"error: {missing} not found; install Python 3.11 or run make with PYTHON=/path/to/python3.11"
     )
+
+
+def test_checkov_on_a_python_older_than_3_11_5_fails_with_one_line(tmp_path: Path) -> None:
+    debian = Path("/usr/bin/python3")
+    version = subprocess.run([str(debian), "-c", "import sys; print(sys.version_info[:3] < (3, 11, 5))"],
+                             capture_output=True, text=True, check=False).stdout if debian.exists() else ""
+    if version.strip() != "True":
+        pytest.skip("needs a /usr/bin/python3 older than 3.11.5 (Debian 12 ships 3.11.2)")
+    shutil.copytree(REPO_ROOT / "tools" / "checkov", tmp_path / "tools" / "checkov")
+    # Offline on purpose: were the check gone, pip would fail fast instead of downloading.
+    run = _make(".tools/checkov/bin/checkov", f"PYTHON={debian}", cwd=tmp_path, env={"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": ""})
+    assert run.returncode != 0
+    assert run.stderr.splitlines()[0] == (
+        f"error: checkov's pinned dependencies need Python >= 3.11.5 ({debian} is older, e.g. Debian 12's 3.11.2); "
+        "run make with PYTHON=/path/to/a-newer-python3.11"
+    )
+    assert not (tmp_path / ".tools").exists()
