@@ -1,19 +1,25 @@
-# The two commands a newcomer needs: `make synth` and `make test`. Both install what is missing
-# (pipenv, the locked virtualenv, the pinned cdktf CLI) first.
+# The two commands a newcomer needs: `make synth` and `make test`. Both install what is missing first,
+# and only inside the project (.tools/, .venv/, node_modules/): nothing goes into the system Python.
 SHELL := /bin/bash
 PYTHON ?= python3
+# pipenv lives in its own virtualenv under .tools/ and is called by path. A distribution Python marked
+# "externally managed" (PEP 668: Debian 12, Ubuntu 23.04 and later) refuses `pip install`, --user too.
+PIPENV_VERSION := 2026.10.3
+PIPENV_HOME := .tools/pipenv
+PIPENV := $(PIPENV_HOME)/bin/pipenv
+PIPENV_STAMP := $(PIPENV_HOME)/.installed-$(PIPENV_VERSION)
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_IGNORE_VIRTUALENVS := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
-# pipenv's console script lands in the interpreter's scripts directory (or the user base when
-# site-packages is read-only); put both on PATH so `pipenv run` in cdktf.json finds it.
-export PATH := $(shell $(PYTHON) -c 'import sysconfig,site; print(sysconfig.get_path("scripts")+":"+site.getuserbase()+"/bin")'):$(PATH)
+# Off by default: otherwise every cdktf CLI command calls HashiCorp's checkpoint (telemetry and version
+# check) service and prints an ERROR line when that is unreachable. The CLI treats any non-empty value as "off".
+export CHECKPOINT_DISABLE := 1
 VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= dev
 
-.PHONY: help install synth test lint typecheck bench snapshots diff deploy clean
+.PHONY: help bootstrap install cli synth test lint typecheck bench snapshots diff deploy clean
 
 help:
 	@echo "make synth            synthesize dev, staging and prod to cdktf.out/stacks/<env>/cdk.tf.json"
@@ -22,51 +28,83 @@ help:
 	@echo "make snapshots        regenerate the JSON snapshots after an intended change (review the diff)"
 	@echo "make diff ENV=prod    cdktf diff for one environment (needs AWS credentials)"
 	@echo "make deploy ENV=prod  cdktf deploy for one environment (needs AWS credentials)"
+	@echo "make bootstrap        only install pipenv $(PIPENV_VERSION) into $(PIPENV_HOME)/"
 
-# pipenv itself, then the virtualenv exactly as Pipfile.lock pins it (re-synced when the lock changes).
-$(VENV)/.synced: Pipfile.lock
-	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet pipenv==2026.10.3 || $(PYTHON) -m pip install --quiet --user pipenv==2026.10.3
-	$(PYTHON) -m pipenv sync --dev
+# Every virtualenv here is made with `$(PYTHON) -m venv`; Debian and Ubuntu ship that module's
+# ensurepip in a separate package, so say which one before venv fails with a longer story.
+define check_python
+@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make with PYTHON=/path/to/python3.11" >&2; exit 1; }
+@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "error: $(PYTHON) cannot create virtualenvs (no ensurepip); on Debian/Ubuntu: sudo apt-get install python3-venv" >&2; exit 1; }
+endef
+
+$(PIPENV_STAMP):
+	$(check_python)
+	@echo "==> pipenv $(PIPENV_VERSION) into $(PIPENV_HOME)/, its own virtualenv (under a minute)"
+	@rm -rf $(PIPENV_HOME)
+	$(PYTHON) -m venv $(PIPENV_HOME)
+	$(PIPENV_HOME)/bin/pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
+	@touch $@
+
+bootstrap: $(PIPENV_STAMP)
+
+# The virtualenv exactly as Pipfile.lock pins it, re-synced when the lock changes (a new pipenv alone
+# does not re-sync). --python only when creating it: pipenv recreates an existing virtualenv given one.
+$(VENV)/.synced: Pipfile.lock | $(PIPENV_STAMP)
+	@echo "==> pipenv sync: $(VENV)/ as Pipfile.lock pins it (first time: minutes, the provider bindings are large)"
+	$(PIPENV) sync --dev $(if $(wildcard $(PY)),,--python $(PYTHON))
 	@touch $@
 
 node_modules/.installed: package-lock.json
+	@echo "==> npm ci: the cdktf CLI pinned in package-lock.json into node_modules/ (first time: about a minute)"
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# checkov in its own virtualenv: its pins make pipenv's resolver search for many minutes.
+# checkov in its own virtualenv: its pins make pipenv's resolver search for many minutes. One of them
+# (soupsieve 4.1.3) needs Python >= 3.11.5, which pip would only report as "ResolutionImpossible".
 CHECKOV := .tools/checkov/bin/checkov
 $(CHECKOV): tools/checkov/requirements.txt tools/checkov/constraints.txt
+	$(check_python)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5))' || { echo "error: checkov's pinned dependencies need Python >= 3.11.5 ($(PYTHON) is older, e.g. Debian 12's 3.11.2); run make with PYTHON=/path/to/a-newer-python3.11" >&2; exit 1; }
+	@echo "==> checkov into .tools/checkov/, its own virtualenv (first time: a few minutes)"
 	$(PYTHON) -m venv .tools/checkov
 	.tools/checkov/bin/pip install --quiet --disable-pip-version-check -r tools/checkov/requirements.txt
 	@touch $@
 
-install: $(VENV)/.synced node_modules/.installed $(CHECKOV)
+# What `npx cdktf synth|diff|deploy` needs: the virtualenv cdktf.json's app runs, and the pinned CLI.
+cli: $(VENV)/.synced node_modules/.installed
 
-synth: $(VENV)/.synced
+install: cli $(CHECKOV)
+
+synth: cli
+	@echo "==> python main.py: synthesizing dev, staging and prod"
 	$(PY) main.py
 
 lint: $(VENV)/.synced
+	@echo "==> ruff"
 	$(VENV)/bin/ruff check constructs_lib stacks tests tools main.py
 
 typecheck: $(VENV)/.synced
+	@echo "==> mypy --strict (a cold cache takes up to half a minute, a warm one about a second)"
 	$(VENV)/bin/mypy
 
 # Two workers (the machines have two cores); tests of one file stay on one worker, so each module's
 # fixture synthesizes once.
 test: install lint typecheck
+	@echo "==> pytest on 2 workers (about a minute on 2 cores)"
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.synced
+	@echo "==> bench: medians of 5 runs of each scenario (a few minutes)"
 	$(PY) tools/bench.py
 
 # After an intended infrastructure change: regenerate the snapshots, then review `git diff tests/`.
 snapshots: $(VENV)/.synced
 	$(VENV)/bin/pytest tests/test_snapshots.py --snapshot-update -q
 
-diff: install
+diff: cli
 	npx cdktf diff $(ENV)
 
-deploy: install
+deploy: cli
 	npx cdktf deploy $(ENV)
 
 clean:

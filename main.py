@@ -71,12 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"config error: {error.one_line()}", file=sys.stderr)
         return 2
-    for stack in app.node.children:
-        if getattr(stack, "uses_local_state", False):
-            print(
-                f"notice: stack {stack.node.id!r} keeps terraform state in a local file; set "
-                "`state=StateBackend(bucket=...)` in its environment for shared, locked S3 state"
-            )
+    local = [stack.node.id for stack in app.node.children if getattr(stack, "uses_local_state", False)]
+    if local:
+        # One line for all of them: the same advice three times hides the rest of the output.
+        names = ", ".join(local)
+        print(
+            f"notice: terraform state in local files (terraform.<stack>.tfstate) for: {names}; set "
+            "`state=StateBackend(bucket=...)` in an environment for shared, locked S3 state"
+        )
     app.synth()
     return 0
 

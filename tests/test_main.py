@@ -96,10 +96,14 @@ def test_synth_writes_one_stack_per_environment(good_run: tuple[subprocess.Compl
     assert sorted(p.name for p in (cwd / "cdktf.out" / "stacks").iterdir()) == sorted(ENVIRONMENT_NAMES)
 
 
-def test_synth_prints_local_state_notice_per_stack(good_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+def test_synth_prints_one_local_state_notice_naming_the_stacks(good_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     run, _ = good_run
-    notices = [line for line in run.stdout.splitlines() if line.startswith("notice: stack")]
-    assert len(notices) == 1  # dev; staging and prod keep their state in S3
+    notices = [line for line in run.stdout.splitlines() if line.startswith("notice:")]
+    # dev only: staging and prod keep their state in S3.
+    assert notices == [
+        "notice: terraform state in local files (terraform.<stack>.tfstate) for: dev; set "
+        "`state=StateBackend(bucket=...)` in an environment for shared, locked S3 state"
+    ]
 
 
 def test_synth_output_is_quiet_about_node(good_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:

@@ -186,10 +186,6 @@ def test_unknown_layout_falls_back_to_eager_import(tmp_path: Path) -> None:
         provider_loader._MODES.pop("fake_provider", None)
 
 
-def test_node_banner_is_silenced() -> None:
-    assert os.environ[provider_loader.NODE_BANNER_ENV_VAR] == "20"
-
-
 def test_package_docstring_names_every_import_side_effect_and_the_switch() -> None:
     import constructs_lib
 
@@ -203,3 +199,25 @@ def test_package_docstring_names_every_import_side_effect_and_the_switch() -> No
         *provider_loader.PROVIDER_PACKAGES,
     ):
         assert name in doc, name
+
+
+def _stderr_without_banner_variable(code: str) -> str:
+    """``code`` run in a fresh process whose environment lacks the banner variable (conftest sets it here)."""
+    env = {key: value for key, value in os.environ.items() if key != provider_loader.NODE_BANNER_ENV_VAR}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=True
+    )
+    return run.stderr
+
+
+def test_node_banner_is_silenced_by_importing_the_library_first() -> None:
+    assert "end-of-life" not in _stderr_without_banner_variable("import constructs_lib, cdktf; cdktf.App()")
+
+
+def test_node_banner_probe_can_fail() -> None:
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=True).stdout
+    if not node.startswith("v20."):
+        pytest.skip(f"jsii prints its end-of-life banner on Node 20 only (this is {node.strip()})")
+    # The same start of the kernel without the library: the banner is there, as eleven b'...' lines.
+    assert "end-of-life" in _stderr_without_banner_variable("import cdktf; cdktf.App()")

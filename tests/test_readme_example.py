@@ -1,0 +1,36 @@
+"""The README's library example runs as printed, in a fresh process, without jsii's Node banner."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from constructs_lib import provider_loader
+from tests.conftest import REPO_ROOT
+
+
+def _library_example() -> str:
+    section = (REPO_ROOT / "README.md").read_text().split("## Use as a library", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_library_example_synthesizes_quietly(tmp_path: Path) -> None:
+    # As a user runs it: no banner variable preset (the tests' conftest sets one for this process).
+    env = {key: value for key, value in os.environ.items() if key != provider_loader.NODE_BANNER_ENV_VAR}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    run = subprocess.run(
+        [sys.executable, "-c", _library_example()],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    stack = json.loads((tmp_path / "cdktf.out" / "stacks" / "sandbox" / "cdk.tf.json").read_text())
+    assert {kind: len(resources) for kind, resources in stack["resource"].items()} == {"aws_kms_key": 1, "aws_kms_alias": 1}
