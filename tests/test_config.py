@@ -108,9 +108,9 @@ def test_config_error_is_a_value_error_with_parts() -> None:
 INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ("name not a DNS label", _replace(DEV, name="Dev_1"), r"`Dev_1\.name`: must be a DNS-1123 label.*'Dev_1'"),
     ("name too long", _replace(DEV, name="development-01"), r"`development-01\.name`.*at most 12"),
-    ("stage not an enum", _replace(DEV, stage="dev"), r"`dev\.stage`: must be one of dev, staging, prod"),
+    ("stage not an enum", _replace(DEV, stage="dev"), r"`dev\.stage`: must be one of DEV, STAGING, PROD"),
     ("project not a DNS label", _replace(DEV, project="EKS"), r"`dev\.project`.*'EKS'"),
-    ("bad region", _replace(DEV, region="us-east"), r"`dev\.region`: must be an AWS region code \(got 'us-east'\)"),
+    ("bad region", _replace(DEV, region="us-east"), r"`dev\.region`: must be a commercial AWS region code.*\(got 'us-east'\)"),
     ("account id too short", _replace(DEV, account_id="1234"), r"`dev\.account_id`: must be a 12-digit"),
     ("account id not a string", _replace(DEV, account_id=123456789012), r"`dev\.account_id`.*123456789012"),
     ("reserved tag key", _replace(DEV, tags={"aws:owner": "x"}), r"`dev\.tags\.aws:owner`.*not starting with 'aws:'"),
@@ -240,7 +240,7 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     (
         "capacity type not an enum",
         _replace(DEV, node_groups=(_group(capacity_type="SPOT"),)),
-        r"`dev\.node_groups\[0\]\.capacity_type`: must be ON_DEMAND or SPOT",
+        r"`dev\.node_groups\[0\]\.capacity_type`: must be one of ON_DEMAND, SPOT",
     ),
     (
         "bad repository name",
@@ -361,7 +361,7 @@ region = "eu-west-1"
 [environments.network]
 vpc_cidr = "10.50.0.0/16"
 availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
-nat_mode = "PER_AZ"
+nat_mode = "per_az"
 [[environments.node_groups]]
 name = "system"
 instance_types = ["m5.large"]
