@@ -159,7 +159,9 @@ class ApplicationSpec:
     min_replicas: int | None = None
     #: HPA ceiling. Default 10 (seed 001).
     max_replicas: int = 10
+    #: Container requests and limits. Default: 250m / 256Mi requested, 500m / 512Mi limit.
     resources: Resources = field(default_factory=Resources)
+    #: HTTP paths of the startup, liveness and readiness probes. Default /startup, /health, /ready.
     probes: Probes = field(default_factory=Probes)
     #: Public access through the ALB. Default None: reachable in-cluster only (seed 000: ingress only where needed).
     ingress: IngressSpec | None = None

@@ -117,6 +117,7 @@ class LifecycleRule:
 
     #: Shown in the ECR console; say what the rule keeps, e.g. "keep the last 5 release images".
     description: str
+    #: Which images the rule selects: tagged (by prefix), untagged, or any (must be the last rule).
     tag_status: TagStatus
     #: Tag prefixes a TAGGED rule selects (``("v",)`` selects ``v1.2.0``); must be empty otherwise.
     tag_prefixes: tuple[str, ...] = ()
