@@ -265,9 +265,13 @@ def require_tags(path: str, tags: Mapping[str, str]) -> None:
     """Tag keys and values fit AWS limits and avoid the reserved ``aws:`` prefix."""
     for key, value in tags.items():
         require(
-            isinstance(key, str) and _TAG_KEY.match(key) is not None and not key.lower().startswith("aws:"),
+            isinstance(key, str)
+            and _TAG_KEY.match(key) is not None
+            and key.strip() == key
+            and not key.lower().startswith("aws:"),
             f"{path}.{key}",
-            "tag keys must be 1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with 'aws:'",
+            "tag keys must be 1-128 characters of letters, digits, spaces and _.:/=+-@, without leading or "
+            "trailing spaces, not starting with 'aws:'",
             key,
             "rename the tag key",
         )
