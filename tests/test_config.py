@@ -110,7 +110,11 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ("name too long", _replace(DEV, name="development-01"), r"`development-01\.name`.*at most 12"),
     ("stage not an enum", _replace(DEV, stage="dev"), r"`dev\.stage`: must be one of DEV, STAGING, PROD"),
     ("project not a DNS label", _replace(DEV, project="EKS"), r"`dev\.project`.*'EKS'"),
-    ("bad region", _replace(DEV, region="us-east"), r"`dev\.region`: must be a commercial AWS region code.*\(got 'us-east'\)"),
+    (
+        "bad region",
+        _replace(DEV, region="us-east"),
+        r"`dev\.region`: must be a commercial AWS region code.*\(got 'us-east'\)",
+    ),
     ("account id too short", _replace(DEV, account_id="1234"), r"`dev\.account_id`: must be a 12-digit"),
     ("account id not a string", _replace(DEV, account_id=123456789012), r"`dev\.account_id`.*123456789012"),
     ("reserved tag key", _replace(DEV, tags={"aws:owner": "x"}), r"`dev\.tags\.aws:owner`.*not starting with 'aws:'"),
@@ -475,3 +479,60 @@ def test_is_reference_agrees_with_cdktf_on_tokens() -> None:
 
     token = Token.as_string(Token.as_any("${aws_iam_role.app.arn}"))
     assert (is_reference(token), Token.is_unresolved(token)) == (True, True)
+
+
+# -- inputs: one zone table, label rules, certificates, enum spelling, shape ----------------------
+
+
+def test_one_zone_table_gives_the_zone_counts() -> None:
+    from constructs_lib.network.cidr import REGION_AZ_COUNTS
+    from constructs_lib.validation import REGION_ZONES
+
+    assert {region: len(letters) for region, letters in REGION_ZONES.items()} == REGION_AZ_COUNTS
+    assert (REGION_ZONES["us-east-1"], REGION_ZONES["us-west-1"]) == ("abcdef", "ac")
+
+
+def test_region_missing_from_the_zone_table_names_the_fix() -> None:
+    with pytest.raises(ConfigError, match=r"`dev\.region`.*\(got 'us-gov-east-1'\); fix: .*add its row"):
+        _replace(DEV, region="us-gov-east-1").validate()
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["node.kubernetes.io/lifecycle", "kubelet.kubernetes.io/x", "a.node.kubernetes.io/x", "example.com/team", "team"],
+)
+def test_node_labels_that_are_allowed(key: str) -> None:
+    _replace(DEV, node_groups=(_group(labels={key: "v"}), DEV.node_groups[1])).validate()
+
+
+def test_taints_refuse_even_the_node_label_domains() -> None:
+    with pytest.raises(ConfigError, match=r"taint keys under kubernetes\.io and k8s\.io are reserved"):
+        _replace(DEV, node_groups=(_group(taints=(Taint("node.kubernetes.io/x", "y"),)), DEV.node_groups[1])).validate()
+
+
+def test_empty_label_and_taint_values_are_allowed() -> None:
+    group = _group(labels={"example.com/gpu": ""}, taints=(Taint("dedicated", ""),))
+    _replace(DEV, node_groups=(group, DEV.node_groups[1])).validate()
+
+
+def test_certificate_of_the_environment_account_is_accepted() -> None:
+    _replace(PROD, account_id="123456789012").validate()
+
+
+def test_mapping_keys_must_be_strings() -> None:
+    with pytest.raises(ConfigError, match=r"`dev\.tags`: keys must be strings \(got 1\)"):
+        _replace(DEV, tags={1: "x"}).validate()
+
+
+def test_old_enum_spelling_is_refused_with_the_new_one() -> None:
+    data = {**MINIMAL, "node_groups": [{**MINIMAL["node_groups"][0], "capacity_type": "ON_DEMAND"}]}
+    with pytest.raises(ConfigError, match=r"lowercase member name.*\(got 'ON_DEMAND'\); fix: write 'on_demand'"):
+        from_dict(EnvironmentConfig, data, "e")
+
+
+def test_to_dict_is_the_inverse_of_from_dict() -> None:
+    from constructs_lib.config import to_dict
+
+    for environment in ENVIRONMENTS:
+        assert from_dict(EnvironmentConfig, to_dict(environment), "e") == environment
+    assert to_dict(PROD)["network"]["nat_mode"] == "per_az"
