@@ -108,7 +108,9 @@ def test_cross_account_duplicate_is_refused() -> None:
 
 def test_cache_upstream_must_be_the_enum() -> None:
     config = RegistryConfig(pull_through_cache=("docker.io",))  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match=r"`dev.registry.pull_through_cache\[0\]`: must be one of ECR_PUBLIC, KUBERNETES, QUAY"):
+    with pytest.raises(
+        ConfigError, match=r"`dev.registry.pull_through_cache\[0\]`: must be one of ECR_PUBLIC, KUBERNETES, QUAY"
+    ):
         _validate(config)
 
 
