@@ -373,7 +373,9 @@ def _convert(hint: Any, data: Any, path: str, limit: int = 0) -> Any:
             f"keep at most {limit}",
         )
         for key, value in data.items():
-            require(isinstance(value, str), f"{path}.{key}", "must be a string", _brief(value), "quote the value")
+            require(
+                isinstance(value, str), f"{path}.{_brief(key)}", "must be a string", _brief(value), "quote the value"
+            )
         return dict(data)
     if hint is bool:
         require(isinstance(data, bool), path, "must be true or false", _brief(data), "write true or false")
@@ -427,7 +429,7 @@ def _convert_dataclass(cls: type[Any], data: Any, path: str) -> Any:
     for key in data:
         if key not in hints:
             raise ConfigError(
-                f"{path}.{key}",
+                f"{path}.{_brief(key)}",
                 f"is not a known {cls.__name__} setting",
                 _brief(key),
                 f"use one of {sorted(hints)}",
@@ -613,7 +615,20 @@ def load_environments(file: str | Path) -> tuple[EnvironmentConfig, ...]:
         'write {"environments": [{"name": "dev", ...}]}',
     )
     for key in data:
-        require(key in _FILE_KEYS, key, "is not a known top-level key", key, "use only `environments` (and `$schema`)")
+        require(
+            key in _FILE_KEYS,
+            _brief(key),
+            "is not a known top-level key",
+            _brief(key),
+            "use only `environments` (and `$schema`)",
+        )
+    require(
+        isinstance(data.get("$schema", ""), str),
+        "$schema",
+        "must be the path or URL of the JSON Schema",
+        _brief(data.get("$schema")),
+        'write "$schema": "./environments.schema.json" or leave it out',
+    )
     require(
         len(data["environments"]) <= MAX_ENVIRONMENTS,
         "environments",

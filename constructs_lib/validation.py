@@ -454,7 +454,9 @@ MAX_ITEMS: Mapping[str, int] = MappingProxyType(
 DEFAULT_MAX_ITEMS = 50
 #: Longest string any field takes: an ARN is at most 2,048 characters.
 MAX_STRING_LENGTH = 2048
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Control characters, line breaks, invisible formatting characters (zero-width, bidi overrides,
+#: byte-order mark: they make look-alike names) and lone surrogates (not text at all).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def max_items(cls: type[Any], name: str) -> int:
@@ -577,9 +579,9 @@ def require_shape(path: str, value: Any, hint: Any, *, limit: int = DEFAULT_MAX_
         require(
             _CONTROL.search(value) is None,
             path,
-            "must not contain control characters or line breaks",
+            "must not contain control characters, line breaks or invisible characters",
             value,
-            "remove the line break or control character",
+            "remove the line break, control or invisible character",
         )
     else:  # pragma: no cover - a library bug, not bad input
         raise TypeError(f"unsupported config type {hint!r} at {path}")

@@ -680,6 +680,9 @@ CASES: list[Case] = [
         "dev.applications[0].config.MODE",
         "x" * 64 + "...",
     ),
+    Case("tag-value-bidi-override", lambda: env(tags={"owner": "team\u202ea"}), "dev.tags.owner", "team\u202ea"),
+    Case("project-zero-width-space", lambda: env(project="eks\u200bplatform"), "dev.project", "eks\u200bplatform"),
+    Case("tag-key-not-a-string", lambda: env(tags={1: "x"}), "dev.tags", 1),
     # bounded lists (validation.MAX_ITEMS)
     Case(
         "too-many-node-groups",
@@ -890,6 +893,8 @@ FILE_CASES: list[Case] = [
         "dev.network.availability_zones[1]",
         "us-east-1\uff42",
     ),
+    Case("lone-surrogate", plain(lambda d: _first(d).update(project="eks\ud800")), "dev.project", "eks\ud800"),
+    Case("schema-key-not-a-string", plain(lambda d: d.update({"$schema": 5})), "$schema", 5),
     Case("unknown-top-level-file-key", plain(lambda d: d.update(defaults={})), "defaults", "defaults"),
     Case(
         "file-certificate-other-region",
@@ -1101,6 +1106,13 @@ RAW_CASES: list[RawCase] = [
         ".json",
         "must be valid JSON or TOML",
         None,
+    ),
+    RawCase(
+        "json-huge-unknown-key",
+        lambda: b'{"environments": [{"' + b"k" * 1_000_000 + b'": 1}]}',
+        ".json",
+        "is not a known EnvironmentConfig setting",
+        "k" * 64 + "...",
     ),
     RawCase("json-empty", lambda: b"", ".json", "must be valid JSON or TOML", None),
     RawCase("toml-empty", lambda: b"", ".toml", "the file must hold a non-empty list `environments`", "dict"),
