@@ -2,39 +2,60 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import ipaddress
 import re
+import types
+import typing
 from collections.abc import Iterable, Mapping
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from constructs_lib.errors import ConfigError
 
 __all__ = [
     "DEFAULT_LOG_RETENTION_DAYS",
+    "DEFAULT_MAX_ITEMS",
     "DNS_LABEL",
     "LOG_RETENTION_DAYS",
+    "MAX_ITEMS",
+    "MAX_STRING_LENGTH",
     "PRODUCTION_LOG_RETENTION_DAYS",
+    "REGION_ZONES",
+    "AcmCertificateArn",
     "default_log_retention_days",
+    "enum_file_name",
+    "field_hints",
+    "frozen_mapping",
+    "frozen_tuple",
     "is_reference",
+    "max_items",
+    "parse_acm_certificate_arn",
     "parse_network",
     "require",
     "require_account_id",
     "require_cidr",
     "require_dns_label",
     "require_iam_arn",
+    "require_k8s_label",
     "require_log_retention",
     "require_range",
     "require_region",
+    "require_shape",
     "require_tags",
     "require_unique",
+    "require_zone",
 ]
 
 #: RFC 1123 label, as Kubernetes uses for namespaces and service-account names (at most 63 chars).
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
-_ACCOUNT = re.compile(r"^\d{12}$")
-_IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role|root)(/[\w+=,.@/-]+)?$")
-_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+#: Patterns are ASCII (``re.ASCII``: ``\d`` is 0-9, not every Unicode digit) and anchored with ``\Z``
+#: (``$`` also matches before a trailing newline, so ``"dev\n"`` would pass).
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z", re.ASCII)
+_ACCOUNT = re.compile(r"^\d{12}\Z", re.ASCII)
+_IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role|root)(/[\w+=,.@/-]+)?\Z", re.ASCII)
+#: AWS tag keys: Unicode letters, digits, spaces and ``_.:/=+-@`` (AWS allows Unicode here).
+_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}\Z")
 
 #: Retention periods CloudWatch Logs accepts, in days.
 LOG_RETENTION_DAYS: tuple[int, ...] = (
@@ -72,16 +93,78 @@ def require_dns_label(path: str, value: Any, *, max_length: int = 63) -> str:
     return str(value)
 
 
+#: The availability-zone letters each commercial region offers to a new account (zone *names* map
+#: to physical zones per account; these are the names AWS hands out), from the AWS Global
+#: Infrastructure page and ``aws ec2 describe-availability-zones``; reviewed 2026-12-02. Static on
+#: purpose: synthesis never calls AWS. Choices: us-west-1 is ``a`` and ``c`` (older accounts may
+#: see ``b``, which is not offered to new ones: we accept the names a new account gets);
+#: ap-northeast-1 is ``a``, ``c``, ``d`` and ca-central-1 is ``a``, ``b``, ``d`` (no ``b``/``c``
+#: respectively). GovCloud, China and the ISO partitions are not commercial and not listed. The
+#: region rule accepts exactly these regions; add a row (and its letters) for a new region.
+REGION_ZONES: Mapping[str, str] = MappingProxyType(
+    {
+        "af-south-1": "abc",
+        "ap-east-1": "abc",
+        "ap-east-2": "abc",
+        "ap-northeast-1": "acd",
+        "ap-northeast-2": "abcd",
+        "ap-northeast-3": "abc",
+        "ap-south-1": "abc",
+        "ap-south-2": "abc",
+        "ap-southeast-1": "abc",
+        "ap-southeast-2": "abc",
+        "ap-southeast-3": "abc",
+        "ap-southeast-4": "abc",
+        "ap-southeast-5": "abc",
+        "ap-southeast-7": "abc",
+        "ca-central-1": "abd",
+        "ca-west-1": "abc",
+        "eu-central-1": "abc",
+        "eu-central-2": "abc",
+        "eu-north-1": "abc",
+        "eu-south-1": "abc",
+        "eu-south-2": "abc",
+        "eu-west-1": "abc",
+        "eu-west-2": "abc",
+        "eu-west-3": "abc",
+        "il-central-1": "abc",
+        "me-central-1": "abc",
+        "me-south-1": "abc",
+        "mx-central-1": "abc",
+        "sa-east-1": "abc",
+        "us-east-1": "abcdef",
+        "us-east-2": "abc",
+        "us-west-1": "ac",
+        "us-west-2": "abcd",
+    }
+)
+
+
 def require_region(path: str, value: Any) -> str:
-    """``value`` looks like an AWS region code."""
+    """``value`` is a commercial AWS region this library knows the zones of (:data:`REGION_ZONES`)."""
     require(
-        isinstance(value, str) and _REGION.match(value) is not None,
+        isinstance(value, str) and value in REGION_ZONES,
         path,
-        "must be an AWS region code",
+        "must be a commercial AWS region code listed in constructs_lib.validation.REGION_ZONES",
         value,
-        "use a region such as 'us-east-1' or 'eu-west-1'",
+        "use a region such as 'us-east-1' or 'eu-west-1'; for a region missing from the table, add "
+        "its row (region and zone letters) to REGION_ZONES",
     )
     return str(value)
+
+
+def require_zone(path: str, zone: Any, *, region: str) -> str:
+    """``zone`` is an availability-zone name of ``region`` (``<region><letter>``, a letter the region offers)."""
+    letters = REGION_ZONES.get(region, "")
+    require(
+        isinstance(zone, str) and len(zone) == len(region) + 1 and zone.startswith(region) and zone[-1] in letters,
+        path,
+        f"must be an availability zone of the environment's region {region} "
+        f"(zones {', '.join(region + letter for letter in letters)})",
+        zone,
+        f"use a zone name such as '{region}{letters[:1] or 'a'}'",
+    )
+    return str(zone)
 
 
 def require_account_id(path: str, value: Any) -> str:
@@ -182,9 +265,13 @@ def require_tags(path: str, tags: Mapping[str, str]) -> None:
     """Tag keys and values fit AWS limits and avoid the reserved ``aws:`` prefix."""
     for key, value in tags.items():
         require(
-            isinstance(key, str) and _TAG_KEY.match(key) is not None and not key.lower().startswith("aws:"),
+            isinstance(key, str)
+            and _TAG_KEY.match(key) is not None
+            and key.strip() == key
+            and not key.lower().startswith("aws:"),
             f"{path}.{key}",
-            "tag keys must be 1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with 'aws:'",
+            "tag keys must be 1-128 characters of letters, digits, spaces and _.:/=+-@, without leading or "
+            "trailing spaces, not starting with 'aws:'",
             key,
             "rename the tag key",
         )
@@ -206,3 +293,304 @@ RFC1918_NETWORKS: tuple[ipaddress.IPv4Network, ...] = tuple(
 def is_rfc1918(network: ipaddress.IPv4Network) -> bool:
     """True when ``network`` lies inside one of the RFC 1918 private ranges."""
     return any(network.subnet_of(private) for private in RFC1918_NETWORKS)
+#: Pattern of a Kubernetes label or taint *name* (the part after the optional prefix).
+_K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\Z", re.ASCII)
+#: A DNS subdomain (RFC 1123): the optional prefix of a label key.
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z", re.ASCII)
+#: Prefixes Kubernetes reserves for its own components (and their subdomains).
+_RESERVED_LABEL_DOMAINS = ("kubernetes.io", "k8s.io")
+#: The reserved domains a node label may still use: the kubelet, which applies a managed node
+#: group's labels at registration (``--node-labels``), accepts reserved keys only under
+#: ``node.kubernetes.io`` and ``kubelet.kubernetes.io`` (and their subdomains); it refuses to start
+#: with any other, e.g. ``node-role.kubernetes.io/...``. ``node-restriction.kubernetes.io/`` is
+#: reserved for administrators precisely so nodes cannot set it. The well-known labels the kubelet
+#: sets itself (``kubernetes.io/arch``, ``topology.kubernetes.io/zone``, ...) are refused too: a
+#: node group must not override them. Taint keys get no exception: ``node.kubernetes.io/*`` taints
+#: belong to the node lifecycle controller.
+_NODE_LABEL_DOMAINS = ("node.kubernetes.io", "kubelet.kubernetes.io")
+#: EKS limits a node group's label and taint keys (prefix included) and values to 63 characters.
+_EKS_KEY_MAX = 63
+
+
+def _in_domain(prefix: str, domain: str) -> bool:
+    return prefix == domain or prefix.endswith("." + domain)
+
+
+def require_k8s_label(path: str, key: Any, value: Any, *, taint: bool = False, value_path: str | None = None) -> None:
+    """``key`` and ``value`` are a Kubernetes label (or, with ``taint``, a taint key and value).
+
+    Key: an optional DNS-subdomain prefix of at most 253 characters and ``/``, then a name of at most
+    63 characters ``[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?``; EKS caps the whole key at 63. Keys
+    under ``kubernetes.io`` or ``k8s.io`` are refused but for the node-label domains above. Value:
+    empty, or at most 63 characters of the name alphabet. ``path`` names the key (``...labels.<key>``),
+    ``value_path`` the value when it differs (a taint's ``.value``).
+    """
+    what = "taint" if taint else "label"
+    prefix, _, name = key.rpartition("/") if isinstance(key, str) else ("", "", "")
+    require(
+        isinstance(key, str)
+        and 0 < len(key) <= _EKS_KEY_MAX
+        and _K8S_NAME.match(name) is not None
+        and ((not prefix and "/" not in key) or (len(prefix) <= 253 and _DNS_SUBDOMAIN.match(prefix) is not None)),
+        path,
+        f"{what} keys must be Kubernetes qualified names: an optional DNS-subdomain prefix and '/', then "
+        "letters, digits, '-', '_' and '.', starting and ending with a letter or digit; at most 63 "
+        "characters in all (EKS)",
+        key,
+        f"use a key such as 'node-role' or 'example.com/{'dedicated' if taint else 'team'}'",
+    )
+    reserved = any(_in_domain(prefix, d) for d in _RESERVED_LABEL_DOMAINS)
+    allowed = not taint and any(_in_domain(prefix, d) for d in _NODE_LABEL_DOMAINS)
+    require(
+        not reserved or allowed,
+        path,
+        f"{what} keys under kubernetes.io and k8s.io are reserved for Kubernetes"
+        + ("" if taint else " (a node group may use node.kubernetes.io/ and kubelet.kubernetes.io/ only)"),
+        key,
+        "use your own domain as the prefix, e.g. 'example.com/role'"
+        + ("" if taint else ", or 'node.kubernetes.io/<name>'"),
+    )
+    require(
+        isinstance(value, str) and (value == "" or (len(value) <= 63 and _K8S_NAME.match(value) is not None)),
+        value_path or path,
+        f"{what} values must be empty or at most 63 letters, digits, '-', '_' and '.', starting and "
+        "ending with a letter or digit",
+        value,
+        "use a value such as 'system' or 'true'",
+    )
+
+
+class AcmCertificateArn(NamedTuple):
+    """The parts of an ACM certificate ARN."""
+
+    partition: str
+    region: str
+    account: str
+    certificate_id: str
+
+
+_ACM_ARN = re.compile(
+    r"^arn:(aws[a-z-]*):acm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):certificate/([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})\Z",
+    re.ASCII,
+)
+
+
+def parse_acm_certificate_arn(path: str, value: Any) -> AcmCertificateArn:
+    """``value`` is an ACM certificate ARN ``arn:aws:acm:<region>:<account>:certificate/<uuid>``."""
+    match = _ACM_ARN.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigError(
+            path,
+            "must be an ACM certificate ARN",
+            value,
+            "use an ARN such as 'arn:aws:acm:us-east-1:123456789012:certificate/<uuid>'",
+        )
+    return AcmCertificateArn(*match.groups())
+
+
+# --------------------------------------------------------------------------------------------
+# The shape of a config value: types, collection sizes and strings, for every dataclass field
+# --------------------------------------------------------------------------------------------
+
+
+def frozen_tuple(value: Any) -> Any:
+    """``value`` as a tuple when it is a list or tuple; anything else unchanged (``validate`` reports it).
+
+    ``tuple("abc")`` would split a string into characters and ``tuple(None)`` would raise a
+    TypeError in ``__post_init__``; left alone, the value reaches :func:`require_shape`, which names
+    the field.
+    """
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def frozen_mapping(value: Any) -> Any:
+    """A read-only copy of ``value`` when it is a mapping; anything else unchanged (``validate`` reports it)."""
+    return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
+
+
+#: Upper bound of each collection field, as ``Class.field``, so no list grows without limit (and
+#: validation and synthesis stay bounded). AWS and EKS limits where there is one, ours otherwise.
+MAX_ITEMS: Mapping[str, int] = MappingProxyType(
+    {
+        # EKS's quota: 30 managed node groups per cluster.
+        "EnvironmentConfig.node_groups": 30,
+        # Ours: each repository is three resources (repository, policy, lifecycle); ECR's own
+        # quota (100,000 per region) is far away, a plan that refreshes 3,000 resources is not.
+        "EnvironmentConfig.repositories": 1000,
+        # Ours: each application is a namespace with about fifteen Kubernetes objects and a rule
+        # in the shared ALB (an ALB takes 100 rules; each application's ingress uses at most two).
+        "EnvironmentConfig.applications": 50,
+        # AWS: 50 tags per resource; the stack adds environment, project and managed-by, and at
+        # most seven of its own (Name, tier, discovery and autoscaler tags) on some resources.
+        "EnvironmentConfig.tags": 40,
+        # Ours: a managed node group with more types than this gains no Spot diversity.
+        "NodeGroupSpec.instance_types": 20,
+        # EKS: at most 50 labels and 50 taints per managed node group.
+        "NodeGroupSpec.labels": 50,
+        "NodeGroupSpec.taints": 50,
+        # The largest region has six zones; one subnet per zone.
+        "NetworkConfig.availability_zones": 6,
+        "NetworkConfig.public_subnet_cidrs": 6,
+        "NetworkConfig.private_subnet_cidrs": 6,
+        "NetworkConfig.database_subnet_cidrs": 6,
+        # VPC quota: 50 interface endpoints per VPC, four of them the defaults.
+        "NetworkConfig.extra_interface_endpoints": 46,
+        # Security groups hold 60 rules per direction by default; keep room for the stack's own.
+        "NetworkConfig.node_internet_egress_ports": 20,
+        "NetworkConfig.bastion_ssh_cidrs": 20,
+        # EKS: at most 40 CIDR ranges on the public endpoint.
+        "ClusterConfig.public_access_cidrs": 40,
+        # Ours: admins are a handful of roles (each one an access entry).
+        "ClusterConfig.admin_principal_arns": 20,
+        "ClusterConfig.log_types": 5,
+        "ClusterConfig.addon_versions": 20,
+        # ECR: 50 rules per lifecycle policy.
+        "RegistryConfig.lifecycle_rules": 50,
+        "RegistryConfig.cache_lifecycle_rules": 50,
+        "RepositorySpec.lifecycle_rules": 50,
+        # Ours: a repository policy is at most 10,240 characters (ECR).
+        "RegistryConfig.cross_account_pull_principals": 50,
+        "RegistryConfig.pull_through_cache": 3,
+        "LifecycleRule.tag_prefixes": 20,
+        # ConfigMaps and Secrets hold at most 1 MiB; ours, well inside that.
+        "ApplicationSpec.config": 200,
+        "ApplicationSpec.secrets": 50,
+        "ApplicationSpec.allowed_peers": 50,
+        "BackupOptions.included_namespaces": 50,
+    }
+)
+#: Bound of a collection field missing from :data:`MAX_ITEMS` (a field added later is still bounded).
+DEFAULT_MAX_ITEMS = 50
+#: Longest string any field takes: an ARN is at most 2,048 characters.
+MAX_STRING_LENGTH = 2048
+#: Control characters, line breaks, invisible formatting characters (zero-width, bidi overrides,
+#: byte-order mark: they make look-alike names) and lone surrogates (not text at all).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def max_items(cls: type[Any], name: str) -> int:
+    """The bound of collection field ``name`` of dataclass ``cls``."""
+    return MAX_ITEMS.get(f"{cls.__name__}.{name}", DEFAULT_MAX_ITEMS)
+
+
+_HINTS: dict[type[Any], Mapping[str, Any]] = {}
+
+
+def field_hints(cls: type[Any]) -> Mapping[str, Any]:
+    """Resolved type hints of dataclass ``cls``'s init fields (cached: resolving them is slow)."""
+    if cls not in _HINTS:
+        hints = typing.get_type_hints(cls)
+        _HINTS[cls] = MappingProxyType({f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init})
+    return _HINTS[cls]
+
+
+def enum_file_name(member: enum.Enum) -> str:
+    """How a config file spells an enum member: its name in lowercase (``NatMode.PER_AZ`` -> ``per_az``)."""
+    return member.name.lower()
+
+
+def _short(value: Any) -> Any:
+    """A long string cut for an error message (the message stays one readable line)."""
+    return value[:64] + "..." if isinstance(value, str) and len(value) > 80 else value
+
+
+def require_shape(path: str, value: Any, hint: Any, *, limit: int = DEFAULT_MAX_ITEMS) -> None:
+    """``value`` has the shape of type ``hint``: right types, bounded collections, sane strings.
+
+    Walks dataclasses field by field (iteratively over collections, recursively over the model's
+    few levels), so a value the Python API let through (``None`` for a tuple, a string where a
+    tuple of zone names belongs, ``"SPOT"`` for an enum) is a ConfigError naming the field, before
+    any rule that would trip over it with a TypeError.
+    """
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        require(
+            isinstance(value, hint), path, f"must be a {hint.__name__}", _short(value), f"build a {hint.__name__}(...)"
+        )
+        for name, field_hint in field_hints(hint).items():
+            require_shape(f"{path}.{name}", getattr(value, name), field_hint, limit=max_items(hint, name))
+    elif origin in (typing.Union, types.UnionType):
+        if value is not None:
+            (inner,) = [o for o in typing.get_args(hint) if o is not type(None)]
+            require_shape(path, value, inner, limit=limit)
+    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+        names = [m.name for m in hint]
+        require(
+            isinstance(value, hint),
+            path,
+            f"must be one of {', '.join(names)}",
+            _short(value),
+            f"use a {hint.__name__} member, e.g. {hint.__name__}.{names[0]}",
+        )
+    elif origin is tuple:
+        args = typing.get_args(hint)
+        require(
+            isinstance(value, tuple), path, "must be a tuple (or list)", _short(value), "write a tuple, e.g. ('a', 'b')"
+        )
+        if len(args) == 2 and args[1] is Ellipsis:
+            require(
+                len(value) <= limit,
+                path,
+                f"must hold at most {limit} items",
+                f"{len(value)} items",
+                f"list at most {limit}",
+            )
+            for index, item in enumerate(value):
+                require_shape(f"{path}[{index}]", item, args[0])
+        else:
+            require(
+                len(value) == len(args),
+                path,
+                f"must hold exactly {len(args)} items",
+                value,
+                f"write {len(args)} values",
+            )
+            for index, (item, item_hint) in enumerate(zip(value, args, strict=True)):
+                require_shape(f"{path}[{index}]", item, item_hint)
+    elif origin is Mapping or origin is dict:
+        require(
+            isinstance(value, Mapping),
+            path,
+            "must be a mapping of strings",
+            _short(value),
+            "write a dict of key: value",
+        )
+        require(
+            len(value) <= limit,
+            path,
+            f"must hold at most {limit} entries",
+            f"{len(value)} entries",
+            f"keep at most {limit}",
+        )
+        for key, item in value.items():
+            require(isinstance(key, str), path, "keys must be strings", _short(key), "quote the key")
+            require_shape(f"{path}.{key}", key, str)
+            require_shape(f"{path}.{key}", item, str)
+    elif hint is bool:
+        require(isinstance(value, bool), path, "must be true or false", _short(value), "use True or False")
+    elif hint is int:
+        require(
+            isinstance(value, int) and not isinstance(value, bool),
+            path,
+            "must be a whole number",
+            _short(value),
+            "write a number without quotes or decimals",
+        )
+    elif hint is str:
+        require(isinstance(value, str), path, "must be a string", _short(value), "quote the value")
+        require(
+            len(value) <= MAX_STRING_LENGTH,
+            path,
+            f"must be at most {MAX_STRING_LENGTH} characters",
+            _short(value),
+            "shorten it",
+        )
+        require(
+            _CONTROL.search(value) is None,
+            path,
+            "must not contain control characters, line breaks or invisible characters",
+            value,
+            "remove the line break, control or invisible character",
+        )
+    else:  # pragma: no cover - a library bug, not bad input
+        raise TypeError(f"unsupported config type {hint!r} at {path}")

@@ -108,9 +108,13 @@ def test_config_error_is_a_value_error_with_parts() -> None:
 INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ("name not a DNS label", _replace(DEV, name="Dev_1"), r"`Dev_1\.name`: must be a DNS-1123 label.*'Dev_1'"),
     ("name too long", _replace(DEV, name="development-01"), r"`development-01\.name`.*at most 12"),
-    ("stage not an enum", _replace(DEV, stage="dev"), r"`dev\.stage`: must be one of dev, staging, prod"),
+    ("stage not an enum", _replace(DEV, stage="dev"), r"`dev\.stage`: must be one of DEV, STAGING, PROD"),
     ("project not a DNS label", _replace(DEV, project="EKS"), r"`dev\.project`.*'EKS'"),
-    ("bad region", _replace(DEV, region="us-east"), r"`dev\.region`: must be an AWS region code \(got 'us-east'\)"),
+    (
+        "bad region",
+        _replace(DEV, region="us-east"),
+        r"`dev\.region`: must be a commercial AWS region code.*\(got 'us-east'\)",
+    ),
     ("account id too short", _replace(DEV, account_id="1234"), r"`dev\.account_id`: must be a 12-digit"),
     ("account id not a string", _replace(DEV, account_id=123456789012), r"`dev\.account_id`.*123456789012"),
     ("reserved tag key", _replace(DEV, tags={"aws:owner": "x"}), r"`dev\.tags\.aws:owner`.*not starting with 'aws:'"),
@@ -240,7 +244,7 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     (
         "capacity type not an enum",
         _replace(DEV, node_groups=(_group(capacity_type="SPOT"),)),
-        r"`dev\.node_groups\[0\]\.capacity_type`: must be ON_DEMAND or SPOT",
+        r"`dev\.node_groups\[0\]\.capacity_type`: must be one of ON_DEMAND, SPOT",
     ),
     (
         "bad repository name",
@@ -362,7 +366,7 @@ region = "eu-west-1"
 [environments.network]
 vpc_cidr = "10.50.0.0/16"
 availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
-nat_mode = "PER_AZ"
+nat_mode = "per_az"
 [environments.cluster]
 private_access_security_group_ids = ["sg-0a1b2c3d4e5f67890"]
 deployer_principal_arn = "arn:aws:iam::210987654321:role/ci-deployer"
@@ -482,3 +486,60 @@ def test_is_reference_agrees_with_cdktf_on_tokens() -> None:
 
     token = Token.as_string(Token.as_any("${aws_iam_role.app.arn}"))
     assert (is_reference(token), Token.is_unresolved(token)) == (True, True)
+
+
+# -- inputs: one zone table, label rules, certificates, enum spelling, shape ----------------------
+
+
+def test_one_zone_table_gives_the_zone_counts() -> None:
+    from constructs_lib.network.cidr import REGION_AZ_COUNTS
+    from constructs_lib.validation import REGION_ZONES
+
+    assert {region: len(letters) for region, letters in REGION_ZONES.items()} == REGION_AZ_COUNTS
+    assert (REGION_ZONES["us-east-1"], REGION_ZONES["us-west-1"]) == ("abcdef", "ac")
+
+
+def test_region_missing_from_the_zone_table_names_the_fix() -> None:
+    with pytest.raises(ConfigError, match=r"`dev\.region`.*\(got 'us-gov-east-1'\); fix: .*add its row"):
+        _replace(DEV, region="us-gov-east-1").validate()
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["node.kubernetes.io/lifecycle", "kubelet.kubernetes.io/x", "a.node.kubernetes.io/x", "example.com/team", "team"],
+)
+def test_node_labels_that_are_allowed(key: str) -> None:
+    _replace(DEV, node_groups=(_group(labels={key: "v"}), DEV.node_groups[1])).validate()
+
+
+def test_taints_refuse_even_the_node_label_domains() -> None:
+    with pytest.raises(ConfigError, match=r"taint keys under kubernetes\.io and k8s\.io are reserved"):
+        _replace(DEV, node_groups=(_group(taints=(Taint("node.kubernetes.io/x", "y"),)), DEV.node_groups[1])).validate()
+
+
+def test_empty_label_and_taint_values_are_allowed() -> None:
+    group = _group(labels={"example.com/gpu": ""}, taints=(Taint("dedicated", ""),))
+    _replace(DEV, node_groups=(group, DEV.node_groups[1])).validate()
+
+
+def test_certificate_of_the_environment_account_is_accepted() -> None:
+    _replace(PROD, account_id="123456789012").validate()
+
+
+def test_mapping_keys_must_be_strings() -> None:
+    with pytest.raises(ConfigError, match=r"`dev\.tags`: keys must be strings \(got 1\)"):
+        _replace(DEV, tags={1: "x"}).validate()
+
+
+def test_old_enum_spelling_is_refused_with_the_new_one() -> None:
+    data = {**MINIMAL, "node_groups": [{**MINIMAL["node_groups"][0], "capacity_type": "ON_DEMAND"}]}
+    with pytest.raises(ConfigError, match=r"lowercase member name.*\(got 'ON_DEMAND'\); fix: write 'on_demand'"):
+        from_dict(EnvironmentConfig, data, "e")
+
+
+def test_to_dict_is_the_inverse_of_from_dict() -> None:
+    from constructs_lib.config import to_dict
+
+    for environment in ENVIRONMENTS:
+        assert from_dict(EnvironmentConfig, to_dict(environment), "e") == environment
+    assert to_dict(PROD)["network"]["nat_mode"] == "per_az"

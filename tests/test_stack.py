@@ -22,8 +22,12 @@ def _synth(config: EnvironmentConfig) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def remote() -> dict[str, Any]:
+    # No applications: prod's example certificate belongs to another account than this one.
     config = dataclasses.replace(
-        PROD, account_id="012345678901", state=StateBackend("acme-tf-state", key_prefix="platform", region="eu-west-1")
+        PROD,
+        account_id="012345678901",
+        state=StateBackend("acme-tf-state", key_prefix="platform", region="eu-west-1"),
+        applications=(),
     )
     return _synth(config)
 

@@ -5,21 +5,28 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from constructs_lib.platform.config import require_cpu, require_memory
-from constructs_lib.validation import require, require_dns_label, require_range, require_unique
+from constructs_lib.validation import (
+    frozen_mapping,
+    frozen_tuple,
+    parse_acm_certificate_arn,
+    require,
+    require_dns_label,
+    require_range,
+    require_shape,
+    require_unique,
+)
 
 __all__ = ["ApplicationSpec", "IngressSpec", "Probes", "Resources", "SecretRef"]
 
-_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z", re.ASCII)
 #: Keys of ConfigMaps and Secrets.
-_DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
+_DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}\Z", re.ASCII)
 #: Secrets Manager secret names (and ARNs).
-_REMOTE_KEY = re.compile(r"^[A-Za-z0-9/_+=.@:-]{1,512}$")
-_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_HTTP_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$")
-_CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
+_REMOTE_KEY = re.compile(r"^[A-Za-z0-9/_+=.@:-]{1,512}\Z", re.ASCII)
+_HOST = re.compile(r"^(?=.{1,253}\Z)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z", re.ASCII)
+_HTTP_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@/-]*\Z", re.ASCII)
 
 
 def _require_http_path(path: str, value: str) -> None:
@@ -111,13 +118,8 @@ class IngressSpec:
         if self.healthcheck_path is not None:
             _require_http_path(f"{path}.healthcheck_path", self.healthcheck_path)
         if self.certificate_arn is not None:
-            require(
-                _CERTIFICATE_ARN.match(self.certificate_arn) is not None,
-                f"{path}.certificate_arn",
-                "must be an ACM certificate ARN",
-                self.certificate_arn,
-                "use an ARN such as 'arn:aws:acm:us-east-1:123456789012:certificate/<uuid>'",
-            )
+            # Region and account are checked against the environment's in EnvironmentConfig.
+            parse_acm_certificate_arn(f"{path}.certificate_arn", self.certificate_arn)
         require(
             not production or self.certificate_arn is not None,
             f"{path}.certificate_arn",
@@ -157,7 +159,9 @@ class ApplicationSpec:
     min_replicas: int | None = None
     #: HPA ceiling. Default 10 (seed 001).
     max_replicas: int = 10
+    #: Container requests and limits. Default: 250m / 256Mi requested, 500m / 512Mi limit.
     resources: Resources = field(default_factory=Resources)
+    #: HTTP paths of the startup, liveness and readiness probes. Default /startup, /health, /ready.
     probes: Probes = field(default_factory=Probes)
     #: Public access through the ALB. Default None: reachable in-cluster only (seed 000: ingress only where needed).
     ingress: IngressSpec | None = None
@@ -173,9 +177,9 @@ class ApplicationSpec:
     run_as_user: int = 10001
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "config", MappingProxyType(dict(self.config)))
-        object.__setattr__(self, "secrets", tuple(self.secrets))
-        object.__setattr__(self, "allowed_peers", tuple(self.allowed_peers))
+        object.__setattr__(self, "config", frozen_mapping(self.config))
+        object.__setattr__(self, "secrets", frozen_tuple(self.secrets))
+        object.__setattr__(self, "allowed_peers", frozen_tuple(self.allowed_peers))
 
     @property
     def hpa_min_replicas(self) -> int:
@@ -184,6 +188,7 @@ class ApplicationSpec:
 
     def validate(self, path: str, *, production: bool = False) -> None:
         """Check the application's own rules; raises ConfigError."""
+        require_shape(path, self, ApplicationSpec)
         require_dns_label(f"{path}.name", self.name, max_length=40)
         require(
             isinstance(self.image_tag, str)
@@ -244,6 +249,4 @@ class ApplicationSpec:
                 "remove the application's own name",
             )
         require_unique(f"{path}.allowed_peers", self.allowed_peers, "peer")
-        require_range(
-            f"{path}.run_as_user", self.run_as_user, 1000, 2**31 - 1, fix="use a non-root UID such as 10001"
-        )
+        require_range(f"{path}.run_as_user", self.run_as_user, 1000, 2**31 - 1, fix="use a non-root UID such as 10001")

@@ -13,14 +13,18 @@ from constructs_lib.cluster.instance_types import AmiType, InstanceNetworkLimits
 from constructs_lib.validation import (
     DNS_LABEL,
     default_log_retention_days,
+    frozen_mapping,
+    frozen_tuple,
     is_reference,
     is_rfc1918,
     require,
     require_cidr,
     require_dns_label,
     require_iam_arn,
+    require_k8s_label,
     require_log_retention,
     require_range,
+    require_shape,
     require_unique,
 )
 
@@ -100,8 +104,8 @@ NON_PRODUCTION_LOG_TYPES: tuple[ControlPlaneLogType, ...] = (
 
 #: ``v<major>.<minor>.<patch>-eksbuild.<n>``, the form of every EKS add-on version.
 _ARN_PRINCIPAL = re.compile(r"^arn:[^:]+:iam::(\d{12}):(.+)$")
-_ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")
-_SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
+_ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+\Z", re.ASCII)
+_SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})\Z")
 
 
 class CniIdentity(enum.Enum):
@@ -121,9 +125,17 @@ class CniIdentity(enum.Enum):
 class Taint:
     """A node taint applied by the node group."""
 
+    #: Kubernetes qualified name (optional DNS prefix and '/'), at most 63 characters; not under
+    #: kubernetes.io or k8s.io.
     key: str
+    #: Empty, or at most 63 letters, digits, '-', '_' and '.'.
     value: str
+    #: Default NO_SCHEDULE: pods without a matching toleration are not scheduled on the nodes.
     effect: TaintEffect = TaintEffect.NO_SCHEDULE
+
+
+#: An EC2 instance type: ``family.size`` in lowercase ASCII.
+_NODE_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -134,14 +146,20 @@ class NodeGroupSpec:
     name: str
     #: Instance types, first one preferred; more than one only makes sense for SPOT.
     instance_types: tuple[str, ...]
+    #: Fewest nodes (0-1000); the cluster autoscaler never goes below it.
     min_size: int
+    #: Nodes at creation, within [min_size, max_size]; the cluster autoscaler owns it afterwards.
     desired_size: int
+    #: Most nodes (1-1000); the cluster autoscaler never goes above it.
     max_size: int
     #: Default ON_DEMAND: SPOT is cheaper but is reclaimed with two minutes' notice.
     capacity_type: CapacityType = CapacityType.ON_DEMAND
     #: Root volume in GiB (gp3, encrypted). Default 50: images for a busy node exceed the AMI's 20.
     disk_size_gib: int = 50
+    #: Kubernetes labels of the nodes; keys under kubernetes.io and k8s.io only below
+    #: node.kubernetes.io/ and kubelet.kubernetes.io/. Default none.
     labels: Mapping[str, str] = field(default_factory=dict)
+    #: Node taints; pods need a matching toleration. Default none.
     taints: tuple[Taint, ...] = ()
     #: Nodes replaced at once during an update. Default 1: slow, never drops capacity by more.
     max_unavailable: int = 1
@@ -157,12 +175,13 @@ class NodeGroupSpec:
     network_limits: InstanceNetworkLimits | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
-        object.__setattr__(self, "instance_types", tuple(self.instance_types))
-        object.__setattr__(self, "taints", tuple(self.taints))
+        object.__setattr__(self, "labels", frozen_mapping(self.labels))
+        object.__setattr__(self, "instance_types", frozen_tuple(self.instance_types))
+        object.__setattr__(self, "taints", frozen_tuple(self.taints))
 
     def validate(self, path: str) -> None:
         """Check this row on its own; raises ConfigError."""
+        require_shape(path, self, NodeGroupSpec)
         require_dns_label(f"{path}.name", self.name, max_length=32)
         require(
             len(self.instance_types) > 0,
@@ -173,7 +192,7 @@ class NodeGroupSpec:
         )
         for index, instance_type in enumerate(self.instance_types):
             require(
-                isinstance(instance_type, str) and instance_type.count(".") == 1 and all(instance_type.split(".")),
+                isinstance(instance_type, str) and _NODE_INSTANCE_TYPE.match(instance_type) is not None,
                 f"{path}.instance_types[{index}]",
                 "must be an EC2 instance type of the form family.size",
                 instance_type,
@@ -207,13 +226,7 @@ class NodeGroupSpec:
         require_range(f"{path}.disk_size_gib", self.disk_size_gib, 20, 16384)
         require_range(f"{path}.max_unavailable", self.max_unavailable, 1, 100)
         for key, value in self.labels.items():
-            require(
-                isinstance(key, str) and 0 < len(key) <= 63 + 254 and isinstance(value, str) and len(value) <= 63,
-                f"{path}.labels.{key}",
-                "label keys must be non-empty and values at most 63 characters",
-                value,
-                "shorten the label",
-            )
+            require_k8s_label(f"{path}.labels.{key}", key, value)
         for index, taint in enumerate(self.taints):
             require(
                 isinstance(taint.effect, TaintEffect),
@@ -222,12 +235,12 @@ class NodeGroupSpec:
                 taint.effect,
                 "use TaintEffect.NO_SCHEDULE",
             )
-            require(
-                isinstance(taint.key, str) and 0 < len(taint.key) <= 63,
+            require_k8s_label(
                 f"{path}.taints[{index}].key",
-                "must be a non-empty key of at most 63 characters",
                 taint.key,
-                "use a key such as 'CriticalAddonsOnly'",
+                taint.value,
+                taint=True,
+                value_path=f"{path}.taints[{index}].value",
             )
         resolve_ami_type(path, self.instance_types, self.ami_type)
         if self.network_limits is not None:
@@ -239,6 +252,7 @@ class NodeGroupSpec:
                 "use InstanceNetworkLimits(max_enis=..., ipv4_per_eni=..., vcpus=...)",
             )
             self.network_limits.validate(f"{path}.network_limits")
+        require_unique(f"{path}.taints", ((t.key, t.effect) for t in self.taints), "taint (key, effect)")
 
 
 @dataclass(frozen=True)
@@ -295,13 +309,15 @@ class ClusterConfig:
     pin_addon_versions: bool | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "public_access_cidrs", tuple(self.public_access_cidrs))
-        object.__setattr__(self, "admin_principal_arns", tuple(self.admin_principal_arns))
-        object.__setattr__(self, "private_access_cidrs", tuple(self.private_access_cidrs))
-        object.__setattr__(self, "private_access_security_group_ids", tuple(self.private_access_security_group_ids))
-        if self.log_types is not None:
-            object.__setattr__(self, "log_types", tuple(self.log_types))
-        object.__setattr__(self, "addon_versions", MappingProxyType(dict(self.addon_versions)))
+        for name in (
+            "public_access_cidrs",
+            "admin_principal_arns",
+            "private_access_cidrs",
+            "private_access_security_group_ids",
+            "log_types",
+        ):
+            object.__setattr__(self, name, frozen_tuple(getattr(self, name)))
+        object.__setattr__(self, "addon_versions", frozen_mapping(self.addon_versions))
 
     def resolved_log_types(self, *, production: bool) -> tuple[ControlPlaneLogType, ...]:
         """The log types to enable: the configured ones in EKS's order, or the stage's default."""
@@ -350,6 +366,7 @@ class ClusterConfig:
 
     def validate(self, path: str, *, production: bool) -> None:
         """Check the cluster's own rules; raises ConfigError."""
+        require_shape(path, self, ClusterConfig)
         supported = ", ".join(SUPPORTED_KUBERNETES_VERSIONS)
         require(
             self.version in SUPPORTED_KUBERNETES_VERSIONS,

@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.validation import parse_network, require
+from constructs_lib.validation import REGION_ZONES, parse_network, require
 
 if TYPE_CHECKING:
     from constructs_lib.network.config import NetworkConfig
@@ -55,38 +55,9 @@ class Tier(enum.Enum):
 #: capacity check tells whether it is enough). Database /28: the smallest subnet AWS allows.
 MAX_PREFIX: Mapping[Tier, int] = MappingProxyType({Tier.PUBLIC: 27, Tier.PRIVATE: 24, Tier.DATABASE: 28})
 
-#: Availability zones a new account sees per region, from the AWS Global Infrastructure page
-#: ("Regions and Availability Zones", aws.amazon.com/about-aws/global-infrastructure/regions_az/),
-#: reviewed 2026-11-25. Static on purpose: synthesis must not call AWS. Regions missing here are
-#: not checked (``EnvironmentConfig`` already checks the region's spelling); add a row when you
-#: deploy to one.
-REGION_AZ_COUNTS: Mapping[str, int] = MappingProxyType(
-    {
-        "us-east-1": 6,
-        "us-east-2": 3,
-        "us-west-1": 2,
-        "us-west-2": 4,
-        "ca-central-1": 3,
-        "sa-east-1": 3,
-        "eu-west-1": 3,
-        "eu-west-2": 3,
-        "eu-west-3": 3,
-        "eu-central-1": 3,
-        "eu-central-2": 3,
-        "eu-north-1": 3,
-        "eu-south-1": 3,
-        "eu-south-2": 3,
-        "ap-south-1": 3,
-        "ap-southeast-1": 3,
-        "ap-southeast-2": 3,
-        "ap-northeast-1": 3,
-        "ap-northeast-2": 4,
-        "ap-northeast-3": 3,
-        "ap-east-1": 3,
-        "me-south-1": 3,
-        "af-south-1": 3,
-    }
-)
+#: Availability zones per region, derived from the one zone table,
+#: :data:`constructs_lib.validation.REGION_ZONES` (which also checks each zone's letter).
+REGION_AZ_COUNTS: Mapping[str, int] = MappingProxyType({region: len(z) for region, z in REGION_ZONES.items()})
 
 _TIER_FIELDS: Mapping[Tier, str] = MappingProxyType(
     {

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 
 from constructs_lib.validation import (
     default_log_retention_days,
+    frozen_tuple,
     is_rfc1918,
     parse_network,
     require,
     require_cidr,
     require_log_retention,
     require_range,
+    require_shape,
     require_unique,
+    require_zone,
 )
 
 __all__ = [
@@ -46,9 +49,9 @@ PRIVATE_CLUSTER_ENDPOINTS: tuple[str, ...] = ("autoscaling", "ec2", "eks", "eks-
 #: Ports the ALB may open on nodes (seed 002: 1025-65535, where NodePorts and pod ports live).
 DEFAULT_NODE_TARGET_PORTS: tuple[int, int] = (1025, 65535)
 
-_SERVICE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
-_KEY_NAME = re.compile(r"^[\w.\-@+=, ]{1,255}$")
-_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+_SERVICE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*\Z", re.ASCII)
+_KEY_NAME = re.compile(r"^[\w.\-@+=, ]{1,255}\Z", re.ASCII)
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+\Z", re.ASCII)
 
 
 class NatMode(enum.Enum):
@@ -147,7 +150,7 @@ class NetworkConfig:
             "node_internet_egress_ports",
             "bastion_ssh_cidrs",
         ):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+            object.__setattr__(self, name, frozen_tuple(getattr(self, name)))
 
     @property
     def interface_endpoints(self) -> tuple[str, ...]:
@@ -158,6 +161,7 @@ class NetworkConfig:
         """Check the rules that need no other tier, including the CIDR plan; raises ConfigError."""
         from constructs_lib.network.cidr import plan_subnets  # cidr.py reads this module's types
 
+        require_shape(path, self, NetworkConfig)
         network = parse_network(f"{path}.vpc_cidr", self.vpc_cidr)
         require(
             is_rfc1918(network),
@@ -191,16 +195,7 @@ class NetworkConfig:
         )
         require_unique(f"{path}.availability_zones", zones, "availability zone")
         for index, zone in enumerate(zones):
-            require(
-                isinstance(zone, str)
-                and zone.startswith(region)
-                and len(zone) == len(region) + 1
-                and zone[-1].isalpha(),
-                f"{path}.availability_zones[{index}]",
-                f"must be an availability zone of the environment's region {region}",
-                zone,
-                f"use a zone name such as '{region}a'",
-            )
+            require_zone(f"{path}.availability_zones[{index}]", zone, region=region)
         plan_subnets(self, path, region=region)
         self._validate_addressing(path)
         self._validate_endpoints(path)

@@ -7,7 +7,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
-from constructs_lib.validation import require, require_dns_label, require_range, require_unique
+from constructs_lib.validation import (
+    frozen_tuple,
+    require,
+    require_dns_label,
+    require_range,
+    require_shape,
+    require_unique,
+)
 
 __all__ = [
     "ADDON_NAMESPACES",
@@ -68,8 +75,8 @@ def require_application_namespaces(path: str, names: Iterable[str]) -> None:
 LETSENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory"
 
 #: Five-field cron (minute hour day-of-month month day-of-week), digits, ``*``, ``/``, ``,`` and ``-``.
-_CRON = re.compile(r"^[\d*/,-]+( [\d*/,-]+){4}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_CRON = re.compile(r"^[\d*/,-]+( [\d*/,-]+){4}\Z", re.ASCII)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ class BackupOptions:
     included_namespaces: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "included_namespaces", tuple(self.included_namespaces))
+        object.__setattr__(self, "included_namespaces", frozen_tuple(self.included_namespaces))
 
     def validate(self, path: str) -> None:
         """Check the schedule, retention and namespaces; raises ConfigError."""
@@ -188,6 +195,7 @@ class AddonsConfig:
 
     def validate(self, path: str) -> None:
         """Check the toggles and the options; raises ConfigError."""
+        require_shape(path, self, AddonsConfig)
         for name in self.toggles():
             value = getattr(self, name)
             require(isinstance(value, bool), f"{path}.{name}", "must be true or false", value, "use True or False")
@@ -207,8 +215,8 @@ class AddonsConfig:
 # Namespace budgets (pure data, so a config can be validated without loading any provider)
 # --------------------------------------------------------------------------------------------
 
-_CPU = re.compile(r"^(\d+(\.\d+)?)(m?)$")
-_MEMORY = re.compile(r"^(\d+)(Ki|Mi|Gi|Ti)?$")
+_CPU = re.compile(r"^(\d+(\.\d+)?)(m?)\Z", re.ASCII)
+_MEMORY = re.compile(r"^(\d+)(Ki|Mi|Gi|Ti)?\Z", re.ASCII)
 _MEMORY_UNITS = {None: 1, "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4}
 
 

@@ -15,7 +15,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from constructs_lib.validation import require, require_account_id, require_iam_arn, require_range, require_unique
+from constructs_lib.validation import (
+    frozen_tuple,
+    require,
+    require_account_id,
+    require_iam_arn,
+    require_range,
+    require_shape,
+    require_unique,
+)
 
 __all__ = [
     "DEFAULT_CACHE_LIFECYCLE_RULES",
@@ -35,14 +43,14 @@ __all__ = [
 
 #: An ECR repository name (also the grammar of a pull-through cache ``ecr_repository_prefix``): parts of
 #: ``[a-z0-9]`` runs joined by '.', '_' or '-', with '/' between parts.
-_REPOSITORY_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
+_REPOSITORY_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*\Z", re.ASCII)
 #: Characters an image tag may hold (Docker's rule), so also the characters of a tag prefix.
-_TAG_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+_TAG_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,128}\Z", re.ASCII)
 #: ECR pull-through cache ``ecr_repository_prefix``: 2-30 characters of a repository name.
 _CACHE_PREFIX_MAX = 30
 #: Secrets Manager ARN of a pull-through cache credential; ECR requires the name prefix.
 _CACHE_CREDENTIAL_ARN = re.compile(
-    r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache/[A-Za-z0-9/_+=.@-]+$"
+    r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache/[A-Za-z0-9/_+=.@-]+\Z", re.ASCII
 )
 #: ECR refuses lifecycle rule descriptions longer than this.
 _DESCRIPTION_MAX = 256
@@ -109,6 +117,7 @@ class LifecycleRule:
 
     #: Shown in the ECR console; say what the rule keeps, e.g. "keep the last 5 release images".
     description: str
+    #: Which images the rule selects: tagged (by prefix), untagged, or any (must be the last rule).
     tag_status: TagStatus
     #: Tag prefixes a TAGGED rule selects (``("v",)`` selects ``v1.2.0``); must be empty otherwise.
     tag_prefixes: tuple[str, ...] = ()
@@ -118,7 +127,7 @@ class LifecycleRule:
     max_age_days: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tag_prefixes", tuple(self.tag_prefixes))
+        object.__setattr__(self, "tag_prefixes", frozen_tuple(self.tag_prefixes))
 
     def validate(self, path: str) -> None:
         """Check the rule's own rules; raises ConfigError."""
@@ -290,11 +299,11 @@ class RepositorySpec:
     lifecycle_rules: tuple[LifecycleRule, ...] | None = None
 
     def __post_init__(self) -> None:
-        if self.lifecycle_rules is not None:
-            object.__setattr__(self, "lifecycle_rules", tuple(self.lifecycle_rules))
+        object.__setattr__(self, "lifecycle_rules", frozen_tuple(self.lifecycle_rules))
 
     def validate(self, path: str, *, production: bool) -> None:
         """Check the repository's own rules; raises ConfigError."""
+        require_shape(path, self, RepositorySpec)
         require(
             isinstance(self.name, str) and len(self.name) <= 200 and _REPOSITORY_NAME.match(self.name) is not None,
             f"{path}.name",
@@ -353,10 +362,10 @@ class RegistryConfig:
     cache_prefix: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lifecycle_rules", tuple(self.lifecycle_rules))
-        object.__setattr__(self, "cache_lifecycle_rules", tuple(self.cache_lifecycle_rules))
-        object.__setattr__(self, "cross_account_pull_principals", tuple(self.cross_account_pull_principals))
-        object.__setattr__(self, "pull_through_cache", tuple(self.pull_through_cache))
+        object.__setattr__(self, "lifecycle_rules", frozen_tuple(self.lifecycle_rules))
+        object.__setattr__(self, "cache_lifecycle_rules", frozen_tuple(self.cache_lifecycle_rules))
+        object.__setattr__(self, "cross_account_pull_principals", frozen_tuple(self.cross_account_pull_principals))
+        object.__setattr__(self, "pull_through_cache", frozen_tuple(self.pull_through_cache))
 
     def resolved_encryption(self, *, production: bool) -> RepositoryEncryption:
         """The encryption in effect: the configured one, else KMS in prod and AES256 elsewhere."""
@@ -374,6 +383,7 @@ class RegistryConfig:
 
     def validate(self, path: str, *, production: bool, name_prefix: str) -> None:
         """Check the registry settings; raises ConfigError."""
+        require_shape(path, self, RegistryConfig)
         validate_lifecycle_rules(f"{path}.lifecycle_rules", self.lifecycle_rules)
         validate_lifecycle_rules(f"{path}.cache_lifecycle_rules", self.cache_lifecycle_rules)
         require(
@@ -392,7 +402,7 @@ class RegistryConfig:
         )
         for index, principal in enumerate(self.cross_account_pull_principals):
             where = f"{path}.cross_account_pull_principals[{index}]"
-            if isinstance(principal, str) and principal.isdigit():
+            if isinstance(principal, str) and principal.isascii() and principal.isdigit():
                 require_account_id(where, principal)
             else:
                 require_iam_arn(where, principal)
@@ -435,4 +445,3 @@ class RegistryConfig:
                 f"set `cache_prefix` to a shorter value unique to the environment (at most "
                 f"{_CACHE_PREFIX_MAX - len(short_name) - 1} characters here)",
             )
-

@@ -139,7 +139,7 @@ _NEAR_FULL = {
     "name": "dev",
     "stage": "dev",
     "region": REGION,
-    "network": {"vpc_cidr": "10.10.0.0/20", "availability_zones": ["us-east-1a", "us-east-1b"], "pod_addressing": "SECONDARY_IPS"},
+    "network": {"vpc_cidr": "10.10.0.0/20", "availability_zones": ["us-east-1a", "us-east-1b"], "pod_addressing": "secondary_ips"},
     "cluster": {"endpoint_public_access": True, "public_access_cidrs": ["198.51.100.0/24"]},
     "node_groups": [{"name": "apps", "instance_types": ["m5.xlarge"], "min_size": 1, "desired_size": 1, "max_size": 15}],
 }

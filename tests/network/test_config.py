@@ -111,7 +111,7 @@ def test_zone_in_region() -> None:
 
 
 def test_pod_addressing_must_be_enum() -> None:
-    with pytest.raises(ConfigError, match="SECONDARY_IPS or PREFIX_DELEGATION"):
+    with pytest.raises(ConfigError, match="must be one of SECONDARY_IPS, PREFIX_DELEGATION"):
         check(pod_addressing="SECONDARY_IPS")
 
 
@@ -253,10 +253,10 @@ def test_read_from_plain_data() -> None:
         {
             "vpc_cidr": "10.10.0.0/16",
             "availability_zones": ["us-east-1a", "us-east-1b"],
-            "nat_mode": "PER_AZ",
-            "pod_addressing": "SECONDARY_IPS",
+            "nat_mode": "per_az",
+            "pod_addressing": "secondary_ips",
             "node_target_ports": [30000, 32767],
-            "bastion_mode": "SSM_AND_SSH",
+            "bastion_mode": "ssm_and_ssh",
             "bastion_ssh_cidrs": ["203.0.113.0/24"],
             "bastion_ssh_key_name": "ops",
             "flow_log_retention_days": 90,

@@ -490,7 +490,7 @@ def test_terraform_references_are_accepted_as_role_arns() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"region": "moon"}, r"`props\.region`: must be an AWS region code"),
+        ({"region": "moon"}, r"`props\.region`: must be a commercial AWS region code"),
         ({"kubernetes_version": "1.28"}, r"`props\.kubernetes_version`: must be a Kubernetes minor the catalog has"),
         (
             {"service_account_role_arns": {**ROLES, "metrics_server": ARN.format("x")}},

@@ -71,7 +71,7 @@ def test_terraform_references_are_accepted_as_endpoint() -> None:
         ({"cluster_name": ""}, r"`connection\.cluster_name`: must be the non-empty EKS cluster name"),
         ({"endpoint": "http://x"}, r"`connection\.endpoint`: must be the https:// API server URL"),
         ({"certificate_authority_data": ""}, r"`connection\.certificate_authority_data`: must be the cluster's base64"),
-        ({"region": "mars-1"}, r"`connection\.region`: must be an AWS region code"),
+        ({"region": "mars-1"}, r"`connection\.region`: must be a commercial AWS region code"),
     ],
 )
 def test_errors(changes: dict[str, Any], message: str) -> None:

@@ -7,17 +7,18 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from constructs_lib.validation import enum_file_name
 from stacks.environments import DEV, PROD
 
 __all__ = ["first_environment", "plain", "to_plain"]
 
 
 def to_plain(value: Any) -> Any:
-    """A config as the JSON a user would write (enums by value, tuples as lists)."""
+    """A config as the JSON a user would write (enums by lowercase member name, tuples as lists)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
     if isinstance(value, enum.Enum):
-        return value.value
+        return enum_file_name(value)
     if isinstance(value, tuple | list):
         return [to_plain(item) for item in value]
     if isinstance(value, Mapping):

@@ -3,6 +3,8 @@ and no input, however odd, raises anything but ConfigError."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import ipaddress
 from typing import Any
 
@@ -10,9 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.config import EnvironmentConfig, from_dict
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.validation import require_cidr
+from stacks.environments import DEV
+from tests.quality.plain import to_plain
 
 FAST = settings(max_examples=150, deadline=None)
 _ZONES = ("us-east-1a", "us-east-1b")
@@ -147,3 +152,43 @@ def test_explicit_private_subnets_accepted_iff_sized_and_disjoint(picks: list[ip
         and not any(p.overlaps(o) for p in picks for o in planned_others)
     )
     assert accepted == expected
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+def _file_fields(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths of every value in plain config data (keys and list indexes)."""
+    found = [path] if path else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _file_fields(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _file_fields(value, (*path, index))
+    return found
+
+
+_PLAIN_DEV = to_plain(DEV)
+_FIELDS = _file_fields(_PLAIN_DEV)
+
+
+@FAST
+@given(st.sampled_from(_FIELDS), json_values)
+def test_any_value_anywhere_in_a_file_raises_only_config_error(where: tuple[Any, ...], value: Any) -> None:
+    data = copy.deepcopy(_PLAIN_DEV)
+    target = data
+    for step in where[:-1]:
+        target = target[step]
+    target[where[-1]] = value
+    _accepted(lambda: from_dict(EnvironmentConfig, data, "environments[0]").validate())
+
+
+@FAST
+@given(st.sampled_from([f.name for f in dataclasses.fields(NetworkConfig)]), json_values)
+def test_any_value_in_any_network_field_through_the_api_raises_only_config_error(name: str, value: Any) -> None:
+    _accepted(lambda: dataclasses.replace(DEV, network=dataclasses.replace(DEV.network, **{name: value})).validate())

@@ -74,7 +74,7 @@ def test_aes256_in_prod_is_refused() -> None:
 
 
 def test_encryption_must_be_the_enum() -> None:
-    with pytest.raises(ConfigError, match=r"`dev.registry.encryption`: must be KMS or AES256"):
+    with pytest.raises(ConfigError, match=r"`dev.registry.encryption`: must be one of KMS, AES256"):
         _validate(RegistryConfig(encryption="KMS"))  # type: ignore[arg-type]
 
 
@@ -108,7 +108,9 @@ def test_cross_account_duplicate_is_refused() -> None:
 
 def test_cache_upstream_must_be_the_enum() -> None:
     config = RegistryConfig(pull_through_cache=("docker.io",))  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match=r"`dev.registry.pull_through_cache\[0\]`: must be a public upstream"):
+    with pytest.raises(
+        ConfigError, match=r"`dev.registry.pull_through_cache\[0\]`: must be one of ECR_PUBLIC, KUBERNETES, QUAY"
+    ):
         _validate(config)
 
 
