@@ -13,11 +13,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= dev
 
-.PHONY: help install synth test lint typecheck bench snapshots diff deploy clean
+.PHONY: help install synth test lint typecheck bench snapshots diff deploy clean docs
 
 help:
 	@echo "make synth            synthesize dev, staging and prod to cdktf.out/stacks/<env>/cdk.tf.json"
 	@echo "make test             lint, type-check and run the whole test suite"
+	@echo "make docs             diagrams, cost estimates and the comparison of the reference stacks in docs/generated/"
 	@echo "make bench            measure synthesis time and memory (medians of 5 runs)"
 	@echo "make snapshots        regenerate the JSON snapshots after an intended change (review the diff)"
 	@echo "make diff ENV=prod    cdktf diff for one environment (needs AWS credentials)"
@@ -53,8 +54,15 @@ typecheck: $(VENV)/.synced
 
 # Two workers (the machines have two cores); tests of one file stay on one worker, so each module's
 # fixture synthesizes once.
-test: install lint typecheck
+test: install lint typecheck docs
 	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+# Diagrams (Graphviz's dot, installed from Debian when missing; CI runs as root), cost estimates and
+# the environment comparison, from a fresh synthesis of the reference stacks. Commit the result.
+docs: $(VENV)/.synced
+	@command -v dot >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
+	$(PY) main.py >/dev/null
+	$(PY) -m constructs_lib.docs --synth-dir cdktf.out --out docs/generated
 
 bench: $(VENV)/.synced
 	$(PY) tools/bench.py
