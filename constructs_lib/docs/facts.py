@@ -410,6 +410,7 @@ def read_stack_facts(document: Mapping[str, Any], *, stack: str) -> StackFacts:
         endpoints=endpoints,
         cluster_name=str(cluster.get("name", "")),
         kubernetes_version=str(cluster.get("version", "")),
+        # Without an upgrade_policy, EKS applies EXTENDED (its default), so that is what is billed.
         support_type=str(cluster.get("upgrade_policy", {}).get("support_type", "EXTENDED")),
         endpoint_public_access=bool(vpc_config.get("endpoint_public_access", False)),
         public_access_cidrs=tuple(sorted(vpc_config.get("public_access_cidrs", []) or [])),
