@@ -19,13 +19,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= dev
 
-.PHONY: help bootstrap install cli synth test lint typecheck bench snapshots diff deploy clean
+.PHONY: help bootstrap install cli synth test lint typecheck bench snapshots preflight diff deploy clean docs apidocs
 
 help:
 	@echo "make synth            synthesize dev, staging and prod to cdktf.out/stacks/<env>/cdk.tf.json"
 	@echo "make test             lint, type-check and run the whole test suite"
+	@echo "make docs             diagrams, cost estimates and the comparison of the reference stacks in docs/generated/"
 	@echo "make bench            measure synthesis time and memory (medians of 5 runs)"
 	@echo "make snapshots        regenerate the JSON snapshots after an intended change (review the diff)"
+	@echo "make preflight ENV=prod  refuse example values and missing deploy settings (diff and deploy run it)"
 	@echo "make diff ENV=prod    cdktf diff for one environment (needs AWS credentials)"
 	@echo "make deploy ENV=prod  cdktf deploy for one environment (needs AWS credentials)"
 	@echo "make bootstrap        only install pipenv $(PIPENV_VERSION) into $(PIPENV_HOME)/"
@@ -89,9 +91,18 @@ typecheck: $(VENV)/.synced
 
 # Two workers (the machines have two cores); tests of one file stay on one worker, so each module's
 # fixture synthesizes once.
-test: install lint typecheck
+test: install lint typecheck docs
 	@echo "==> pytest on 2 workers (about a minute on 2 cores)"
 	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+# Diagrams (Graphviz's dot, installed from Debian when missing; CI runs as root), cost estimates and
+# the environment comparison, from a fresh synthesis of the reference stacks. Commit the result.
+docs: $(VENV)/.synced
+	@command -v dot >/dev/null || { echo "==> graphviz from Debian (dot draws the diagrams)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
+	@echo "==> docs: diagrams, cost estimates and comparison in docs/generated/, API reference in docs/api/"
+	$(PY) main.py >/dev/null
+	$(PY) -m constructs_lib.docs --synth-dir cdktf.out --out docs/generated
+	$(PY) tools/apidocs.py
 
 bench: $(VENV)/.synced
 	@echo "==> bench: medians of 5 runs of each scenario (a few minutes)"
@@ -101,17 +112,21 @@ bench: $(VENV)/.synced
 snapshots: $(VENV)/.synced
 	$(VENV)/bin/pytest tests/test_snapshots.py --snapshot-update -q
 
-diff: cli
+# The preflight refuses an environment that still holds example values (one line per problem)
+# before terraform starts.
+preflight: $(VENV)/.synced
+	$(PY) main.py --preflight $(ENV)
+
+diff: cli preflight
 	npx cdktf diff $(ENV)
 
-deploy: cli
+deploy: cli preflight
 	npx cdktf deploy $(ENV)
 
 clean:
 	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache dist build
 
-# The API reference (docs/api/*.md) from the docstrings; reads the source, imports nothing. Run it
-# after changing a public name or docstring and commit the result.
-.PHONY: apidocs
+# The API reference (docs/api/*.md) from the docstrings; reads the source, imports nothing (also
+# part of `make docs`). Run it after changing a public name or docstring and commit the result.
 apidocs: $(VENV)/.synced
 	$(PY) tools/apidocs.py

@@ -12,6 +12,7 @@ import os
 import sys
 
 from constructs_lib import ConfigError, EnvironmentConfig, load_environments
+from constructs_lib.docs.summary import print_synth_summary
 
 CONFIG_ENV_VAR = "EKS_PLATFORM_CONFIG"
 
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             "`state=StateBackend(bucket=...)` in an environment for shared, locked S3 state"
         )
     app.synth()
+    print_synth_summary(app.outdir, [stack.node.id for stack in app.node.children])
     return 0
 
 

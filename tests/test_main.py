@@ -109,3 +109,12 @@ def test_synth_prints_one_local_state_notice_naming_the_stacks(good_run: tuple[s
 def test_synth_output_is_quiet_about_node(good_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     run, _ = good_run
     assert "end-of-life" not in run.stderr.lower()
+
+
+def test_synth_prints_a_summary_line_per_stack_and_the_output_folder(
+    good_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    run, _ = good_run
+    lines = [line for line in run.stdout.splitlines() if not line.startswith("notice: ")]
+    assert [line.split(":")[0] for line in lines[:3]] == [f"synthesized {name}" for name in ENVIRONMENT_NAMES]
+    assert len(lines) == 4 and lines[3].startswith("terraform JSON in cdktf.out/stacks/")
