@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         # One line for all of them: the same advice three times hides the rest of the output.
         names = ", ".join(local)
         print(
-            f"notice: terraform state in local files (terraform.<stack>.tfstate) for: {names}; set "
+            f"notice: terraform state in local files in the project root (terraform.<stack>.tfstate) for: {names}; set "
             "`state=StateBackend(bucket=...)` in an environment for shared, locked S3 state"
         )
     app.synth()

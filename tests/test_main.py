@@ -101,7 +101,7 @@ def test_synth_prints_one_local_state_notice_naming_the_stacks(good_run: tuple[s
     notices = [line for line in run.stdout.splitlines() if line.startswith("notice:")]
     # dev only: staging and prod keep their state in S3.
     assert notices == [
-        "notice: terraform state in local files (terraform.<stack>.tfstate) for: dev; set "
+        "notice: terraform state in local files in the project root (terraform.<stack>.tfstate) for: dev; set "
         "`state=StateBackend(bucket=...)` in an environment for shared, locked S3 state"
     ]
 
