@@ -1,4 +1,4 @@
-"""Synthesize every environment's stack (``cdktf synth`` runs this through ``pipenv run``).
+"""Synthesize every environment's stack (``cdktf synth`` runs this with ``.venv/bin/python``).
 
 The environments come from ``stacks/environments.py`` or, when ``--config FILE`` (or the
 ``EKS_PLATFORM_CONFIG`` variable) names a JSON or TOML file, from that file. A configuration
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         # assemblies load and the stacks are built (~3 s). build_app validates again for callers that
         # skip main.py.
         environments = _environments(args.config)
-        from stacks.platform_stack import build_app
+        from constructs_lib.platform_stack import build_app
 
         app = build_app(environments)
     except ConfigError as error:

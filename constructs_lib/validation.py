@@ -494,6 +494,11 @@ def _short(value: Any) -> Any:
     return value[:64] + "..." if isinstance(value, str) and len(value) > 80 else value
 
 
+def _article(word: str) -> str:
+    """``a`` or ``an`` before a class name (by its first letter, which is close enough for ours)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def require_shape(path: str, value: Any, hint: Any, *, limit: int = DEFAULT_MAX_ITEMS) -> None:
     """``value`` has the shape of type ``hint``: right types, bounded collections, sane strings.
 
@@ -505,7 +510,11 @@ def require_shape(path: str, value: Any, hint: Any, *, limit: int = DEFAULT_MAX_
     origin = typing.get_origin(hint)
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         require(
-            isinstance(value, hint), path, f"must be a {hint.__name__}", _short(value), f"build a {hint.__name__}(...)"
+            isinstance(value, hint),
+            path,
+            f"must be {_article(hint.__name__)} {hint.__name__}",
+            _short(value),
+            f"build {_article(hint.__name__)} {hint.__name__}(...)",
         )
         for name, field_hint in field_hints(hint).items():
             require_shape(f"{path}.{name}", getattr(value, name), field_hint, limit=max_items(hint, name))
@@ -520,7 +529,7 @@ def require_shape(path: str, value: Any, hint: Any, *, limit: int = DEFAULT_MAX_
             path,
             f"must be one of {', '.join(names)}",
             _short(value),
-            f"use a {hint.__name__} member, e.g. {hint.__name__}.{names[0]}",
+            f"use {_article(hint.__name__)} {hint.__name__} member, e.g. {hint.__name__}.{names[0]}",
         )
     elif origin is tuple:
         args = typing.get_args(hint)

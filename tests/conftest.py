@@ -20,8 +20,8 @@ ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The reference app (``stacks.environments``) synthesized once per test session."""
+    from constructs_lib.platform_stack import build_app
     from stacks.environments import ENVIRONMENTS
-    from stacks.platform_stack import build_app
 
     outdir = tmp_path_factory.mktemp("cdktf.out")
     build_app(ENVIRONMENTS, outdir=str(outdir)).synth()

@@ -21,7 +21,7 @@ _PROBE = """
 import sys
 import constructs_lib
 from stacks.environments import ENVIRONMENTS
-from stacks.platform_stack import build_app
+from constructs_lib.platform_stack import build_app
 build_app(ENVIRONMENTS, outdir=sys.argv[1]).synth()
 modes = constructs_lib.provider_loader.install()
 loaded = sum(1 for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws."))

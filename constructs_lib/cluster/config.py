@@ -496,13 +496,6 @@ class ClusterConfig:
                 arn,
                 "remove it from admin_principal_arns: the deployer entry already grants cluster-admin",
             )
-        require(
-            self.pin_addon_versions is None or isinstance(self.pin_addon_versions, bool),
-            f"{path}.pin_addon_versions",
-            "must be true, false or unset (unset: pinned in prod)",
-            self.pin_addon_versions,
-            "remove it or write true/false",
-        )
 
     def _validate_logs(self, path: str, *, production: bool) -> None:
         if self.log_types is not None:

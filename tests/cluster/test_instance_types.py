@@ -91,7 +91,7 @@ def test_read_from_plain_data() -> None:
             "min_size": 1,
             "desired_size": 1,
             "max_size": 2,
-            "ami_type": "AL2023_ARM_64_STANDARD",
+            "ami_type": "al2023_arm_64_standard",
             "network_limits": {"max_enis": 3, "ipv4_per_eni": 10, "vcpus": 2},
         },
         "dev.node_groups[0]",
@@ -145,7 +145,7 @@ def test_explicit_x86_ami_on_graviton_is_refused() -> None:
 
 def test_ami_type_must_be_the_enum() -> None:
     with pytest.raises(
-        ConfigError, match=r"ami_type`: must be one of AL2023_x86_64_STANDARD, .*'AL2023_x86_64_STANDARD'"
+        ConfigError, match=r"ami_type`: must be one of AL2023_X86_64_STANDARD, .*'AL2023_x86_64_STANDARD'"
     ):
         group("m5.large", ami_type="AL2023_x86_64_STANDARD").validate(PATH)
 
@@ -173,5 +173,5 @@ def test_network_limits_must_be_plausible(limits: InstanceNetworkLimits, field: 
 
 
 def test_network_limits_must_be_the_dataclass() -> None:
-    with pytest.raises(ConfigError, match=r"network_limits`: must be an InstanceNetworkLimits"):
+    with pytest.raises(ConfigError, match=r"network_limits`: must be an InstanceNetworkLimits \(got"):
         group("m5.large", network_limits={"max_enis": 3}).validate(PATH)

@@ -11,6 +11,7 @@ import pytest
 
 from constructs_lib.docs.diagram import render, to_dot
 from constructs_lib.docs.facts import read_stack_facts
+from constructs_lib.platform.catalog import CATALOG
 from tests.conftest import ENVIRONMENT_NAMES
 from tests.docs.fixtures import tiny_stack
 
@@ -67,7 +68,7 @@ def test_prod_dot_has_a_nat_gateway_per_az_and_dev_one(stacks_json: dict[str, di
 def test_dot_shows_helm_releases_endpoints_and_buckets(stacks_json: dict[str, dict[str, Any]]) -> None:
     dot = _dot(stacks_json, "prod")
     assert [
-        "velero 12.2.0" in dot,
+        f"velero {CATALOG['velero'].source.version}" in dot,
         "ecr.api, ecr.dkr, logs, sts" in dot,
         "S3 eks-platform-prod-velero-<account-id>" in dot,
     ] == [True] * 3

@@ -147,7 +147,7 @@ _NEAR_FULL = {
 
 def test_environment_near_full_warns_once_per_synthesis(tmp_path: Path) -> None:
     # Validation runs more than once (main.py, build_app); only the Network construct warns.
-    from stacks.platform_stack import build_app
+    from constructs_lib.platform_stack import build_app
 
     environment = from_dict(EnvironmentConfig, _NEAR_FULL, "environments[0]")
     with warnings.catch_warnings(record=True) as caught:

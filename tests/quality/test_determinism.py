@@ -13,7 +13,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SYNTH = (
     "import sys; import constructs_lib; from stacks.environments import ENVIRONMENTS; "
-    "from stacks.platform_stack import build_app; build_app(ENVIRONMENTS, outdir=sys.argv[1]).synth()"
+    "from constructs_lib.platform_stack import build_app; build_app(ENVIRONMENTS, outdir=sys.argv[1]).synth()"
 )
 
 

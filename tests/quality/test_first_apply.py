@@ -23,8 +23,8 @@ RULES = {rule.__name__: rule for rule in apply_graph.RULES}
 @pytest.fixture(scope="session")
 def every_option_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Prod with every add-on on and every way in for the deploy runner, synthesized once."""
+    from constructs_lib.platform_stack import build_app
     from stacks.environments import PROD
-    from stacks.platform_stack import build_app
 
     addons = AddonsConfig(
         **dict.fromkeys(AddonsConfig().toggles(), True),

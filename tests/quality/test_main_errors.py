@@ -23,7 +23,7 @@ CONSTRUCT_FAILURE = """
 import sys
 import main  # first, as when main.py runs: constructs_lib quiets jsii before Node starts
 from constructs import Construct
-import stacks.platform_stack as platform_stack
+import constructs_lib.platform_stack as platform_stack
 from constructs_lib.errors import ConfigError
 from constructs_lib.stack import EnvironmentStack
 

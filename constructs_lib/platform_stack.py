@@ -1,4 +1,10 @@
-"""The platform stack: wires the library's tiers together through their typed attributes."""
+"""A whole environment as one stack: the library's tiers wired together through their typed attributes.
+
+``PlatformStack(app, config)`` builds everything an :class:`~constructs_lib.config.EnvironmentConfig`
+describes (network, cluster, registry, identity, add-ons, baseline, applications) and
+``build_app(configs)`` one such stack per environment; the reference app (``main.py`` with
+``stacks/environments.py``) is only data and a call to it, so a pip user gets the same platform.
+"""
 
 from __future__ import annotations
 
