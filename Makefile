@@ -19,7 +19,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV ?= dev
 
-.PHONY: help bootstrap install cli synth test lint typecheck bench snapshots preflight diff deploy clean docs apidocs
+.PHONY: help bootstrap install cli synth test lint typecheck bench snapshots preflight state-bucket diff deploy clean docs apidocs
 
 help:
 	@echo "make synth            synthesize dev, staging and prod to cdktf.out/stacks/<env>/cdk.tf.json"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench            measure synthesis time and memory (medians of 5 runs)"
 	@echo "make snapshots        regenerate the JSON snapshots after an intended change (review the diff)"
 	@echo "make preflight ENV=prod  refuse example values and missing deploy settings (diff and deploy run it)"
+	@echo "make state-bucket ENV=prod  create the S3 bucket ENV keeps its state in (once, before its first deploy)"
 	@echo "make diff ENV=prod    cdktf diff for one environment (needs AWS credentials)"
 	@echo "make deploy ENV=prod  cdktf deploy for one environment (needs AWS credentials)"
 	@echo "make bootstrap        only install pipenv $(PIPENV_VERSION) into $(PIPENV_HOME)/"
@@ -117,6 +118,11 @@ snapshots: $(VENV)/.synced
 preflight: $(VENV)/.synced
 	$(PY) main.py --preflight $(ENV)
 
+# Once per state bucket, before the first deploy of an environment that names it (its own state is
+# the local file terraform.state-bucket-<bucket>.tfstate in the project root: keep it).
+state-bucket: cli
+	npx cdktf deploy --app "$(PY) main.py --state-bucket $(ENV)" --output cdktf.out.state state-bucket
+
 diff: cli preflight
 	npx cdktf diff $(ENV)
 
@@ -124,7 +130,7 @@ deploy: cli preflight
 	npx cdktf deploy $(ENV)
 
 clean:
-	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf cdktf.out cdktf.out.state .pytest_cache .mypy_cache .ruff_cache dist build
 
 # The API reference (docs/api/*.md) from the docstrings; reads the source, imports nothing (also
 # part of `make docs`). Run it after changing a public name or docstring and commit the result.

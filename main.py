@@ -50,6 +50,26 @@ def _preflight(config_file: str | None, name: str) -> int:
     return 0
 
 
+def _state_bucket(config_file: str | None, name: str) -> int:
+    """Synthesize the ``state-bucket`` stack of environment ``name`` (created once, before its first deploy)."""
+    try:
+        environments = {environment.name: environment for environment in _environments(config_file)}
+        if name not in environments:
+            print(f"state-bucket: no environment {name!r}; known: {', '.join(environments)}", file=sys.stderr)
+            return 2
+        from cdktf import App
+
+        from constructs_lib.state import StateBucketStack
+
+        app = App()
+        StateBucketStack(app, environments[name])
+    except ConfigError as error:
+        print(f"config error: {error.one_line()}", file=sys.stderr)
+        return 2
+    app.synth()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=os.environ.get(CONFIG_ENV_VAR), help="JSON or TOML environments file")
@@ -58,9 +78,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ENV",
         help="check that environment ENV holds no example values and names what a deploy needs, then exit",
     )
+    parser.add_argument(
+        "--state-bucket",
+        metavar="ENV",
+        help="synthesize only the stack that creates environment ENV's state bucket (`make state-bucket`)",
+    )
     args = parser.parse_args(argv)
     if args.preflight:
         return _preflight(args.config, args.preflight)
+    if args.state_bucket:
+        return _state_bucket(args.config, args.state_bucket)
     try:
         # Validate before importing the stacks: a bad config fails in milliseconds, before the jsii
         # assemblies load and the stacks are built (~3 s). build_app validates again for callers that

@@ -305,6 +305,14 @@ class EnvironmentConfig:
                 application.ingress.host if application.ingress else None,
                 "set addons.aws_load_balancer_controller=True or remove the ingress",
             )
+            low, high = self.network.node_target_ports
+            require(
+                application.ingress is None or low <= application.port <= high,
+                f"{at}.port",
+                f"must lie in network.node_target_ports ({low}-{high}): the ALB reaches the pods on it",
+                application.port,
+                "widen network.node_target_ports or move the application's port into the range",
+            )
             if application.ingress is not None and application.ingress.certificate_arn is not None:
                 self._validate_certificate(f"{at}.ingress.certificate_arn", application.ingress.certificate_arn)
             require(

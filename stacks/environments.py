@@ -94,6 +94,10 @@ def _cluster(*, private: bool = False) -> ClusterConfig:
     return ClusterConfig(deployer_principal_arn=DEPLOYER_ROLE_ARN, admin_principal_arns=(ADMIN_ROLE_ARN,), **access)
 
 
+#: The ALB reaches the applications' pods on their port only (all listen on 8080), not on seed 002's
+#: 1025-65535: nothing else on a node is the load balancer's business.
+_APP_PORTS = (8080, 8080)
+
 #: Applications reachable from the internet through the AWS Load Balancer Controller (seed 002).
 _PUBLIC_APPLICATIONS = ("api", "admin")
 
@@ -125,7 +129,9 @@ DEV = EnvironmentConfig(
     name="dev",
     stage=Stage.DEV,
     region=_REGION,
-    network=NetworkConfig("10.10.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE),
+    network=NetworkConfig(
+        "10.10.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE, node_target_ports=_APP_PORTS
+    ),
     cluster=_cluster(),
     account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
@@ -151,7 +157,9 @@ STAGING = EnvironmentConfig(
     name="staging",
     stage=Stage.STAGING,
     region=_REGION,
-    network=NetworkConfig("10.20.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE),
+    network=NetworkConfig(
+        "10.20.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE, node_target_ports=_APP_PORTS
+    ),
     cluster=_cluster(),
     account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
@@ -171,7 +179,12 @@ PROD = EnvironmentConfig(
     name="prod",
     stage=Stage.PROD,
     region=_REGION,
-    network=NetworkConfig("10.30.0.0/16", (f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"), NatMode.PER_AZ),
+    network=NetworkConfig(
+        "10.30.0.0/16",
+        (f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"),
+        NatMode.PER_AZ,
+        node_target_ports=_APP_PORTS,
+    ),
     cluster=_cluster(private=True),
     account_id=EXAMPLE_ACCOUNT_ID,
     # Seed 004's matrix.

@@ -31,7 +31,10 @@ from constructs_lib.validation import (
 __all__ = [
     "ALL_LOG_TYPES",
     "DEFAULT_KUBERNETES_VERSION",
+    "DEFAULT_ROLLOUT_PERCENTAGE",
+    "LARGE_GROUP_NODES",
     "MAX_NODE_GROUP_NAME_LENGTH",
+    "MINUTES_PER_ROLLOUT_BATCH",
     "SUPPORTED_KUBERNETES_VERSIONS",
     "CapacityType",
     "ClusterConfig",
@@ -138,6 +141,15 @@ class Taint:
 _NODE_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+\Z", re.ASCII)
 
 
+#: Groups that can grow to this many nodes or more roll by percentage (:data:`DEFAULT_ROLLOUT_PERCENTAGE`).
+LARGE_GROUP_NODES = 10
+#: Share of a large group replaced at once by default.
+DEFAULT_ROLLOUT_PERCENTAGE = 20
+#: Minutes one batch of a rolling update may take: EKS drains a node for up to 15 minutes before it
+#: gives up on a pod that will not leave (a PodDisruptionBudget), and a new node takes a few to join.
+MINUTES_PER_ROLLOUT_BATCH = 20
+
+
 @dataclass(frozen=True)
 class NodeGroupSpec:
     """One row of the node-group matrix."""
@@ -161,8 +173,13 @@ class NodeGroupSpec:
     labels: Mapping[str, str] = field(default_factory=dict)
     #: Node taints; pods need a matching toleration. Default none.
     taints: tuple[Taint, ...] = ()
-    #: Nodes replaced at once during an update. Default 1: slow, never drops capacity by more.
-    max_unavailable: int = 1
+    #: Nodes replaced at once during an update. Default None: 1 for groups smaller than
+    #: :data:`LARGE_GROUP_NODES` nodes (slow, never drops capacity by more), else the percentage below.
+    max_unavailable: int | None = None
+    #: Share of the group replaced at once during an update, 1-100. Default None: 20 % for groups that
+    #: can grow to :data:`LARGE_GROUP_NODES` nodes or more, so 50 nodes roll in 5 batches instead of 50 (an
+    #: update of one node at a time would outlast any timeout). Supply at most one of the two.
+    max_unavailable_percentage: int | None = None
     #: IMDS hop limit 2 lets pods reach the node's instance role: only for groups that need it.
     imds_hop_limit_two: bool = False
     #: The AMI the nodes run. Default None: derived from the instance types (ARM for Graviton, NVIDIA
@@ -178,6 +195,22 @@ class NodeGroupSpec:
         object.__setattr__(self, "labels", frozen_mapping(self.labels))
         object.__setattr__(self, "instance_types", frozen_tuple(self.instance_types))
         object.__setattr__(self, "taints", frozen_tuple(self.taints))
+
+    def resolved_rollout(self) -> tuple[int | None, int | None]:
+        """``(max_unavailable, max_unavailable_percentage)`` of the update config: exactly one is set."""
+        if self.max_unavailable is not None or self.max_unavailable_percentage is not None:
+            return self.max_unavailable, self.max_unavailable_percentage
+        if self.max_size >= LARGE_GROUP_NODES:
+            return None, DEFAULT_ROLLOUT_PERCENTAGE
+        return 1, None
+
+    def update_timeout_minutes(self) -> int:
+        """How long terraform waits for an update: :data:`MINUTES_PER_ROLLOUT_BATCH` per batch of the
+        group at its largest, plus one batch of slack, and never less than the provider's 60 minutes."""
+        count, percentage = self.resolved_rollout()
+        batch = count if count is not None else max(1, self.max_size * (percentage or 100) // 100)
+        batches = -(-self.max_size // batch)
+        return max(60, (batches + 1) * MINUTES_PER_ROLLOUT_BATCH)
 
     def validate(self, path: str) -> None:
         """Check this row on its own; raises ConfigError."""
@@ -224,7 +257,17 @@ class NodeGroupSpec:
             "use CapacityType.ON_DEMAND or CapacityType.SPOT",
         )
         require_range(f"{path}.disk_size_gib", self.disk_size_gib, 20, 16384)
-        require_range(f"{path}.max_unavailable", self.max_unavailable, 1, 100)
+        if self.max_unavailable is not None:
+            require_range(f"{path}.max_unavailable", self.max_unavailable, 1, 100)
+        if self.max_unavailable_percentage is not None:
+            require_range(f"{path}.max_unavailable_percentage", self.max_unavailable_percentage, 1, 100)
+        require(
+            self.max_unavailable is None or self.max_unavailable_percentage is None,
+            f"{path}.max_unavailable_percentage",
+            "supply at most one of `max_unavailable` or `max_unavailable_percentage`",
+            self.max_unavailable_percentage,
+            "keep the count for small groups or the percentage for large ones",
+        )
         for key, value in self.labels.items():
             require_k8s_label(f"{path}.labels.{key}", key, value)
         for index, taint in enumerate(self.taints):

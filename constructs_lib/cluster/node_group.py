@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.eks_node_group import (
     EksNodeGroupLaunchTemplate,
     EksNodeGroupScalingConfig,
     EksNodeGroupTaint,
+    EksNodeGroupTimeouts,
     EksNodeGroupUpdateConfig,
 )
 from cdktf_cdktf_provider_aws.launch_template import (
@@ -150,6 +151,7 @@ class ManagedNodeGroup(Construct):
                 for resource_type in TAGGED_RESOURCE_TYPES
             ],
         )
+        count, percentage = spec.resolved_rollout()
         self.node_group = EksNodeGroup(
             self,
             "node-group",
@@ -164,7 +166,9 @@ class ManagedNodeGroup(Construct):
             scaling_config=EksNodeGroupScalingConfig(
                 min_size=spec.min_size, desired_size=spec.desired_size, max_size=spec.max_size
             ),
-            update_config=EksNodeGroupUpdateConfig(max_unavailable=spec.max_unavailable),
+            update_config=EksNodeGroupUpdateConfig(max_unavailable=count, max_unavailable_percentage=percentage),
+            # A rolling update of a large group takes longer than the provider's default hour.
+            timeouts=EksNodeGroupTimeouts(update=f"{spec.update_timeout_minutes()}m"),
             labels=dict(sorted(spec.labels.items())) or None,
             taint=[EksNodeGroupTaint(key=t.key, value=t.value, effect=t.effect.value) for t in spec.taints] or None,
             launch_template=EksNodeGroupLaunchTemplate(

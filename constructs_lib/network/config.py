@@ -125,7 +125,8 @@ class NetworkConfig:
     #: Flow-log retention in days. Default: 365 in prod, 30 elsewhere (see
     #: :func:`flow_log_retention_days`); prod accepts no less than 365.
     flow_log_retention_days: int | None = None
-    #: Ports the ALB may reach on the nodes, as (from, to). Default 1025-65535 (seed 002).
+    #: Ports the ALB may reach on the nodes, as (from, to). Default 1025-65535 (seed 002); narrow it to
+    #: the applications' ports (every application with an ingress must listen inside it).
     node_target_ports: tuple[int, int] = DEFAULT_NODE_TARGET_PORTS
     #: TCP ports nodes may open to the internet (through NAT). Default 443 only: registries, AWS
     #: APIs and package mirrors; traffic inside the VPC is always allowed.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from constructs import Construct
 
 from constructs_lib.data.secure_bucket import harden_bucket
@@ -24,6 +25,7 @@ class BackupBucket(Construct):
     * SSE-KMS with its own customer-managed key (rotation on) and S3 bucket keys (fewer KMS calls);
     * versioning, with non-current versions expiring after ``noncurrent_version_days``;
     * all public access blocked, ACLs disabled (bucket owner enforced), a policy refusing non-TLS requests;
+    * object events sent to EventBridge, so deleted or missing backups can raise an alert;
     * in production the bucket and its key carry ``prevent_destroy``, so ``terraform destroy`` cannot
       take the backups with the cluster.
 
@@ -60,6 +62,9 @@ class BackupBucket(Construct):
             lifecycle=protect,
         )
         harden_bucket(self, self.bucket, kms_key_arn=self.key.key_arn, noncurrent_version_days=noncurrent_version_days)
+        # Object events go to EventBridge (free for S3), so an alert on deleted or missing backups is one
+        # rule away; nothing consumes them by default.
+        S3BucketNotification(self, "notifications", bucket=self.bucket.id, eventbridge=True)
         self.bucket_name: str = self.bucket.bucket
         self.bucket_arn: str = self.bucket.arn
         self.kms_key_arn: str = self.key.key_arn

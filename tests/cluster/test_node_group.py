@@ -14,7 +14,7 @@ from constructs_lib.cluster.instance_types import AmiType
 from constructs_lib.cluster.node_group import ManagedNodeGroup, ManagedNodeGroupProps
 from constructs_lib.errors import ConfigError
 from tests.cluster.builders import NODE_SG, SUBNETS, SYSTEM
-from tests.helpers import Synth, resources, synth
+from tests.helpers import Synth, only, resources, synth
 
 CLUSTER = "eks-platform-dev"
 ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-eks-node"
@@ -271,3 +271,43 @@ def test_ami_type_that_does_not_fit_the_instances_is_refused() -> None:
     arm_on_x86 = dataclasses.replace(SYSTEM, ami_type=AmiType.AL2023_ARM_64_STANDARD)
     with pytest.raises(ConfigError, match=r"node_groups\['system'\]\.ami_type`: does not run on m5\.large"):
         _construct(_props(arm_on_x86))
+
+
+# -- rolling updates ------------------------------------------------------------------------------
+
+
+def _spec(max_size: int, **changes: object) -> NodeGroupSpec:
+    return dataclasses.replace(NodeGroupSpec("workers", ("m5.large",), 1, 1, max_size), **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("max_size", "changes", "rollout", "minutes"),
+    [
+        (4, {}, (1, None), 100),  # 4 batches of one node, plus one batch of slack, 20 minutes each
+        (2, {}, (1, None), 60),  # never below the provider's hour
+        (10, {}, (None, 20), 120),  # a large group: 5 batches of 2 nodes
+        (50, {}, (None, 20), 120),  # 5 batches of 10 nodes
+        (50, {"max_unavailable": 5}, (5, None), 220),
+        (4, {"max_unavailable_percentage": 50}, (None, 50), 60),
+    ],
+)
+def test_rollout_and_update_timeout(
+    max_size: int, changes: dict[str, object], rollout: tuple[int | None, int | None], minutes: int
+) -> None:
+    spec = _spec(max_size, **changes)
+    assert (spec.resolved_rollout(), spec.update_timeout_minutes()) == (rollout, minutes)
+
+
+def test_both_rollout_settings_are_refused() -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"`g\.max_unavailable_percentage`: supply at most one of `max_unavailable` or "
+        r"`max_unavailable_percentage` \(got 20\)",
+    ):
+        _spec(50, max_unavailable=2, max_unavailable_percentage=20).validate("g")
+
+
+def test_large_group_rolls_by_percentage_with_a_longer_timeout() -> None:
+    group = synth(lambda stack: ManagedNodeGroup(stack, "large", props=_props(_spec(50))))
+    body = only(group, "aws_eks_node_group")
+    assert (body["update_config"], body["timeouts"]) == ({"max_unavailable_percentage": 20}, {"update": "120m"})

@@ -133,3 +133,7 @@ def test_reference_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path
     (configuration,) = doc["resource"]["aws_s3_bucket_lifecycle_configuration"].values()
     (rule,) = [r for r in configuration["rule"] if "noncurrent_version_expiration" in r]
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 14}]
+
+
+def test_backup_events_reach_eventbridge(doc: Synth) -> None:
+    assert only(doc, "aws_s3_bucket_notification")["eventbridge"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from typing import Any
 
 import pytest
@@ -116,3 +117,13 @@ def test_scannable_copy_drops_only_required_version(stacks_json: dict[str, dict[
     assert "required_version" not in copy["terraform"]
     assert copy["resource"] == prod["resource"]
     assert prod["terraform"]["required_version"] == ">= 1.10"  # the original is untouched
+
+
+#: Issue 11's bound: prod runs with at most this many reviewed exceptions (one table, one reason each).
+MAX_PROD_EXCEPTIONS = 5
+
+
+def test_prod_allowlist_stays_short() -> None:
+    tables = tomllib.loads(checkov_gate.ALLOWLIST.read_text("utf-8"))["exception"]
+    prod = [t["check"] for t in tables if "prod" in t.get("environments", ENVIRONMENTS)]
+    assert len(prod) <= MAX_PROD_EXCEPTIONS, prod
