@@ -135,5 +135,5 @@ def test_reference_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 14}]
 
 
-def test_backup_events_reach_eventbridge(doc: Synth) -> None:
-    assert only(doc, "aws_s3_bucket_notification")["eventbridge"] is True
+def test_backup_events_reach_eventbridge(prod: Synth) -> None:
+    assert only(prod, "aws_s3_bucket_notification")["eventbridge"] is True
