@@ -10,11 +10,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from types import MappingProxyType
 
 from constructs_lib.apps.config import _IMAGE_TAG, Resources, _require_http_path
 from constructs_lib.platform.config import memory_bytes
-from constructs_lib.validation import require, require_dns_label, require_range, require_unique
+from constructs_lib.validation import (
+    frozen_mapping,
+    frozen_tuple,
+    require,
+    require_dns_label,
+    require_range,
+    require_shape,
+    require_unique,
+)
 
 __all__ = [
     "CLIENT_PORT_NAME",
@@ -215,8 +222,8 @@ class BackupHooks:
     timeout_seconds: int = 30
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pre", tuple(self.pre))
-        object.__setattr__(self, "post", tuple(self.post))
+        object.__setattr__(self, "pre", frozen_tuple(self.pre))
+        object.__setattr__(self, "post", frozen_tuple(self.post))
 
     def validate(self, path: str) -> None:
         """Check the commands and timeout; raises ConfigError."""
@@ -285,9 +292,9 @@ class StatefulWorkloadSpec:
     backup_hooks: BackupHooks | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "config", MappingProxyType(dict(self.config)))
+        object.__setattr__(self, "config", frozen_mapping(self.config))
         for name in ("volumes", "peer_ports", "allowed_peers", "writable_paths"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+            object.__setattr__(self, name, frozen_tuple(getattr(self, name)))
 
     @property
     def port_names(self) -> tuple[str, ...]:
@@ -307,6 +314,8 @@ class StatefulWorkloadSpec:
 
     def validate(self, path: str) -> None:
         """Check the workload's own rules; raises ConfigError."""
+        # Types first: a None or a string where a tuple belongs is named, not a TypeError further down.
+        require_shape(path, self, StatefulWorkloadSpec)
         require_dns_label(f"{path}.name", self.name, max_length=40)
         require(
             isinstance(self.image_tag, str)

@@ -762,12 +762,12 @@ def _spec(**changes: Any) -> StatefulWorkloadSpec:
         (
             _spec(disruption="quorum"),
             {},
-            r"`stateful\.kafka\.spec\.disruption`: must be a DisruptionPolicy",
+            r"`stateful\.kafka\.spec\.disruption`: must be one of ONE_AT_A_TIME, QUORUM",
         ),
         (
             _spec(pod_management_policy="Parallel"),
             {},
-            r"`stateful\.kafka\.spec\.pod_management_policy`: must be a PodManagementPolicy",
+            r"`stateful\.kafka\.spec\.pod_management_policy`: must be one of ORDERED_READY, PARALLEL",
         ),
         (
             _spec(resources=Resources(cpu_request="2", cpu_limit="1")),
@@ -797,7 +797,7 @@ def _spec(**changes: Any) -> StatefulWorkloadSpec:
         (
             _spec(probes=StatefulProbes(startup=ProbeSpec(action="tcp"))),  # type: ignore[arg-type]
             {},
-            r"`stateful\.kafka\.spec\.probes\.startup\.action`: must be a ProbeAction",
+            r"`stateful\.kafka\.spec\.probes\.startup\.action`: must be one of TCP, HTTP",
         ),
         (
             _spec(probes=StatefulProbes(readiness=ProbeSpec(period_seconds=5, timeout_seconds=10))),
@@ -939,3 +939,11 @@ def test_construct_validates_before_creating_anything() -> None:
 
     with pytest.raises(ConfigError, match=r"`stateful\.kafka\.spec\.image_tag`"):
         synth(_build)
+
+
+@pytest.mark.parametrize("field", ["volumes", "peer_ports", "allowed_peers", "writable_paths", "config"])
+@pytest.mark.parametrize("value", [None, "kafka", 42], ids=["none", "string", "number"])
+def test_wrong_collection_types_are_config_errors(field: str, value: object) -> None:
+    spec = dataclasses.replace(MONGODB, **{field: value})
+    with pytest.raises(ConfigError, match=rf"^`mongo\.{field}`: must be "):
+        spec.validate("mongo")
