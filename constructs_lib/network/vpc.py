@@ -58,9 +58,9 @@ INTERNAL_ELB_ROLE_TAG = "kubernetes.io/role/internal-elb"
 _ANYWHERE = "0.0.0.0/0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NetworkProps:
-    """Everything the network of one environment needs."""
+    """Everything the network of one environment needs (keyword-only)."""
 
     config: NetworkConfig
     #: Environment prefix of every AWS name, e.g. ``eks-platform-dev``.
@@ -69,7 +69,8 @@ class NetworkProps:
     #: The stack's shared account/partition data sources (for the flow-log key and role).
     context: AwsContext
     #: Production keeps flow logs 365 days by default and protects the key and log group from destroy.
-    production: bool = False
+    #: Required, no default: a prod network wired by hand must never get dev protections by omission.
+    production: bool
     #: The node-group matrix for the IP capacity check. Default empty: no check (the stack passes
     #: ``config.node_groups``).
     node_groups: tuple[NodeGroupSpec, ...] = ()

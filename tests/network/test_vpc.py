@@ -412,3 +412,9 @@ def test_capacity_failure_stops_synth() -> None:
 
     with pytest.raises(ConfigError, match=r"dev\.network\.private_subnet_cidrs.*too small for the node groups"):
         synth(_build)
+
+
+def test_production_must_be_chosen_explicitly() -> None:
+    # No default: a prod network wired by hand cannot fall back to dev protections by omission.
+    field = {f.name: f for f in dataclasses.fields(NetworkProps)}["production"]
+    assert field.default is dataclasses.MISSING and field.kw_only
