@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from constructs_lib.validation import (
     default_log_retention_days,
+    is_reference,
     require,
     require_dns_label,
     require_log_retention,
@@ -28,12 +29,14 @@ __all__ = [
     "DEFAULT_ENGINE_VERSION",
     "DEFAULT_MAINTENANCE_WINDOW",
     "DEFAULT_PORT",
+    "MAX_BUCKET_NAME_LENGTH",
     "STAGES",
     "STAGE_DEFAULTS",
     "SUPPORTED_POSTGRES_VERSIONS",
     "DatabaseSpec",
     "StageDefaults",
     "parameter_group_family",
+    "require_application_bucket_name",
     "require_stage",
 ]
 
@@ -146,6 +149,33 @@ def require_stage(path: str, stage: object) -> str:
         "pass the environment's stage value, e.g. config.stage.value",
     )
     return str(stage)
+
+
+#: S3 bucket names are 3-63 characters.
+MAX_BUCKET_NAME_LENGTH = 63
+#: Length of an application bucket's default suffix, the 12-digit account id (a terraform reference
+#: at synth time).
+_ACCOUNT_ID_LENGTH = 12
+
+
+def require_application_bucket_name(
+    path: str, *, name_prefix: str, app_name: str, name_suffix: str | None = None
+) -> str:
+    """The name ``<name_prefix>-<app_name>-<suffix>`` of ``data.ApplicationBucket`` fits S3's 63
+    characters; the suffix defaults to the account id (12 digits). Returns the name (with
+    ``<account-id>`` for the default suffix)."""
+    suffix = "<account-id>" if name_suffix is None else name_suffix
+    suffix_length = _ACCOUNT_ID_LENGTH if name_suffix is None or is_reference(name_suffix) else len(name_suffix)
+    length = len(name_prefix) + len(app_name) + suffix_length + 2
+    require(
+        length <= MAX_BUCKET_NAME_LENGTH,
+        path,
+        f"makes the bucket name {length} characters long ('{name_prefix}-{app_name}-<suffix>', "
+        f"the suffix {suffix_length}); S3 allows {MAX_BUCKET_NAME_LENGTH}",
+        app_name,
+        "shorten the application name, the project name or name_suffix",
+    )
+    return f"{name_prefix}-{app_name}-{suffix}"
 
 
 def parameter_group_family(engine_version: str) -> str:
