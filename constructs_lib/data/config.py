@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_MAINTENANCE_WINDOW",
     "DEFAULT_PORT",
     "MAX_BUCKET_NAME_LENGTH",
+    "MONITORING_ROLE_SUFFIX",
     "STAGES",
     "STAGE_DEFAULTS",
     "SUPPORTED_POSTGRES_VERSIONS",
@@ -96,6 +97,9 @@ _DAY_MINUTES = 24 * 60
 _WEEK_MINUTES = 7 * _DAY_MINUTES
 #: RDS requires both windows to last at least 30 minutes; the backup window at most 24 hours.
 _MIN_WINDOW_MINUTES = 30
+#: The enhanced-monitoring role is ``<identifier><MONITORING_ROLE_SUFFIX>``; IAM role names are at most 64.
+MONITORING_ROLE_SUFFIX = "-monitoring"
+_MAX_ROLE_NAME = 64
 #: Database identifiers: at most 63 characters (RDS).
 _MAX_IDENTIFIER = 63
 #: Role names PostgreSQL (``pg_``) and RDS (``rds``) keep for themselves.
@@ -301,6 +305,14 @@ class DatabaseSpec:
             f"must be one of {', '.join(str(i) for i in _MONITORING_INTERVALS)} (0 turns enhanced monitoring off)",
             spec.monitoring_interval_seconds,
             "use 60, or 0 to turn it off",
+        )
+        require(
+            spec.monitoring_interval_seconds == 0 or len(identifier) + len(MONITORING_ROLE_SUFFIX) <= _MAX_ROLE_NAME,
+            f"{path}.name",
+            f"makes the monitoring role name '{identifier}{MONITORING_ROLE_SUFFIX}' longer than "
+            f"{_MAX_ROLE_NAME} characters",
+            spec.name,
+            "shorten the database name, or set monitoring_interval_seconds=0",
         )
         require_range(
             f"{path}.log_min_duration_statement_ms",
