@@ -123,9 +123,11 @@ class PlatformStack(EnvironmentStack):
             if spec is not None
             else None
         )
+        # Buckets under a "data" scope (addresses data_bucket-<app>_...), beside the database.
+        buckets = Construct(self, "data")
         self.application_buckets: dict[str, ApplicationBucket] = {
             app.name: ApplicationBucket(
-                self,
+                buckets,
                 f"bucket-{app.name}",
                 context=self.context,
                 name_prefix=config.prefix,

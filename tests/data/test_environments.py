@@ -16,8 +16,8 @@ NAMES = ("dev", "staging", "prod")
 INSTANCE = "${aws_db_instance.database_instance_D7FC2283"
 SECRET_ARN = INSTANCE + ".master_user_secret[0].secret_arn}"
 DATABASE_KEY_ARN = "${aws_kms_key.database_key_CA7EEF20.arn}"
-BUCKET_ARN = "${aws_s3_bucket.bucket-api_bucket_2805BC57.arn}"
-BUCKET_KEY_ARN = "${aws_kms_key.bucket-api_key_7ED7B69E.arn}"
+BUCKET_ARN = "${aws_s3_bucket.data_bucket-api_bucket_9CCAB5CF.arn}"
+BUCKET_KEY_ARN = "${aws_kms_key.data_bucket-api_key_B1D5B4CA.arn}"
 CONFIG = {e.name: e for e in ENVIRONMENTS}
 
 
@@ -135,7 +135,7 @@ def test_api_config_names_the_database_and_bucket(stacks_json: Stacks, environme
         if b["metadata"]["namespace"] == "api"
     ]
     assert config == {
-        "BUCKET_NAME": "${aws_s3_bucket.bucket-api_bucket_2805BC57.bucket}",
+        "BUCKET_NAME": "${aws_s3_bucket.data_bucket-api_bucket_9CCAB5CF.bucket}",
         "DB_HOST": INSTANCE + ".address}",
         "DB_NAME": "app",
         "DB_PORT": "5432",
@@ -199,27 +199,27 @@ def test_only_the_api_has_a_bucket(stacks_json: Stacks, environment: str) -> Non
     buckets = [
         b["bucket"].split("-${")[0]
         for k, b in _resources(stacks_json[environment], "aws_s3_bucket").items()
-        if k.startswith("bucket-")
+        if k.startswith("data_bucket-")
     ]
     assert buckets == [f"eks-platform-{environment}-api"]
 
 
 def test_prod_bucket_is_protected(stacks_json: Stacks) -> None:
-    bucket = _resources(stacks_json["prod"], "aws_s3_bucket")["bucket-api_bucket_2805BC57"]
+    bucket = _resources(stacks_json["prod"], "aws_s3_bucket")["data_bucket-api_bucket_9CCAB5CF"]
     assert (bucket["force_destroy"], bucket["lifecycle"]) == (False, {"prevent_destroy": True})
 
 
 @pytest.mark.parametrize("environment", ["dev", "staging"])
 def test_other_buckets_may_be_destroyed_with_the_environment(stacks_json: Stacks, environment: str) -> None:
-    bucket = _resources(stacks_json[environment], "aws_s3_bucket")["bucket-api_bucket_2805BC57"]
+    bucket = _resources(stacks_json[environment], "aws_s3_bucket")["data_bucket-api_bucket_9CCAB5CF"]
     assert (bucket["force_destroy"], "lifecycle" in bucket) == (True, False)
 
 
 @pytest.mark.parametrize("environment", NAMES)
 def test_bucket_blocks_public_access_and_keeps_versions(stacks_json: Stacks, environment: str) -> None:
     doc = stacks_json[environment]
-    block = _resources(doc, "aws_s3_bucket_public_access_block")["bucket-api_public-access-block_B2E434E2"]
-    versioning = _resources(doc, "aws_s3_bucket_versioning")["bucket-api_versioning_B77DB51A"]
+    block = _resources(doc, "aws_s3_bucket_public_access_block")["data_bucket-api_public-access-block_64C19ED6"]
+    versioning = _resources(doc, "aws_s3_bucket_versioning")["data_bucket-api_versioning_C72C508D"]
     assert (
         [
             block[k]
@@ -231,5 +231,5 @@ def test_bucket_blocks_public_access_and_keeps_versions(stacks_json: Stacks, env
 
 def test_bucket_output(stacks_json: Stacks) -> None:
     assert stacks_json["dev"]["output"]["application_bucket_names"]["value"] == {
-        "api": "${aws_s3_bucket.bucket-api_bucket_2805BC57.bucket}"
+        "api": "${aws_s3_bucket.data_bucket-api_bucket_9CCAB5CF.bucket}"
     }
