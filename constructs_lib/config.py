@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, validate_node_groups
+from constructs_lib.data.config import DatabaseSpec, require_application_bucket_name
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
@@ -146,6 +147,10 @@ class EnvironmentConfig:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Remote state. Default: local state (``terraform.<name>.tfstate``) and a printed notice.
     state: StateBackend | None = None
+    #: The environment's PostgreSQL database (RDS, in the database subnets, reachable from the nodes
+    #: on its port); applications name it in ``ApplicationSpec.database``. Sizes left unset take the
+    #: stage's defaults (``data.config.STAGE_DEFAULTS``). Default None: no database, no cost.
+    database: DatabaseSpec | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", frozen_mapping(self.tags))
@@ -216,6 +221,8 @@ class EnvironmentConfig:
         self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
 
         self.addons.validate(f"{path}.addons")
+        if self.database is not None:
+            self.database.validate(f"{path}.database", stage=self.stage.value, name_prefix=self.prefix)
         self._validate_applications(path)
 
     def _validate_deployment(self, path: str) -> None:
@@ -315,6 +322,7 @@ class EnvironmentConfig:
             )
             if application.ingress is not None and application.ingress.certificate_arn is not None:
                 self._validate_certificate(f"{at}.ingress.certificate_arn", application.ingress.certificate_arn)
+            self._validate_data_access(at, application)
             require(
                 not application.needs_aws or len(f"{self.prefix}-app-{application.name}") <= 64,
                 f"{at}.name",
@@ -324,6 +332,28 @@ class EnvironmentConfig:
             )
         require_unique(f"{path}.applications", names, "application name")
         require_application_namespaces(f"{path}.applications", names)
+
+    def _validate_data_access(self, at: str, application: ApplicationSpec) -> None:
+        """An application's ``database`` names the environment's database; its bucket name fits S3."""
+        if application.database is not None:
+            database = self.database
+            require(
+                database is not None and application.database == database.name,
+                f"{at}.database",
+                "must name the environment's database"
+                + (f" '{database.name}'" if database is not None else ", and this environment has none"),
+                application.database,
+                f"use '{database.name}'" if database is not None else "add database=DatabaseSpec(...) or remove it",
+            )
+            require(
+                self.addons.external_secrets,
+                f"{at}.database",
+                "needs the external_secrets add-on, which syncs the database credentials from Secrets Manager",
+                application.database,
+                "set addons.external_secrets=True or remove the database",
+            )
+        if application.bucket:
+            require_application_bucket_name(f"{at}.bucket", name_prefix=self.prefix, app_name=application.name)
 
     def _validate_certificate(self, path: str, arn: str) -> None:
         """An ALB listener takes only an ACM certificate of its own region (and, with ``account_id``, account)."""

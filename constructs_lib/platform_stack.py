@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from cdktf import App, TerraformOutput
 from constructs import Construct
 
-from constructs_lib.apps.application import Applications, ApplicationsProps
+from constructs_lib.apps.application import Applications, ApplicationsProps, DatabaseConnection
 from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
 from constructs_lib.config import EnvironmentConfig
+from constructs_lib.data.bucket import ApplicationBucket
+from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
 from constructs_lib.network.cidr import Tier
@@ -34,7 +36,7 @@ __all__ = ["PlatformStack", "build_app"]
 
 class PlatformStack(EnvironmentStack):
     """Everything one environment runs, in dependency order: network, cluster, registry and
-    identity, platform add-ons, applications."""
+    identity, the data tier (database, application buckets), platform add-ons, applications."""
 
     def __init__(self, scope: Construct, config: EnvironmentConfig) -> None:
         super().__init__(scope, config)
@@ -90,9 +92,51 @@ class PlatformStack(EnvironmentStack):
                 config=config.registry,
             ),
         )
+        self._data()
         self._platform()
         self._network_outputs()
         self._cluster_outputs()
+        self._data_outputs()
+
+    def _data(self) -> None:
+        """The environment's database (in the DB subnet group, the port open to the node security
+        group: pods without their own security group connect from the nodes) and one bucket per
+        application that asks for one."""
+        config = self.config
+        spec = config.database
+        self.database = (
+            PostgresDatabase(
+                self,
+                "database",
+                props=PostgresDatabaseProps(
+                    spec=spec,
+                    stage=config.stage.value,
+                    name_prefix=config.prefix,
+                    context=self.context,
+                    vpc_id=self.network.vpc_id,
+                    db_subnet_group_name=self.network.db_subnet_group_name,
+                    database_subnet_cidrs=tuple(self.network.plan.cidrs(Tier.DATABASE).values()),
+                    source_security_group_ids={"nodes": self.network.node_security_group_id},
+                    path=f"{config.name}.database",
+                ),
+            )
+            if spec is not None
+            else None
+        )
+        # Buckets under a "data" scope (addresses data_bucket-<app>_...), beside the database.
+        buckets = Construct(self, "data")
+        self.application_buckets: dict[str, ApplicationBucket] = {
+            app.name: ApplicationBucket(
+                buckets,
+                f"bucket-{app.name}",
+                context=self.context,
+                name_prefix=config.prefix,
+                app_name=app.name,
+                production=config.production,
+            )
+            for app in config.applications
+            if app.bucket
+        }
 
     def irsa_role(self, name: str, namespace: str, service_account: str, permissions: Permissions) -> IrsaRole:
         """An IRSA role ``<prefix>-<name>`` for ``namespace:service_account``; the chart or the
@@ -157,9 +201,19 @@ class PlatformStack(EnvironmentStack):
                 "cluster-autoscaler",
                 presets.cluster_autoscaler(context, cluster_name=cluster.cluster_name),
             )
+        database = self.database
+        # The database's managed secret is readable only when an application uses it.
+        reads_database = database is not None and any(a.database is not None for a in config.applications)
         if addons.external_secrets:
             roles["external_secrets"] = addon_role(
-                "external_secrets", "external-secrets", presets.external_secrets(context, name_prefix=config.prefix)
+                "external_secrets",
+                "external-secrets",
+                presets.external_secrets(
+                    context,
+                    name_prefix=config.prefix,
+                    database_secret_arn=database.master_user_secret_arn if database and reads_database else None,
+                    database_kms_key_arn=database.kms_key_arn if database and reads_database else None,
+                ),
             )
         if self.backup is not None:
             roles["velero"] = addon_role(
@@ -184,13 +238,19 @@ class PlatformStack(EnvironmentStack):
                 depends_on=[*ready, self.baseline.storage_class],
             ),
         )
+        buckets = self.application_buckets
+
+        def app_permissions(name: str) -> Permissions:
+            permissions = presets.application(context, name_prefix=config.prefix, app_name=name)
+            bucket = buckets.get(name)
+            if bucket is not None:
+                permissions += presets.application_bucket_access(
+                    context, bucket_arn=bucket.bucket_arn, kms_key_arn=bucket.kms_key_arn
+                )
+            return permissions
+
         app_roles = {
-            app.name: self.irsa_role(
-                f"app-{app.name}",
-                app.name,
-                app.name,
-                presets.application(context, name_prefix=config.prefix, app_name=app.name),
-            ).role_arn
+            app.name: self.irsa_role(f"app-{app.name}", app.name, app.name, app_permissions(app.name)).role_arn
             for app in config.applications
             if app.needs_aws
         }
@@ -212,6 +272,18 @@ class PlatformStack(EnvironmentStack):
                 ingress_controller_namespace=self.addons.ingress_controller_namespace,
                 monitoring_namespace=self.addons.namespaces.get("kube_prometheus_stack"),
                 secret_store=self.addons.secret_store_release,
+                database=(
+                    DatabaseConnection(
+                        host=database.endpoint,
+                        port=database.port,
+                        database_name=database.database_name,
+                        master_user_secret_arn=database.master_user_secret_arn,
+                        subnet_cidrs=database.database_subnet_cidrs,
+                    )
+                    if database is not None
+                    else None
+                ),
+                bucket_names={name: bucket.bucket_name for name, bucket in buckets.items()},
                 depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
             ),
         )
@@ -290,6 +362,23 @@ class PlatformStack(EnvironmentStack):
             dict(self.registry.cache_prefixes),
             "ECR prefix per cached upstream: <registry>/<prefix>/<upstream image>",
         )
+
+    def _data_outputs(self) -> None:
+        database = self.database
+        if database is not None:
+            self._output("database_endpoint", database.endpoint, "Host name of the PostgreSQL database (TLS only)")
+            self._output("database_port", database.port, "TCP port of the PostgreSQL database")
+            self._output(
+                "database_master_user_secret_arn",
+                database.master_user_secret_arn,
+                "RDS-managed Secrets Manager secret with the master user's credentials (username, password)",
+            )
+        if self.application_buckets:
+            self._output(
+                "application_bucket_names",
+                {name: bucket.bucket_name for name, bucket in sorted(self.application_buckets.items())},
+                "S3 bucket (KMS, versioned, private) per application with bucket=True",
+            )
 
 
 def build_app(environments: Iterable[EnvironmentConfig], *, outdir: str | None = None) -> App:

@@ -12,15 +12,21 @@ Choices that differ from the seed documents (see README "Decisions"):
   ``CriticalAddonsOnly`` so application pods never crowd out cluster add-ons.
 * Applications: seed 002's progression (dev api + worker; staging + admin; prod + monitoring) with
   seed 003's replica counts (dev 1, staging 2, prod 3).
+* Data: every environment has seed 002's PostgreSQL database (RDS, sized by the stage's defaults:
+  dev db.t4g.micro Single-AZ, staging db.t4g.small, prod db.m7g.large Multi-AZ with deletion
+  protection), used by the api, and the api's own bucket (seed 002's ``my-app-bucket``: Get, Put,
+  Delete objects and List the bucket). The api's credentials come from the database's RDS-managed
+  secret, not from a secret created by hand.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from constructs_lib.apps.config import ApplicationSpec, IngressSpec, SecretRef
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec
 from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, Taint
 from constructs_lib.config import EnvironmentConfig, Stage, StateBackend
+from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.registry.config import RepositorySpec, TagMutability, default_lifecycle_rules
@@ -101,12 +107,15 @@ _APP_PORTS = (8080, 8080)
 #: Applications reachable from the internet through the AWS Load Balancer Controller (seed 002).
 _PUBLIC_APPLICATIONS = ("api", "admin")
 
+#: Seed 002's PostgreSQL database; every size is the stage's default (``data.config.STAGE_DEFAULTS``).
+_DATABASE = DatabaseSpec("app")
+
 
 def _applications(
-    names: tuple[str, ...], replicas: int, *, prefix: str, domain: str, certificate_arn: str | None = None
+    names: tuple[str, ...], replicas: int, *, domain: str, certificate_arn: str | None = None
 ) -> tuple[ApplicationSpec, ...]:
-    """Seed 002's applications: api and admin behind the ALB; the worker takes jobs from them; api
-    reads its database URL from Secrets Manager and talks to AWS through its own IRSA role."""
+    """Seed 002's applications: api and admin behind the ALB; the worker takes jobs from them; the
+    api uses the database and its own bucket, and talks to AWS through its own IRSA role."""
 
     def spec(name: str) -> ApplicationSpec:
         return ApplicationSpec(
@@ -118,7 +127,8 @@ def _applications(
             if name in _PUBLIC_APPLICATIONS
             else None,
             allowed_peers=tuple(p for p in _PUBLIC_APPLICATIONS if p in names) if name == "worker" else (),
-            secrets=(SecretRef("DATABASE_URL", f"{prefix}/{name}/database", "url"),) if name == "api" else (),
+            database=_DATABASE.name if name == "api" else None,
+            bucket=name == "api",
             needs_aws=name == "api",
         )
 
@@ -148,7 +158,8 @@ DEV = EnvironmentConfig(
     ),
     # Seed 000 kept its cached third-party images MUTABLE; dev allows it, staging and prod do not.
     repositories=_repositories(TagMutability.MUTABLE),
-    applications=_applications(("api", "worker"), 1, prefix="eks-platform-dev", domain="dev.example.com"),
+    applications=_applications(("api", "worker"), 1, domain="dev.example.com"),
+    database=_DATABASE,
     addons=AddonsConfig(),
     tags=_TAGS,
 )
@@ -167,9 +178,8 @@ STAGING = EnvironmentConfig(
         NodeGroupSpec("application", ("m5.large",), 2, 2, 10, labels={"node-role": "application"}),
     ),
     repositories=_repositories(TagMutability.IMMUTABLE),
-    applications=_applications(
-        ("api", "admin", "worker"), 2, prefix="eks-platform-staging", domain="staging.example.com"
-    ),
+    applications=_applications(("api", "admin", "worker"), 2, domain="staging.example.com"),
+    database=_DATABASE,
     addons=AddonsConfig(kube_prometheus_stack=True),
     tags=_TAGS,
     state=STATE,
@@ -198,10 +208,10 @@ PROD = EnvironmentConfig(
     applications=_applications(
         ("api", "admin", "worker", "monitoring"),
         3,
-        prefix="eks-platform-prod",
         domain="example.com",
         certificate_arn=PROD_CERTIFICATE_ARN,
     ),
+    database=_DATABASE,
     addons=AddonsConfig(kube_prometheus_stack=True, velero=True),
     tags=_TAGS,
     state=STATE,

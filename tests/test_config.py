@@ -18,6 +18,7 @@ from constructs_lib.cluster.config import (
     Taint,
 )
 from constructs_lib.config import EnvironmentConfig, Stage, StateBackend, from_dict, load_environments
+from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
@@ -293,8 +294,86 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ),
     (
         "secrets without external-secrets",
+        _replace(
+            DEV,
+            addons=AddonsConfig(external_secrets=False),
+            applications=(
+                dataclasses.replace(
+                    DEV.applications[0], database=None, secrets=(SecretRef("TOKEN", "eks-platform-dev/api/token"),)
+                ),
+            ),
+        ),
+        r"`dev\.applications\[0\]\.secrets`: need the external_secrets add-on.*\(got \['TOKEN'\]\)",
+    ),
+    (
+        "database without external-secrets",
         _replace(DEV, addons=AddonsConfig(external_secrets=False)),
-        r"`dev\.applications\[0\]\.secrets`: need the external_secrets add-on.*\(got \['DATABASE_URL'\]\)",
+        r"`dev\.applications\[0\]\.database`: needs the external_secrets add-on, which syncs the database "
+        r"credentials.*\(got 'app'\); fix: set addons\.external_secrets=True or remove the database",
+    ),
+    (
+        "application names a database the environment does not have",
+        _replace(DEV, database=None),
+        r"`dev\.applications\[0\]\.database`: must name the environment's database, and this environment has "
+        r"none \(got 'app'\); fix: add database=DatabaseSpec\(\.\.\.\) or remove it",
+    ),
+    (
+        "application names another database",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], database="orders"),)),
+        r"`dev\.applications\[0\]\.database`: must name the environment's database 'app' \(got 'orders'\); "
+        r"fix: use 'app'",
+    ),
+    (
+        "application database name not a label",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], database="Orders DB"),)),
+        r"`dev\.applications\[0\]\.database`: .*\(got 'Orders DB'\)",
+    ),
+    (
+        "application config sets a database key",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], config={"DB_HOST": "x"}),)),
+        r"`dev\.applications\[0\]\.config\.DB_HOST`: is set by the platform for an application with a "
+        r"database \(got 'x'\)",
+    ),
+    (
+        "application secret named like a database credential",
+        _replace(
+            DEV,
+            applications=(
+                dataclasses.replace(
+                    DEV.applications[0], secrets=(SecretRef("DB_PASSWORD", "eks-platform-dev/api/db"),)
+                ),
+            ),
+        ),
+        r"`dev\.applications\[0\]\.secrets\[0\]\.name`: is set by the platform from the database's managed "
+        r"secret \(got 'DB_PASSWORD'\)",
+    ),
+    (
+        "bucket without needs_aws",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[1], bucket=True),)),
+        r"`dev\.applications\[0\]\.bucket`: needs needs_aws=True.*\(got True\); fix: set needs_aws=True "
+        r"or remove the bucket",
+    ),
+    (
+        "application config sets the bucket key",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], config={"BUCKET_NAME": "b"}),)),
+        r"`dev\.applications\[0\]\.config\.BUCKET_NAME`: is set by the platform for an application with a "
+        r"bucket \(got 'b'\)",
+    ),
+    (
+        "bucket name too long",
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], name="a" * 34),)),
+        r"`dev\.applications\[0\]\.bucket`: makes the bucket name 64 characters long "
+        r"\('eks-platform-dev-a{34}-<suffix>', the suffix 12\); S3 allows 63",
+    ),
+    (
+        "database spec is validated with the environment's stage",
+        _replace(PROD, database=DatabaseSpec("app", multi_az=False)),
+        r"`prod\.database\.multi_az`: must be on in prod \(got False\)",
+    ),
+    (
+        "database spec is validated under the environment's path",
+        _replace(DEV, database=DatabaseSpec("app", port=80)),
+        r"`dev\.database\.port`: must be a whole number from 1150 to 65535 \(got 80\)",
     ),
     (
         "ingress without the load balancer controller",
@@ -306,7 +385,7 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
         _replace(
             DEV,
             project="platform-team-xy",
-            applications=(dataclasses.replace(DEV.applications[0], name="x" * 40, secrets=()),),
+            applications=(dataclasses.replace(DEV.applications[0], name="x" * 40, secrets=(), bucket=False),),
         ),
         r"`dev\.applications\[0\]\.name`: makes the IAM role name .* longer than 64 characters",
     ),

@@ -90,7 +90,7 @@ from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1,
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metadata, ServiceV1Spec, ServiceV1SpecPort
 from constructs import Construct
 
-from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
 from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION
 from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME
 from constructs_lib.platform.catalog import PodSecurityLevel
@@ -105,12 +105,14 @@ from constructs_lib.platform.resources import PlatformResources
 from constructs_lib.validation import is_reference, require, require_iam_arn, require_unique
 
 __all__ = [
+    "DATABASE_SSLMODE",
     "HPA_BEHAVIOR",
     "SECRETS_MOUNT_PATH",
     "Application",
     "ApplicationProps",
     "Applications",
     "ApplicationsProps",
+    "DatabaseConnection",
 ]
 
 _NAME = "app.kubernetes.io/name"
@@ -133,6 +135,12 @@ HPA_BEHAVIOR: Mapping[str, Any] = MappingProxyType(
         "scale_down": {"window": 300, "policies": (("Percent", 50, 60),), "select": "Max"},
     }
 )
+#: ``DB_SSLMODE`` of an application with a database: ``verify-full`` checks the server's certificate
+#: chain and that it was issued for ``DB_HOST``. ``require`` only encrypts, so anything that answers
+#: on the address (a spoofed DNS entry, a hijacked route) would receive the password. The chain is
+#: known: ``data.postgres.CA_CERTIFICATE`` pins the RDS CA, whose public bundle the image must carry
+#: (libpq reads ``~/.postgresql/root.crt`` or ``PGSSLROOTCERT``).
+DATABASE_SSLMODE = "verify-full"
 #: ALB TLS policy: TLS 1.3 with 1.2 fallback.
 ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 #: Deployment fields controllers own, which terraform ignores after creation: the replica count (the
@@ -141,6 +149,41 @@ DEPLOYMENT_IGNORED_FIELDS = (
     "spec[0].replicas",
     'spec[0].template[0].metadata[0].annotations["kubectl.kubernetes.io/restartedAt"]',
 )
+
+
+@dataclass(frozen=True)
+class DatabaseConnection:
+    """How an application reaches the environment's database: ``data.PostgresDatabase``'s attributes."""
+
+    #: ``endpoint``: the instance's host name (``DB_HOST``).
+    host: str
+    #: ``port`` (``DB_PORT``; the network policy's egress port).
+    port: int
+    #: ``database_name`` (``DB_NAME``).
+    database_name: str
+    #: ``master_user_secret_arn``: the RDS-managed secret with JSON keys ``username`` and ``password``.
+    master_user_secret_arn: str
+    #: ``database_subnet_cidrs``: the network policy's egress destinations.
+    subnet_cidrs: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subnet_cidrs", tuple(self.subnet_cidrs))
+
+    def config(self) -> dict[str, str]:
+        """The ConfigMap entries ``DB_HOST``, ``DB_PORT``, ``DB_NAME``, ``DB_SSLMODE``."""
+        return {
+            "DB_HOST": self.host,
+            "DB_PORT": str(self.port),
+            "DB_NAME": self.database_name,
+            "DB_SSLMODE": DATABASE_SSLMODE,
+        }
+
+    def secret_data(self) -> list[dict[str, Any]]:
+        """The ExternalSecret's ``data`` entries: ``DB_USERNAME`` and ``DB_PASSWORD`` from the managed secret."""
+        return [
+            {"secretKey": key, "remoteRef": {"key": self.master_user_secret_arn, "property": prop}}
+            for key, prop in (("DB_USERNAME", "username"), ("DB_PASSWORD", "password"))
+        ]
 
 
 @dataclass(frozen=True)
@@ -172,8 +215,13 @@ class ApplicationProps:
     monitoring_namespace: str | None = None
     #: Applications this one calls, with their container ports (egress policy).
     egress_peers: Mapping[str, int] = field(default_factory=dict)
-    #: The ClusterSecretStore's release; required when ``spec.secrets`` is not empty.
+    #: The ClusterSecretStore's release; required when ``spec.secrets`` is not empty or ``spec.database`` set.
     secret_store: ITerraformDependable | None = None
+    #: The database ``spec.database`` names; required exactly when it is set.
+    database: DatabaseConnection | None = None
+    #: Name of the application's own bucket (``data.ApplicationBucket.bucket_name``); required exactly
+    #: when ``spec.bucket``.
+    bucket_name: str | None = None
     #: What the namespace and workloads wait for (add-on releases, priority classes, node groups).
     depends_on: Sequence[ITerraformDependable] = ()
 
@@ -213,11 +261,25 @@ class ApplicationProps:
         if self.service_account_role_arn is not None and not is_reference(self.service_account_role_arn):
             require_iam_arn(f"{path}.service_account_role_arn", self.service_account_role_arn)
         require(
-            not spec.secrets or self.secret_store is not None,
+            not (spec.secrets or spec.database is not None) or self.secret_store is not None,
             f"{path}.secret_store",
-            "is required when the application has secrets (external-secrets must be on)",
+            "is required when the application has secrets or a database (external-secrets must be on)",
             None,
             "turn the external_secrets add-on on and pass PlatformAddons.secret_store_release",
+        )
+        require(
+            (spec.database is None) == (self.database is None),
+            f"{path}.database",
+            "must be given exactly when spec.database names a database",
+            spec.database,
+            "pass the database's DatabaseConnection, or drop spec.database",
+        )
+        require(
+            spec.bucket == (self.bucket_name is not None),
+            f"{path}.bucket_name",
+            "must be given exactly when spec.bucket is on",
+            self.bucket_name,
+            "pass the ApplicationBucket's bucket_name, or turn spec.bucket off",
         )
         require(
             spec.ingress is None or bool(self.load_balancer_cidrs) or self.ingress_controller_namespace is not None,
@@ -299,6 +361,8 @@ class Application(Construct):
                 egress_peers=props.egress_peers,
                 allow_https_egress=spec.needs_aws,
                 monitoring_namespace=props.monitoring_namespace,
+                database_cidrs=props.database.subnet_cidrs if props.database is not None else (),
+                database_port=props.database.port if props.database is not None else None,
                 depends_on=props.depends_on,
             ),
         )
@@ -339,12 +403,17 @@ class Application(Construct):
 
         env_from: list[DeploymentV1SpecTemplateSpecContainerEnvFrom] = []
         workload_after: list[ITerraformDependable] = list(inside)
-        if spec.config:
+        config = dict(spec.config)
+        if props.database is not None:
+            config |= props.database.config()
+        if props.bucket_name is not None:
+            config[BUCKET_CONFIG_KEY] = props.bucket_name
+        if config:
             config_map = ConfigMapV1(
                 self,
                 "config",
                 metadata=ConfigMapV1Metadata(name=config_name, namespace=name, labels=labels),
-                data=dict(sorted(spec.config.items())),
+                data=dict(sorted(config.items())),
                 depends_on=inside,
             )
             workload_after.append(config_map)
@@ -353,19 +422,22 @@ class Application(Construct):
                     config_map_ref=DeploymentV1SpecTemplateSpecContainerEnvFromConfigMapRef(name=config_name)
                 )
             )
-        if spec.secrets:
+        has_secret = bool(spec.secrets) or props.database is not None
+        if has_secret:
             assert props.secret_store is not None  # validated above
             external_secret = PlatformResources(
                 self,
                 "external-secret",
                 release_name=f"{name}-external-secret",
                 namespace=name,
-                manifests=[self._external_secret(spec, secret_name)],
+                manifests=[self._external_secret(spec, secret_name, props.database)],
                 depends_on=[props.secret_store, *inside],
             )
             workload_after.append(external_secret.release)
 
-        self.deployment = self._deployment(spec, labels, selector, env_from, secret_name, workload_after)
+        self.deployment = self._deployment(
+            spec, labels, selector, env_from, secret_name if has_secret else None, workload_after
+        )
         ServiceV1(
             self,
             "service",
@@ -392,13 +464,19 @@ class Application(Construct):
 
     # ----------------------------------------------------------------------------------------
     @staticmethod
-    def _external_secret(spec: ApplicationSpec, secret_name: str) -> dict[str, Any]:
-        data = []
+    def _external_secret(
+        spec: ApplicationSpec, secret_name: str, database: DatabaseConnection | None
+    ) -> dict[str, Any]:
+        data: list[dict[str, Any]] = []
         for secret in spec.secrets:
             remote: dict[str, str] = {"key": secret.remote_key}
             if secret.remote_property is not None:
                 remote["property"] = secret.remote_property
             data.append({"secretKey": secret.name, "remoteRef": remote})
+        if database is not None:
+            # RDS's own secret (it rotates the password weekly): it exists as soon as the instance
+            # does, so the ExternalSecret never waits for a secret someone has to create by hand.
+            data += database.secret_data()
         return {
             "apiVersion": "external-secrets.io/v1",
             "kind": "ExternalSecret",
@@ -418,7 +496,7 @@ class Application(Construct):
         labels: Mapping[str, str],
         selector: Mapping[str, str],
         env_from: list[DeploymentV1SpecTemplateSpecContainerEnvFrom],
-        secret_name: str,
+        secret_name: str | None,
         depends_on: list[ITerraformDependable],
     ) -> DeploymentV1:
         name = spec.name
@@ -430,7 +508,7 @@ class Application(Construct):
                 name="tmp", empty_dir=DeploymentV1SpecTemplateSpecVolumeEmptyDir(size_limit="64Mi")
             )
         ]
-        if spec.secrets:
+        if secret_name is not None:
             mounts.append(
                 DeploymentV1SpecTemplateSpecContainerVolumeMount(
                     name="secrets", mount_path=SECRETS_MOUNT_PATH, read_only=True
@@ -713,10 +791,15 @@ class ApplicationsProps:
     ingress_controller_namespace: str | None = None
     monitoring_namespace: str | None = None
     secret_store: ITerraformDependable | None = None
+    #: The environment's database, given to the applications whose ``database`` names it. Default none.
+    database: DatabaseConnection | None = None
+    #: Application name -> its bucket's name, for applications with ``bucket``.
+    bucket_names: Mapping[str, str] = field(default_factory=dict)
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "applications", tuple(self.applications))
+        object.__setattr__(self, "bucket_names", MappingProxyType(dict(self.bucket_names)))
         object.__setattr__(self, "repository_urls", MappingProxyType(dict(self.repository_urls)))
         object.__setattr__(self, "service_account_role_arns", MappingProxyType(dict(self.service_account_role_arns)))
         object.__setattr__(self, "load_balancer_cidrs", tuple(self.load_balancer_cidrs))
@@ -794,6 +877,8 @@ class Applications(Construct):
                     monitoring_namespace=props.monitoring_namespace,
                     egress_peers=callees,
                     secret_store=props.secret_store,
+                    database=props.database if spec.database is not None else None,
+                    bucket_name=props.bucket_names.get(spec.name),
                     depends_on=props.depends_on,
                 ),
             )

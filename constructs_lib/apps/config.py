@@ -18,7 +18,24 @@ from constructs_lib.validation import (
     require_unique,
 )
 
-__all__ = ["ApplicationSpec", "IngressSpec", "Probes", "Resources", "SecretRef"]
+__all__ = [
+    "BUCKET_CONFIG_KEY",
+    "DATABASE_CONFIG_KEYS",
+    "DATABASE_SECRET_KEYS",
+    "ApplicationSpec",
+    "IngressSpec",
+    "Probes",
+    "Resources",
+    "SecretRef",
+]
+
+#: ConfigMap keys the platform sets for an application with a ``database``: where and how to connect.
+DATABASE_CONFIG_KEYS: tuple[str, ...] = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_SSLMODE")
+#: Secret keys (files under ``/etc/secrets``) the platform sets for an application with a ``database``,
+#: from the RDS-managed master secret's JSON properties ``username`` and ``password``.
+DATABASE_SECRET_KEYS: tuple[str, ...] = ("DB_USERNAME", "DB_PASSWORD")
+#: ConfigMap key holding the name of the application's own bucket (``bucket=True``).
+BUCKET_CONFIG_KEY = "BUCKET_NAME"
 
 _IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z", re.ASCII)
 #: Keys of ConfigMaps and Secrets.
@@ -175,6 +192,17 @@ class ApplicationSpec:
     needs_aws: bool = False
     #: UID and GID the container runs as. Default 10001: non-root, outside the host's system range.
     run_as_user: int = 10001
+    #: Name of the environment's database (``EnvironmentConfig.database.name``) the application uses.
+    #: It then gets egress to the database port and subnets, ``DB_HOST``/``DB_PORT``/``DB_NAME``/
+    #: ``DB_SSLMODE`` in its ConfigMap and ``DB_USERNAME``/``DB_PASSWORD`` from the RDS-managed secret
+    #: (needs the external_secrets add-on). A name, not a flag, so a second database later does not
+    #: change the model. Default None: no database access at all.
+    database: str | None = None
+    #: The application's own S3 bucket (``data.ApplicationBucket``: KMS, versioned, private), its name
+    #: as ``BUCKET_NAME`` in the ConfigMap and Get/Put/Delete on its objects plus List on the bucket
+    #: for the IRSA role. Requires ``needs_aws`` (stated, not implied: the role, the mounted token and
+    #: HTTPS egress should be visible in the config). Default off: no bucket, no cost.
+    bucket: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "config", frozen_mapping(self.config))
@@ -250,3 +278,40 @@ class ApplicationSpec:
             )
         require_unique(f"{path}.allowed_peers", self.allowed_peers, "peer")
         require_range(f"{path}.run_as_user", self.run_as_user, 1000, 2**31 - 1, fix="use a non-root UID such as 10001")
+        self._validate_data(path)
+
+    def _validate_data(self, path: str) -> None:
+        """The database and bucket options, and the config and secret keys they reserve."""
+        if self.database is not None:
+            require_dns_label(f"{path}.database", self.database, max_length=30)
+            for key in DATABASE_CONFIG_KEYS:
+                require(
+                    key not in self.config,
+                    f"{path}.config.{key}",
+                    "is set by the platform for an application with a database",
+                    self.config.get(key),
+                    f"remove `{key}` from config",
+                )
+            for index, secret in enumerate(self.secrets):
+                require(
+                    secret.name not in DATABASE_SECRET_KEYS,
+                    f"{path}.secrets[{index}].name",
+                    "is set by the platform from the database's managed secret",
+                    secret.name,
+                    "remove this secret: the credentials come from the database's managed secret",
+                )
+        if self.bucket:
+            require(
+                self.needs_aws,
+                f"{path}.bucket",
+                "needs needs_aws=True: the bucket is reached with the application's IRSA role over HTTPS",
+                self.bucket,
+                "set needs_aws=True or remove the bucket",
+            )
+            require(
+                BUCKET_CONFIG_KEY not in self.config,
+                f"{path}.config.{BUCKET_CONFIG_KEY}",
+                "is set by the platform for an application with a bucket",
+                self.config.get(BUCKET_CONFIG_KEY),
+                f"remove `{BUCKET_CONFIG_KEY}` from config",
+            )

@@ -11,16 +11,12 @@ from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from constructs import Construct
 
+from constructs_lib.data.config import MAX_BUCKET_NAME_LENGTH, require_application_bucket_name
 from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.security import AwsContext, KmsKey
-from constructs_lib.validation import is_reference, require, require_dns_label, require_range
+from constructs_lib.validation import require, require_dns_label, require_range
 
 __all__ = ["DEFAULT_NONCURRENT_VERSION_DAYS", "MAX_BUCKET_NAME_LENGTH", "ApplicationBucket"]
-
-#: S3 bucket names are 3-63 characters.
-MAX_BUCKET_NAME_LENGTH = 63
-#: Length of the default suffix, the 12-digit account id (a terraform reference at synth time).
-_ACCOUNT_ID_LENGTH = 12
 
 #: Days an overwritten or deleted object stays recoverable. Default 30: a month to notice a bad
 #: deploy or a mistaken delete, while old versions of busy objects stop costing after that.
@@ -65,18 +61,9 @@ class ApplicationBucket(Construct):
         require(
             isinstance(event_bridge, bool), "event_bridge", "must be true or false", event_bridge, "use True or False"
         )
+        require_application_bucket_name("app_name", name_prefix=name_prefix, app_name=app_name, name_suffix=name_suffix)
         suffix = context.account_id if name_suffix is None else name_suffix
-        suffix_length = _ACCOUNT_ID_LENGTH if is_reference(suffix) else len(suffix)
         name = f"{name_prefix}-{app_name}-{suffix}"
-        length = len(name_prefix) + len(app_name) + suffix_length + 2
-        require(
-            length <= MAX_BUCKET_NAME_LENGTH,
-            "app_name",
-            f"makes the bucket name {length} characters long ('{name_prefix}-{app_name}-<suffix>', "
-            f"the suffix {suffix_length}); S3 allows {MAX_BUCKET_NAME_LENGTH}",
-            app_name,
-            "shorten the application name, the project name or name_suffix",
-        )
         super().__init__(scope, id)
         protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
         self.key = KmsKey(

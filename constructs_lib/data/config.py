@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from constructs_lib.validation import (
     default_log_retention_days,
+    is_reference,
     require,
     require_dns_label,
     require_log_retention,
@@ -28,12 +29,15 @@ __all__ = [
     "DEFAULT_ENGINE_VERSION",
     "DEFAULT_MAINTENANCE_WINDOW",
     "DEFAULT_PORT",
+    "MAX_BUCKET_NAME_LENGTH",
+    "MONITORING_ROLE_SUFFIX",
     "STAGES",
     "STAGE_DEFAULTS",
     "SUPPORTED_POSTGRES_VERSIONS",
     "DatabaseSpec",
     "StageDefaults",
     "parameter_group_family",
+    "require_application_bucket_name",
     "require_stage",
 ]
 
@@ -93,6 +97,9 @@ _DAY_MINUTES = 24 * 60
 _WEEK_MINUTES = 7 * _DAY_MINUTES
 #: RDS requires both windows to last at least 30 minutes; the backup window at most 24 hours.
 _MIN_WINDOW_MINUTES = 30
+#: The enhanced-monitoring role is ``<identifier><MONITORING_ROLE_SUFFIX>``; IAM role names are at most 64.
+MONITORING_ROLE_SUFFIX = "-monitoring"
+_MAX_ROLE_NAME = 64
 #: Database identifiers: at most 63 characters (RDS).
 _MAX_IDENTIFIER = 63
 #: Role names PostgreSQL (``pg_``) and RDS (``rds``) keep for themselves.
@@ -146,6 +153,33 @@ def require_stage(path: str, stage: object) -> str:
         "pass the environment's stage value, e.g. config.stage.value",
     )
     return str(stage)
+
+
+#: S3 bucket names are 3-63 characters.
+MAX_BUCKET_NAME_LENGTH = 63
+#: Length of an application bucket's default suffix, the 12-digit account id (a terraform reference
+#: at synth time).
+_ACCOUNT_ID_LENGTH = 12
+
+
+def require_application_bucket_name(
+    path: str, *, name_prefix: str, app_name: str, name_suffix: str | None = None
+) -> str:
+    """The name ``<name_prefix>-<app_name>-<suffix>`` of ``data.ApplicationBucket`` fits S3's 63
+    characters; the suffix defaults to the account id (12 digits). Returns the name (with
+    ``<account-id>`` for the default suffix)."""
+    suffix = "<account-id>" if name_suffix is None else name_suffix
+    suffix_length = _ACCOUNT_ID_LENGTH if name_suffix is None or is_reference(name_suffix) else len(name_suffix)
+    length = len(name_prefix) + len(app_name) + suffix_length + 2
+    require(
+        length <= MAX_BUCKET_NAME_LENGTH,
+        path,
+        f"makes the bucket name {length} characters long ('{name_prefix}-{app_name}-<suffix>', "
+        f"the suffix {suffix_length}); S3 allows {MAX_BUCKET_NAME_LENGTH}",
+        app_name,
+        "shorten the application name, the project name or name_suffix",
+    )
+    return f"{name_prefix}-{app_name}-{suffix}"
 
 
 def parameter_group_family(engine_version: str) -> str:
@@ -271,6 +305,14 @@ class DatabaseSpec:
             f"must be one of {', '.join(str(i) for i in _MONITORING_INTERVALS)} (0 turns enhanced monitoring off)",
             spec.monitoring_interval_seconds,
             "use 60, or 0 to turn it off",
+        )
+        require(
+            spec.monitoring_interval_seconds == 0 or len(identifier) + len(MONITORING_ROLE_SUFFIX) <= _MAX_ROLE_NAME,
+            f"{path}.name",
+            f"makes the monitoring role name '{identifier}{MONITORING_ROLE_SUFFIX}' longer than "
+            f"{_MAX_ROLE_NAME} characters",
+            spec.name,
+            "shorten the database name, or set monitoring_interval_seconds=0",
         )
         require_range(
             f"{path}.log_min_duration_statement_ms",

@@ -59,7 +59,12 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
-from constructs_lib.data.config import DatabaseSpec, parameter_group_family, require_stage
+from constructs_lib.data.config import (
+    MONITORING_ROLE_SUFFIX,
+    DatabaseSpec,
+    parameter_group_family,
+    require_stage,
+)
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.security import AwsContext, KmsKey
 from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
@@ -81,9 +86,6 @@ PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7
 #: The RSA-2048 CA valid until 2061 (the default for new instances, pinned so the JSON says which
 #: chain clients must trust).
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
-#: An IAM role name is at most 64 characters.
-_MAX_ROLE_NAME = 64
-_MONITORING_ROLE_SUFFIX = "-monitoring"
 #: A security group id or a terraform reference to one.
 _SECURITY_GROUP_ID_PREFIX = "sg-"
 
@@ -169,14 +171,6 @@ class PostgresDatabase(Construct):
         production = stage == "prod"
         identifier = f"{props.name_prefix}-{spec.name}"
         monitoring = spec.monitoring_interval_seconds or 0
-        require(
-            monitoring == 0 or len(identifier) + len(_MONITORING_ROLE_SUFFIX) <= _MAX_ROLE_NAME,
-            f"{path}.name",
-            f"makes the monitoring role name '{identifier}{_MONITORING_ROLE_SUFFIX}' longer than "
-            f"{_MAX_ROLE_NAME} characters",
-            spec.name,
-            "shorten the database name, or set monitoring_interval_seconds=0",
-        )
         super().__init__(scope, id)
         self.spec = spec
         self.identifier: str = identifier
@@ -349,7 +343,7 @@ class PostgresDatabase(Construct):
         role = IamRole(
             self,
             "monitoring-role",
-            name=f"{identifier}{_MONITORING_ROLE_SUFFIX}",
+            name=f"{identifier}{MONITORING_ROLE_SUFFIX}",
             description=f"RDS enhanced monitoring of {identifier}",
             assume_role_policy=policy_document(
                 statement(

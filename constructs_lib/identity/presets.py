@@ -312,15 +312,61 @@ def _decrypt_through_secrets_manager_and_ssm(context: ArnContext, kms_key_arns: 
 
 
 def external_secrets(
-    context: ArnContext, *, name_prefix: str, kms_key_arns: Sequence[str] = ()
+    context: ArnContext,
+    *,
+    name_prefix: str,
+    kms_key_arns: Sequence[str] = (),
+    database_secret_arn: str | None = None,
+    database_kms_key_arn: str | None = None,
 ) -> Permissions:
     """Read secrets ``<name_prefix>/*`` and parameters ``/<name_prefix>/*`` of this environment only.
 
     ``kms:Decrypt`` is allowed only through Secrets Manager and SSM in this region; on
     ``kms_key_arns`` when given, else on the account's keys in this region (the key policies still
     decide). No ``ListSecrets``: ExternalSecrets name their keys.
+
+    With ``database_secret_arn`` (the RDS-managed master secret, named ``rds!db-...`` by RDS and so
+    outside ``<name_prefix>/*``) and ``database_kms_key_arn`` (the database's key, which encrypts
+    that secret): GetSecretValue and DescribeSecret on exactly that secret, and ``kms:Decrypt`` on
+    exactly that key when Secrets Manager in this region calls it. Both or neither.
     """
     _require_prefix("presets.external_secrets.name_prefix", name_prefix)
+    require(
+        (database_secret_arn is None) == (database_kms_key_arn is None),
+        "presets.external_secrets.database_kms_key_arn",
+        "must be given together with database_secret_arn (the key that encrypts that secret)",
+        database_kms_key_arn,
+        "pass the PostgresDatabase's master_user_secret_arn and kms_key_arn, or neither",
+    )
+    database: tuple[dict[str, object], ...] = ()
+    if database_secret_arn is not None and database_kms_key_arn is not None:
+        _require_arn(
+            "presets.external_secrets.database_secret_arn",
+            database_secret_arn,
+            "a Secrets Manager secret",
+            "pass the PostgresDatabase's `master_user_secret_arn`",
+        )
+        _require_arn(
+            "presets.external_secrets.database_kms_key_arn",
+            database_kms_key_arn,
+            "a KMS key",
+            "pass the PostgresDatabase's `kms_key_arn`",
+        )
+        database = (
+            statement(
+                "ReadDatabaseMasterSecret",
+                ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+                [database_secret_arn],
+            ),
+            statement(
+                "DecryptDatabaseMasterSecret",
+                ["kms:Decrypt"],
+                [database_kms_key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{context.region}.{context.dns_suffix}"}
+                },
+            ),
+        )
     return Permissions(
         statements=(
             statement(
@@ -338,6 +384,7 @@ def external_secrets(
                 [arn(context, "ssm", f"parameter/{name_prefix}/*")],
             ),
             _decrypt_through_secrets_manager_and_ssm(context, kms_key_arns),
+            *database,
         )
     )
 

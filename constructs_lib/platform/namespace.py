@@ -109,11 +109,16 @@ class ApplicationNamespaceProps:
     allow_https_egress: bool = False
     #: Namespace of Prometheus, allowed to scrape ``port``. Default none.
     monitoring_namespace: str | None = None
+    #: The database subnets' CIDRs this namespace may reach on ``database_port`` (an application with
+    #: a database). Default none: no egress to the database subnets.
+    database_cidrs: tuple[str, ...] = ()
+    #: The database's port; required with ``database_cidrs``.
+    database_port: int | None = None
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "egress_peers", MappingProxyType(dict(self.egress_peers)))
-        for name in ("load_balancer_cidrs", "allowed_peers", "depends_on"):
+        for name in ("load_balancer_cidrs", "allowed_peers", "database_cidrs", "depends_on"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def validate(self, path: str) -> None:
@@ -140,6 +145,18 @@ class ApplicationNamespaceProps:
         for label in ("ingress_controller_namespace", "monitoring_namespace"):
             if getattr(self, label) is not None:
                 require_dns_label(f"{path}.{label}", getattr(self, label))
+        require(
+            (self.database_port is None) == (not self.database_cidrs),
+            f"{path}.database_port",
+            "must be given together with database_cidrs (both or neither)",
+            self.database_port,
+            "pass the database's port and its subnets' CIDRs, or neither",
+        )
+        if self.database_port is not None:
+            require_range(f"{path}.database_port", self.database_port, 1, 65535)
+        for index, cidr in enumerate(self.database_cidrs):
+            require_cidr(f"{path}.database_cidrs[{index}]", cidr, allow_any=False)
+        require_unique(f"{path}.database_cidrs", self.database_cidrs, "CIDR")
 
 
 class ApplicationNamespace(Construct):
@@ -150,8 +167,8 @@ class ApplicationNamespace(Construct):
     * ``allow-dns``: egress to kube-dns (UDP and TCP 53) in kube-system;
     * ``allow-ingress``: ``port`` from the load balancer CIDRs, the ingress controller's namespace,
       the allowed peers' namespaces and Prometheus' namespace (each only when configured);
-    * ``allow-egress``: to each egress peer's namespace on its port, and HTTPS anywhere except IMDS
-      when ``allow_https_egress``;
+    * ``allow-egress``: to each egress peer's namespace on its port, to the database subnets on the
+      database port (when ``database_cidrs``), and HTTPS anywhere except IMDS when ``allow_https_egress``;
     * a ResourceQuota and a LimitRange.
 
     Attributes: ``name`` (the namespace name) and ``namespace`` (the resource, for ``depends_on``).
@@ -257,6 +274,16 @@ class ApplicationNamespace(Construct):
             )
             for peer, port in sorted(props.egress_peers.items())
         ]
+        if props.database_cidrs:
+            egress.append(
+                NetworkPolicyV1SpecEgress(
+                    to=[
+                        NetworkPolicyV1SpecEgressTo(ip_block=NetworkPolicyV1SpecEgressToIpBlock(cidr=cidr))
+                        for cidr in props.database_cidrs
+                    ],
+                    ports=[NetworkPolicyV1SpecEgressPorts(port=str(props.database_port), protocol="TCP")],
+                )
+            )
         if props.allow_https_egress:
             egress.append(
                 NetworkPolicyV1SpecEgress(

@@ -10,7 +10,13 @@ import pytest
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 
-from constructs_lib.apps.application import ALB_SSL_POLICY, Application, ApplicationProps
+from constructs_lib.apps.application import (
+    ALB_SSL_POLICY,
+    DATABASE_SSLMODE,
+    Application,
+    ApplicationProps,
+    DatabaseConnection,
+)
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.catalog import PodSecurityLevel
@@ -561,3 +567,124 @@ def test_ingress_uses_the_given_load_balancer_security_group(doc: Synth) -> None
 def test_ingress_without_a_security_group_lets_the_controller_manage_one(doc: Synth) -> None:
     annotations = of(doc, "kubernetes_ingress_v1", "api")["metadata"]["annotations"]
     assert "alb.ingress.kubernetes.io/security-groups" not in annotations
+
+
+# -- the data tier: database connection and bucket --------------------------------------------------
+
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-AbCdEf"
+DATABASE = DatabaseConnection(
+    host="eks-platform-prod-app.abc.us-east-1.rds.amazonaws.com",
+    port=5432,
+    database_name="app",
+    master_user_secret_arn=SECRET_ARN,
+    subnet_cidrs=("10.30.224.0/24", "10.30.225.0/24"),
+)
+ORDERS = ApplicationSpec("orders", "apps/orders", "v1.0.0", database="app", bucket=True, needs_aws=True)
+REPORTS = ApplicationSpec("reports", "apps/reports", "v1.0.0", database="app")
+
+
+@pytest.fixture(scope="module")
+def data_doc() -> Synth:
+    def _build(stack: TerraformStack) -> None:
+        store = NamespaceV1(stack, "secret-store", metadata={"name": "stand-in-for-the-store-release"})
+        api = dataclasses.replace(API, database="app", bucket=True)
+        Application(stack, "api", props=props(api, secret_store=store, database=DATABASE, bucket_name="api-bucket"))
+        Application(stack, "reports", props=props(REPORTS, secret_store=store, database=DATABASE))
+        Application(stack, "worker", props=props(WORKER))
+
+    return synth(_build)
+
+
+def test_database_and_bucket_settings_join_the_config(data_doc: Synth) -> None:
+    assert of(data_doc, "kubernetes_config_map_v1", "api")["data"] == {
+        "BUCKET_NAME": "api-bucket",
+        "DB_HOST": "eks-platform-prod-app.abc.us-east-1.rds.amazonaws.com",
+        "DB_NAME": "app",
+        "DB_PORT": "5432",
+        "DB_SSLMODE": "verify-full",
+        "LOG_LEVEL": "info",
+    }
+
+
+def test_ssl_mode_verifies_the_server() -> None:
+    assert DATABASE_SSLMODE == "verify-full"
+
+
+def test_database_credentials_come_from_the_managed_secret(data_doc: Synth) -> None:
+    assert helm_values(data_doc, "api")["spec"]["data"][2:] == [
+        {"secretKey": "DB_USERNAME", "remoteRef": {"key": SECRET_ARN, "property": "username"}},
+        {"secretKey": "DB_PASSWORD", "remoteRef": {"key": SECRET_ARN, "property": "password"}},
+    ]
+
+
+def test_own_secrets_stay_next_to_the_database_credentials(data_doc: Synth) -> None:
+    assert [d["secretKey"] for d in helm_values(data_doc, "api")["spec"]["data"][:2]] == ["DATABASE_URL", "TOKEN"]
+
+
+def test_database_alone_brings_the_secret_and_its_mount(data_doc: Synth) -> None:
+    assert (
+        [d["secretKey"] for d in helm_values(data_doc, "reports")["spec"]["data"]],
+        [v["name"] for v in pod(data_doc, "reports")["volume"]],
+    ) == (["DB_USERNAME", "DB_PASSWORD"], ["tmp", "secrets"])
+
+
+def test_database_config_without_own_config(data_doc: Synth) -> None:
+    assert sorted(of(data_doc, "kubernetes_config_map_v1", "reports")["data"]) == [
+        "DB_HOST",
+        "DB_NAME",
+        "DB_PORT",
+        "DB_SSLMODE",
+    ]
+
+
+def test_database_user_may_reach_the_database_subnets_on_its_port(data_doc: Synth) -> None:
+    assert network_policy(data_doc, "reports", "allow-egress")["egress"] == [
+        {
+            "to": [{"ip_block": {"cidr": "10.30.224.0/24"}}, {"ip_block": {"cidr": "10.30.225.0/24"}}],
+            "ports": [{"port": "5432", "protocol": "TCP"}],
+        }
+    ]
+
+
+def test_applications_without_a_database_get_no_database_egress(data_doc: Synth) -> None:
+    assert network_policy(data_doc, "worker", "allow-egress") is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "changes", "message"),
+    [
+        (
+            REPORTS,
+            {"secret_store": None, "database": DATABASE},
+            r"`applications\.reports\.secret_store`: is required when the application has secrets or a database",
+        ),
+        (
+            REPORTS,
+            {"database": None},
+            r"`applications\.reports\.database`: must be given exactly when spec\.database names a database "
+            r"\(got 'app'\)",
+        ),
+        (
+            WORKER,
+            {"database": DATABASE},
+            r"`applications\.worker\.database`: must be given exactly when spec\.database names a database",
+        ),
+        (
+            ORDERS,
+            {"database": DATABASE, "bucket_name": None},
+            r"`applications\.orders\.bucket_name`: must be given exactly when spec\.bucket is on \(got None\)",
+        ),
+        (
+            WORKER,
+            {"bucket_name": "b"},
+            r"`applications\.worker\.bucket_name`: must be given exactly when spec\.bucket is on \(got 'b'\)",
+        ),
+    ],
+)
+def test_data_errors(spec: ApplicationSpec, changes: dict[str, Any], message: str) -> None:
+    def _build(stack: TerraformStack) -> None:
+        store = NamespaceV1(stack, "secret-store", metadata={"name": "store"})
+        Application(stack, "app", props=props(spec, **({"secret_store": store} | changes)))
+
+    with pytest.raises(ConfigError, match=message):
+        synth(_build)

@@ -81,8 +81,11 @@ def test_images_come_from_the_repository_urls(pair: tuple[Synth, Applications]) 
 
 def environment_props(environment: EnvironmentConfig) -> ApplicationsProps:
     return ApplicationsProps(
-        # Secrets need the platform tier's secret store; this helper tests the applications alone.
-        applications=tuple(dataclasses.replace(a, secrets=()) for a in environment.applications),
+        # Secrets and databases need the platform tier's secret store, buckets the data tier; this
+        # helper tests the applications alone.
+        applications=tuple(
+            dataclasses.replace(a, secrets=(), database=None, bucket=False) for a in environment.applications
+        ),
         repository_urls={
             r.name: f"123456789012.dkr.ecr.us-east-1.amazonaws.com/{environment.prefix}/{r.name}"
             for r in environment.repositories

@@ -146,3 +146,13 @@ def test_identifier_too_long_is_refused() -> None:
 def test_resolve_refuses_an_unknown_stage() -> None:
     with pytest.raises(ConfigError, match=r"`stage`: must be one of dev, staging, prod"):
         DatabaseSpec("orders").resolve(stage="production")
+
+
+def test_monitoring_role_name_too_long_is_refused_by_the_spec() -> None:
+    # Prod turns enhanced monitoring on: '<prefix>-<name>-monitoring' must fit IAM's 64 characters.
+    with pytest.raises(ConfigError, match=r"`db.name`: makes the monitoring role name '.*-monitoring' longer than 64"):
+        DatabaseSpec("o" * 15).validate("db", stage="prod", name_prefix="p" * 40)
+
+
+def test_long_identifier_without_monitoring_is_accepted() -> None:
+    DatabaseSpec("o" * 15).validate("db", stage="dev", name_prefix="p" * 40)

@@ -1,7 +1,7 @@
 """The project's own policy checks (tests/quality/checks.py, parliament) over small data-tier stacks.
 
-The reference stacks do not contain the data tier yet, so the quality gates cannot see it there;
-these stacks hold a database (with a pods security group) and an application bucket per stage.
+The reference stacks hold the data tier too (tests/data/test_environments.py), but without a pods
+security group; these stacks hold a database with one and an application bucket per stage.
 """
 
 from __future__ import annotations

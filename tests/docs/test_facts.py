@@ -63,7 +63,10 @@ def test_nat_gateways_are_placed_in_their_subnet_az(stacks_json: dict[str, dict[
 
 def test_bucket_names_hide_terraform_references(stacks_json: dict[str, dict[str, Any]]) -> None:
     facts = read_stack_facts(stacks_json["prod"], stack="prod")
-    assert [bucket.name for bucket in facts.buckets] == ["eks-platform-prod-velero-<account-id>"]
+    assert [bucket.name for bucket in facts.buckets] == [
+        "eks-platform-prod-velero-<account-id>",
+        "eks-platform-prod-api-<account-id>",
+    ]
 
 
 def test_summary_is_one_line_per_stack_plus_the_output_folder(synth_dir: Path) -> None:

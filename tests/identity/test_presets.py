@@ -236,6 +236,62 @@ def test_external_secrets_prefix_with_wildcard_is_refused() -> None:
         presets.external_secrets(CTX, name_prefix="*")
 
 
+DB_SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-0123-AbCdEf"
+DB_KEY = "arn:aws:kms:us-east-1:111122223333:key/5678"
+
+
+def test_external_secrets_without_a_database_reads_no_managed_secret(external_secrets: dict[str, Any]) -> None:
+    assert sorted(external_secrets) == ["DecryptThroughSecretsManagerAndSsm", "ReadOwnParameters", "ReadOwnSecrets"]
+
+
+def test_external_secrets_reads_exactly_the_database_secret() -> None:
+    permissions = presets.external_secrets(
+        CTX, name_prefix=CLUSTER, database_secret_arn=DB_SECRET, database_kms_key_arn=DB_KEY
+    )
+    by_sid = _by_sid(permissions)
+    assert (by_sid["ReadDatabaseMasterSecret"], by_sid["DecryptDatabaseMasterSecret"]) == (
+        {
+            "Sid": "ReadDatabaseMasterSecret",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+            "Resource": DB_SECRET,
+        },
+        {
+            "Sid": "DecryptDatabaseMasterSecret",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": DB_KEY,
+            "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"database_secret_arn": DB_SECRET},
+            r"`presets\.external_secrets\.database_kms_key_arn`: must be given together with database_secret_arn",
+        ),
+        (
+            {"database_kms_key_arn": DB_KEY},
+            r"`presets\.external_secrets\.database_kms_key_arn`: must be given together with database_secret_arn",
+        ),
+        (
+            {"database_secret_arn": "rds!db-0123", "database_kms_key_arn": DB_KEY},
+            r"`presets\.external_secrets\.database_secret_arn`: must be a Secrets Manager secret ARN",
+        ),
+        (
+            {"database_secret_arn": DB_SECRET, "database_kms_key_arn": "5678"},
+            r"`presets\.external_secrets\.database_kms_key_arn`: must be a KMS key ARN",
+        ),
+    ],
+)
+def test_external_secrets_database_errors(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        presets.external_secrets(CTX, name_prefix=CLUSTER, **changes)
+
+
 # --- EBS CSI driver -------------------------------------------------------------------------------
 
 

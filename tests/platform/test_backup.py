@@ -130,7 +130,11 @@ def test_reference_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path
     addons = dataclasses.replace(PROD.addons, backup=BackupOptions(retention_days=14))
     build_app((dataclasses.replace(PROD, addons=addons),), outdir=str(tmp_path)).synth()
     doc = json.loads((tmp_path / "stacks" / "prod" / "cdk.tf.json").read_text())
-    (configuration,) = doc["resource"]["aws_s3_bucket_lifecycle_configuration"].values()
+    (configuration,) = [
+        c
+        for c in doc["resource"]["aws_s3_bucket_lifecycle_configuration"].values()
+        if c["bucket"].startswith("${aws_s3_bucket.backup_")
+    ]
     (rule,) = [r for r in configuration["rule"] if "noncurrent_version_expiration" in r]
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 14}]
 

@@ -27,6 +27,8 @@ OPEN = ApplicationNamespaceProps(
     egress_peers={"worker": 8080},
     allow_https_egress=True,
     monitoring_namespace="monitoring",
+    database_cidrs=("10.30.224.0/24", "10.30.225.0/24"),
+    database_port=5432,
 )
 
 
@@ -107,8 +109,16 @@ def test_egress_to_peers_on_their_port(open_: Synth) -> None:
     )
 
 
-def test_https_egress_excludes_imds(open_: Synth) -> None:
+def test_egress_to_the_database_subnets_on_its_port(open_: Synth) -> None:
     rule = policy(open_, "allow-egress")["egress"][1]
+    assert (rule["to"], rule["ports"]) == (
+        [{"ip_block": {"cidr": "10.30.224.0/24"}}, {"ip_block": {"cidr": "10.30.225.0/24"}}],
+        [{"port": "5432", "protocol": "TCP"}],
+    )
+
+
+def test_https_egress_excludes_imds(open_: Synth) -> None:
+    rule = policy(open_, "allow-egress")["egress"][2]
     assert (rule["to"][0]["ip_block"], rule["ports"]) == (
         {"cidr": "0.0.0.0/0", "except": [IMDS_CIDR]},
         [{"port": "443", "protocol": "TCP"}],
@@ -164,6 +174,26 @@ def test_policies_wait_for_the_namespace(bare: Synth) -> None:
         ({"egress_peers": {"worker": 0}}, r"`props\.egress_peers\.worker`: must be a whole number from 1 to 65535"),
         ({"ingress_controller_namespace": "Nginx"}, r"`props\.ingress_controller_namespace`: must be a DNS-1123"),
         ({"monitoring_namespace": "Mon"}, r"`props\.monitoring_namespace`: must be a DNS-1123"),
+        (
+            {"database_port": 5432},
+            r"`props\.database_port`: must be given together with database_cidrs \(both or neither\) \(got 5432\)",
+        ),
+        (
+            {"database_cidrs": ("10.30.224.0/24",)},
+            r"`props\.database_port`: must be given together with database_cidrs .*\(got None\)",
+        ),
+        (
+            {"database_cidrs": ("10.30.224.0/24",), "database_port": 0},
+            r"`props\.database_port`: must be a whole number from 1 to 65535",
+        ),
+        (
+            {"database_cidrs": ("0.0.0.0/0",), "database_port": 5432},
+            r"`props\.database_cidrs\[0\]`: must not be 0\.0\.0\.0/0",
+        ),
+        (
+            {"database_cidrs": ("10.30.224.0/24",) * 2, "database_port": 5432},
+            r"`props\.database_cidrs`: CIDR must be unique",
+        ),
     ],
 )
 def test_errors(changes: dict[str, Any], message: str) -> None:

@@ -75,6 +75,8 @@ ATTRIBUTES = {
     "issuer": f"https://{OIDC_ISSUER}",
     "bucket": "eks-platform-placeholder",
     "user_id": "AIDAEXAMPLEEXAMPLE",
+    # aws_db_instance's master_user_secret[0].secret_arn (the RDS-managed secret, named rds!db-<uuid>)
+    "secret_arn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:rds!db-0123abcd-AbCdEf",
 }
 
 _INTERPOLATION = re.compile(r"\$\{((?:[^{}\"]|\"(?:[^\"\\]|\\.)*\"|\{[^{}]*\})*)\}")

@@ -70,6 +70,11 @@ def application(index: int, base: EnvironmentConfig = DEV, **changes: Any) -> En
     return replace(base, applications=tuple(applications))
 
 
+def database(base: EnvironmentConfig = DEV, **changes: Any) -> EnvironmentConfig:
+    assert base.database is not None
+    return replace(base, database=replace(base.database, **changes))
+
+
 def addons(base: EnvironmentConfig = DEV, **changes: Any) -> EnvironmentConfig:
     return replace(base, addons=replace(base.addons, **changes))
 
@@ -721,6 +726,71 @@ CASES: list[Case] = [
         "dev.cluster.public_access_cidrs",
         "41 items",
     ),
+    # the data tier: the environment's database and the applications' use of it and of buckets
+    Case("database-name-uppercase", lambda: database(name="App"), "dev.database.name", "App"),
+    Case("database-engine-14", lambda: database(engine_version="14"), "dev.database.engine_version", "14"),
+    Case(
+        "database-not-an-rds-class",
+        lambda: database(instance_class="m7g.large"),
+        "dev.database.instance_class",
+        "m7g.large",
+    ),
+    Case(
+        "database-burstable-in-prod",
+        lambda: database(PROD, instance_class="db.t4g.large"),
+        "prod.database.instance_class",
+        "db.t4g.large",
+    ),
+    Case(
+        "database-storage-too-small",
+        lambda: database(allocated_storage_gib=10),
+        "dev.database.allocated_storage_gib",
+        10,
+    ),
+    Case("database-no-backups", lambda: database(backup_retention_days=0), "dev.database.backup_retention_days", 0),
+    Case("database-prod-single-az", lambda: database(PROD, multi_az=False), "prod.database.multi_az", False),
+    Case(
+        "database-prod-unprotected",
+        lambda: database(PROD, deletion_protection=False),
+        "prod.database.deletion_protection",
+        False,
+    ),
+    Case("database-port-privileged", lambda: database(port=80), "dev.database.port", 80),
+    Case(
+        "database-windows-overlap",
+        lambda: database(maintenance_window="sun:07:30-sun:08:30"),
+        "dev.database.maintenance_window",
+        "sun:07:30-sun:08:30",
+    ),
+    Case(
+        "database-user-reserved",
+        lambda: database(master_username="postgres"),
+        "dev.database.master_username",
+        "postgres",
+    ),
+    Case("app-database-missing", lambda: env(database=None), "dev.applications[0].database", "app"),
+    Case(
+        "app-database-other-name", lambda: application(0, database="orders"), "dev.applications[0].database", "orders"
+    ),
+    Case(
+        "app-database-without-external-secrets",
+        lambda: addons(external_secrets=False),
+        "dev.applications[0].database",
+        "app",
+    ),
+    Case(
+        "app-config-sets-db-host",
+        lambda: application(0, config={"DB_HOST": "h"}),
+        "dev.applications[0].config.DB_HOST",
+        "h",
+    ),
+    Case("app-bucket-without-aws", lambda: application(1, bucket=True), "dev.applications[1].bucket", True),
+    Case(
+        "app-bucket-name-too-long",
+        lambda: application(0, name="b" * 34),
+        "dev.applications[0].bucket",
+        "b" * 34,
+    ),
 ]
 
 
@@ -911,6 +981,24 @@ FILE_CASES: list[Case] = [
         plain(lambda d: _first(d)["node_groups"][0]["labels"].update({"kubernetes.io/os": "linux"})),
         "dev.node_groups[0].labels.kubernetes.io/os",
         "kubernetes.io/os",
+    ),
+    Case(
+        "file-database-unknown-key",
+        plain(lambda d: _first(d)["database"].update(size="large")),
+        "environments[0].database.size",
+        "size",
+    ),
+    Case(
+        "file-database-multi-az-as-string",
+        plain(lambda d: _first(d)["database"].update(multi_az="yes")),
+        "environments[0].database.multi_az",
+        "yes",
+    ),
+    Case(
+        "file-app-bucket-as-string",
+        plain(lambda d: _first(d)["applications"][0].update(bucket="yes")),
+        "environments[0].applications[0].bucket",
+        "yes",
     ),
     Case(
         "file-row-runs-validate",
