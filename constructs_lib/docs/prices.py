@@ -33,7 +33,9 @@ cross-check the same figures):
 * S3 Standard: $0.023 per GB-month (first 50 TB) — AWS S3 pricing page.
 * RDS PostgreSQL/MySQL single-AZ: db.t4g.micro $0.016, db.t4g.small $0.032, db.t4g.medium $0.065 per
   hour, Multi-AZ twice that (infratally.com "AWS RDS pricing explained", 2026); gp3 storage $0.115 per
-  GB-month (usage.ai RDS pricing calculator, June 2026). Aurora and other classes: not in the table.
+  GB-month (usage.ai RDS pricing calculator, June 2026). db.m7g.large $0.168 per hour (AWS list rate
+  for PostgreSQL, not confirmed in a searchable page: re-check it first, with the rates above).
+  Aurora and other classes: not in the table.
 """
 
 from __future__ import annotations
@@ -107,7 +109,9 @@ US_EAST_1 = PriceTable(
             "t3a.large": "0.0752",
         }
     ),
-    rds_hour=_frozen({"db.t4g.medium": "0.065", "db.t4g.micro": "0.016", "db.t4g.small": "0.032"}),
+    rds_hour=_frozen(
+        {"db.m7g.large": "0.168", "db.t4g.medium": "0.065", "db.t4g.micro": "0.016", "db.t4g.small": "0.032"}
+    ),
 )
 
 #: Region -> its reviewed price table. A region missing here gets a cost file marked "no prices".
