@@ -20,10 +20,11 @@ from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
 from constructs_lib.network.cidr import Tier
 from constructs_lib.network.vpc import Network, NetworkProps
-from constructs_lib.platform.addons import PlatformAddons, PlatformAddonsProps
+from constructs_lib.platform.addon import PermissionsContext
+from constructs_lib.platform.addons import AddonIdentity, PlatformAddons, PlatformAddonsProps
 from constructs_lib.platform.backup import BackupBucket
 from constructs_lib.platform.baseline import ClusterBaseline
-from constructs_lib.platform.catalog import CATALOG, PodSecurityLevel, control_plane_ports
+from constructs_lib.platform.catalog import PodSecurityLevel, control_plane_ports
 from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
 from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps
 from constructs_lib.security.context import AwsContext
@@ -140,33 +141,6 @@ class PlatformStack(EnvironmentStack):
             else None
         )
 
-        def addon_role(addon: str, name: str, permissions: Permissions) -> str:
-            entry = CATALOG[addon]
-            return self.irsa_role(name, entry.namespace, entry.service_account, permissions).role_arn
-
-        roles: dict[str, str] = {}
-        if addons.aws_load_balancer_controller:
-            roles["aws_load_balancer_controller"] = addon_role(
-                "aws_load_balancer_controller",
-                "alb-controller",
-                presets.aws_load_balancer_controller(context, cluster_name=cluster.cluster_name),
-            )
-        if addons.cluster_autoscaler:
-            roles["cluster_autoscaler"] = addon_role(
-                "cluster_autoscaler",
-                "cluster-autoscaler",
-                presets.cluster_autoscaler(context, cluster_name=cluster.cluster_name),
-            )
-        if addons.external_secrets:
-            roles["external_secrets"] = addon_role(
-                "external_secrets", "external-secrets", presets.external_secrets(context, name_prefix=config.prefix)
-            )
-        if self.backup is not None:
-            roles["velero"] = addon_role(
-                "velero",
-                "velero",
-                presets.velero(context, bucket_arn=self.backup.bucket_arn, kms_key_arns=[self.backup.kms_key_arn]),
-            )
         # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
         ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
         self.baseline = ClusterBaseline(self, "baseline", production=config.production, depends_on=ready)
@@ -179,7 +153,19 @@ class PlatformStack(EnvironmentStack):
                 vpc_id=self.network.vpc_id,
                 kubernetes_version=config.cluster.version,
                 addons=addons,
-                service_account_role_arns=roles,
+                # Each add-on that calls AWS gets its role `irsa-<role name>` here, in the stack.
+                identity=AddonIdentity(
+                    make_role=lambda name, namespace, account, permissions: (
+                        self.irsa_role(name, namespace, account, permissions).role_arn
+                    ),
+                    permissions=PermissionsContext(
+                        aws=context,
+                        cluster_name=cluster.cluster_name,
+                        name_prefix=config.prefix,
+                        backup_bucket_arn=self.backup.bucket_arn if self.backup is not None else None,
+                        backup_kms_key_arns=(self.backup.kms_key_arn,) if self.backup is not None else (),
+                    ),
+                ),
                 backup_bucket_name=self.backup.bucket_name if self.backup is not None else None,
                 depends_on=[*ready, self.baseline.storage_class],
             ),
