@@ -139,8 +139,6 @@ class AddonContext:
     role_arn: str | None = None
     #: The backup bucket's name (velero); None when the environment has none.
     backup_bucket_name: str | None = None
-    #: Names of every add-on installed in the cluster so far (this one included).
-    installed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

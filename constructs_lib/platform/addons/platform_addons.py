@@ -169,7 +169,6 @@ class PlatformAddons(Construct):
             options=props.addons,
             role_arn=role_arn,
             backup_bucket_name=props.backup_bucket_name,
-            installed=frozenset({*self.installed, addon.name}),
         )
         values = addon.values(context)
         custom_resources = addon.custom_resources(context)
