@@ -8,13 +8,24 @@ describes (network, cluster, registry, identity, add-ons, baseline, applications
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
-from cdktf import App, TerraformOutput
+from cdktf import App, TerraformOutput, TerraformResource
+from cdktf_cdktf_provider_helm.release import Release
 from constructs import Construct
 
-from constructs_lib.apps.application import Applications, ApplicationsProps, DatabaseConnection
+from constructs_lib.apps.application import (
+    Application,
+    ApplicationProps,
+    Applications,
+    ApplicationsProps,
+    DatabaseConnection,
+)
+from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.cluster.config import NodeGroupSpec
 from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
+from constructs_lib.cluster.node_group import ManagedNodeGroup
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.data.bucket import ApplicationBucket
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
@@ -22,16 +33,21 @@ from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
 from constructs_lib.network.cidr import Tier
 from constructs_lib.network.vpc import Network, NetworkProps
-from constructs_lib.platform.addons import PlatformAddons, PlatformAddonsProps
+from constructs_lib.platform.addon import Addon, PermissionsContext
+from constructs_lib.platform.addons import AddonIdentity, PlatformAddons, PlatformAddonsProps
 from constructs_lib.platform.backup import BackupBucket
 from constructs_lib.platform.baseline import ClusterBaseline
-from constructs_lib.platform.catalog import CATALOG, PodSecurityLevel, control_plane_ports
+from constructs_lib.platform.catalog import PodSecurityLevel, control_plane_ports
 from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
 from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps
 from constructs_lib.security.context import AwsContext
 from constructs_lib.stack import EnvironmentStack
+from constructs_lib.validation import require
 
 __all__ = ["PlatformStack", "build_app"]
+
+#: Resource types whose objects run pods (they wait for every node group).
+_WORKLOAD_TYPES = ("kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "kubernetes_daemon_set_v1", "helm_release")
 
 
 class PlatformStack(EnvironmentStack):
@@ -124,19 +140,24 @@ class PlatformStack(EnvironmentStack):
             else None
         )
         # Buckets under a "data" scope (addresses data_bucket-<app>_...), beside the database.
-        buckets = Construct(self, "data")
-        self.application_buckets: dict[str, ApplicationBucket] = {
-            app.name: ApplicationBucket(
-                buckets,
-                f"bucket-{app.name}",
-                context=self.context,
-                name_prefix=config.prefix,
-                app_name=app.name,
-                production=config.production,
-            )
-            for app in config.applications
-            if app.bucket
-        }
+        self._data_scope = Construct(self, "data")
+        self.application_buckets: dict[str, ApplicationBucket] = {}
+        for app in config.applications:
+            if app.bucket:
+                self._application_bucket(app)
+
+    def _application_bucket(self, spec: ApplicationSpec) -> ApplicationBucket:
+        """The bucket ``spec`` asks for (``bucket=True``), under the stack's ``data`` scope."""
+        bucket = ApplicationBucket(
+            self._data_scope,
+            f"bucket-{spec.name}",
+            context=self.context,
+            name_prefix=self.config.prefix,
+            app_name=spec.name,
+            production=self.config.production,
+        )
+        self.application_buckets[spec.name] = bucket
+        return bucket
 
     def irsa_role(self, name: str, namespace: str, service_account: str, permissions: Permissions) -> IrsaRole:
         """An IRSA role ``<prefix>-<name>`` for ``namespace:service_account``; the chart or the
@@ -184,43 +205,9 @@ class PlatformStack(EnvironmentStack):
             else None
         )
 
-        def addon_role(addon: str, name: str, permissions: Permissions) -> str:
-            entry = CATALOG[addon]
-            return self.irsa_role(name, entry.namespace, entry.service_account, permissions).role_arn
-
-        roles: dict[str, str] = {}
-        if addons.aws_load_balancer_controller:
-            roles["aws_load_balancer_controller"] = addon_role(
-                "aws_load_balancer_controller",
-                "alb-controller",
-                presets.aws_load_balancer_controller(context, cluster_name=cluster.cluster_name),
-            )
-        if addons.cluster_autoscaler:
-            roles["cluster_autoscaler"] = addon_role(
-                "cluster_autoscaler",
-                "cluster-autoscaler",
-                presets.cluster_autoscaler(context, cluster_name=cluster.cluster_name),
-            )
         database = self.database
         # The database's managed secret is readable only when an application uses it.
         reads_database = database is not None and any(a.database is not None for a in config.applications)
-        if addons.external_secrets:
-            roles["external_secrets"] = addon_role(
-                "external_secrets",
-                "external-secrets",
-                presets.external_secrets(
-                    context,
-                    name_prefix=config.prefix,
-                    database_secret_arn=database.master_user_secret_arn if database and reads_database else None,
-                    database_kms_key_arn=database.kms_key_arn if database and reads_database else None,
-                ),
-            )
-        if self.backup is not None:
-            roles["velero"] = addon_role(
-                "velero",
-                "velero",
-                presets.velero(context, bucket_arn=self.backup.bucket_arn, kms_key_arns=[self.backup.kms_key_arn]),
-            )
         # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
         ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
         self.baseline = ClusterBaseline(self, "baseline", production=config.production, depends_on=ready)
@@ -233,60 +220,182 @@ class PlatformStack(EnvironmentStack):
                 vpc_id=self.network.vpc_id,
                 kubernetes_version=config.cluster.version,
                 addons=addons,
-                service_account_role_arns=roles,
+                # Each add-on that calls AWS gets its role `irsa-<role name>` here, in the stack.
+                identity=AddonIdentity(
+                    make_role=lambda name, namespace, account, permissions: (
+                        self.irsa_role(name, namespace, account, permissions).role_arn
+                    ),
+                    permissions=PermissionsContext(
+                        aws=context,
+                        cluster_name=cluster.cluster_name,
+                        name_prefix=config.prefix,
+                        backup_bucket_arn=self.backup.bucket_arn if self.backup is not None else None,
+                        backup_kms_key_arns=(self.backup.kms_key_arn,) if self.backup is not None else (),
+                        database_secret_arn=database.master_user_secret_arn if database and reads_database else None,
+                        database_kms_key_arn=database.kms_key_arn if database and reads_database else None,
+                    ),
+                ),
                 backup_bucket_name=self.backup.bucket_name if self.backup is not None else None,
                 depends_on=[*ready, self.baseline.storage_class],
             ),
         )
-        buckets = self.application_buckets
-
-        def app_permissions(name: str) -> Permissions:
-            permissions = presets.application(context, name_prefix=config.prefix, app_name=name)
-            bucket = buckets.get(name)
-            if bucket is not None:
-                permissions += presets.application_bucket_access(
-                    context, bucket_arn=bucket.bucket_arn, kms_key_arn=bucket.kms_key_arn
+        self._added_applications: list[ApplicationSpec] = []
+        self._added_node_groups: list[NodeGroupSpec] = []
+        app_roles = {app.name: self._application_role(app) for app in config.applications if app.needs_aws}
+        self._applications_props = ApplicationsProps(
+            applications=config.applications,
+            repository_urls=self.registry.repository_urls,
+            name_prefix=config.prefix,
+            production=config.production,
+            service_account_role_arns=app_roles,
+            # The Deployment complies with "restricted" in every stage, so dev enforces it too.
+            pod_security=PodSecurityLevel.RESTRICTED,
+            # An internet-facing ALB's nodes live in the public subnets: only they may reach an
+            # application's port, not every pod of the VPC.
+            load_balancer_cidrs=tuple(self.network.plan.cidrs(Tier.PUBLIC).values()),
+            load_balancer_security_group_id=self.network.alb_security_group_id,
+            ingress_controller_namespace=self.addons.ingress_controller_namespace,
+            monitoring_namespace=self.addons.namespaces.get("kube_prometheus_stack"),
+            secret_store=self.addons.secret_store_release,
+            database=(
+                DatabaseConnection(
+                    host=database.endpoint,
+                    port=database.port,
+                    database_name=database.database_name,
+                    master_user_secret_arn=database.master_user_secret_arn,
+                    subnet_cidrs=database.database_subnet_cidrs,
                 )
-            return permissions
+                if database is not None
+                else None
+            ),
+            bucket_names={name: bucket.bucket_name for name, bucket in self.application_buckets.items()},
+            depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
+        )
+        self.applications = Applications(self, "applications", props=self._applications_props)
 
-        app_roles = {
-            app.name: self.irsa_role(f"app-{app.name}", app.name, app.name, app_permissions(app.name)).role_arn
-            for app in config.applications
-            if app.needs_aws
-        }
-        Applications(
-            self,
-            "applications",
-            props=ApplicationsProps(
-                applications=config.applications,
-                repository_urls=self.registry.repository_urls,
-                name_prefix=config.prefix,
-                production=config.production,
-                service_account_role_arns=app_roles,
-                # The Deployment complies with "restricted" in every stage, so dev enforces it too.
-                pod_security=PodSecurityLevel.RESTRICTED,
-                # An internet-facing ALB's nodes live in the public subnets: only they may reach an
-                # application's port, not every pod of the VPC.
-                load_balancer_cidrs=tuple(self.network.plan.cidrs(Tier.PUBLIC).values()),
-                load_balancer_security_group_id=self.network.alb_security_group_id,
-                ingress_controller_namespace=self.addons.ingress_controller_namespace,
-                monitoring_namespace=self.addons.namespaces.get("kube_prometheus_stack"),
-                secret_store=self.addons.secret_store_release,
-                database=(
-                    DatabaseConnection(
-                        host=database.endpoint,
-                        port=database.port,
-                        database_name=database.database_name,
-                        master_user_secret_arn=database.master_user_secret_arn,
-                        subnet_cidrs=database.database_subnet_cidrs,
-                    )
-                    if database is not None
-                    else None
-                ),
-                bucket_names={name: bucket.bucket_name for name, bucket in buckets.items()},
-                depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
+    def _application_role(self, spec: ApplicationSpec) -> str:
+        """The IRSA role ``<prefix>-app-<name>`` of an application that calls AWS."""
+        permissions = presets.application(self.context, name_prefix=self.config.prefix, app_name=spec.name)
+        bucket = self.application_buckets.get(spec.name)
+        if bucket is not None:
+            permissions += presets.application_bucket_access(
+                self.context, bucket_arn=bucket.bucket_arn, kms_key_arn=bucket.kms_key_arn
+            )
+        return self.irsa_role(f"app-{spec.name}", spec.name, spec.name, permissions).role_arn
+
+    # -- composition verbs ----------------------------------------------------------------------
+    def add_addon(self, addon: Addon) -> Release:
+        """Install ``addon`` (an add-on of one's own, or a built-in one the config leaves off) like the
+        built-in ones: its namespace, IRSA role (``irsa-<role_name>``), release and custom resources,
+        all waiting for the nodes, the deployer's access and the load balancer controller.
+
+        Raises ConfigError before creating anything when the add-on breaks the contract, takes an
+        application's namespace, or serves a webhook on a port the node security group does not open
+        to the control plane (the network is built from the config: list the port's add-on there, or
+        serve the webhook on an open port).
+        """
+        self.addons.validate_addon(addon)
+        path = f"add_addon({addon.name})"
+        open_ports = control_plane_ports(self.config.addons, self._extra_addons())
+        for index, port in enumerate(addon.control_plane_ports):
+            require(
+                port in open_ports,
+                f"{path}.control_plane_ports[{index}]",
+                "must be a port the node security group already opens to the control plane",
+                port,
+                f"serve the webhook on one of {list(open_ports)}",
+            )
+        applications = {a.name for a in (*self.config.applications, *self._added_applications)}
+        require(
+            addon.namespace not in applications,
+            f"{path}.namespace",
+            "must not be an application's namespace",
+            addon.namespace,
+            "use a namespace named after the add-on",
+        )
+        return self.addons.add_addon(addon)
+
+    def _extra_addons(self) -> tuple[Addon, ...]:
+        """Add-ons installed beyond the config's toggles (none of them may open a port; see add_addon)."""
+        enabled = set(self.config.addons.enabled())
+        return tuple(addon for name, addon in self.addons.installed.items() if name not in enabled)
+
+    def add_application(self, spec: ApplicationSpec) -> Application:
+        """Deploy one more application, as if it were the last of ``config.applications``: the same
+        rules (checked against the environment with the application appended), the same IRSA role
+        and the same construct path (``applications/<name>``), so moving it into the config later
+        changes no address.
+
+        Its ``allowed_peers`` must be empty: the other applications' egress policies are built
+        already, so they could not reach it; declare such an application in the config.
+        """
+        added = (*self._added_applications, spec)
+        require(
+            isinstance(spec, ApplicationSpec),
+            "add_application",
+            "must be an ApplicationSpec",
+            type(spec).__name__,
+            "pass ApplicationSpec(name=..., repository=..., ...)",
+        )
+        require(
+            not spec.allowed_peers,
+            f"add_application({spec.name}).allowed_peers",
+            "must be empty for an application added after construction (the peers' egress policies exist already)",
+            list(spec.allowed_peers),
+            "declare the application in config.applications to give it peers",
+        )
+        dataclasses.replace(self.config, applications=(*self.config.applications, *added)).validate()
+        require(
+            spec.name not in self.addons.namespaces.values(),
+            f"add_application({spec.name}).name",
+            "must not be an add-on's namespace (each application gets its own namespace)",
+            spec.name,
+            "rename the application",
+        )
+        props = self._applications_props
+        bucket = self._application_bucket(spec) if spec.bucket else None
+        role_arn = self._application_role(spec) if spec.needs_aws else None
+        application = Application(
+            self.applications,
+            spec.name,
+            props=ApplicationProps(
+                spec=spec,
+                repository_url=props.repository_urls[spec.repository],
+                production=props.production,
+                load_balancer_group=props.name_prefix,
+                service_account_role_arn=role_arn,
+                pod_security=props.pod_security,
+                quota=props.quota,
+                load_balancer_cidrs=props.load_balancer_cidrs,
+                load_balancer_security_group_id=props.load_balancer_security_group_id,
+                ingress_controller_namespace=props.ingress_controller_namespace,
+                monitoring_namespace=props.monitoring_namespace,
+                secret_store=props.secret_store,
+                database=props.database if spec.database is not None else None,
+                bucket_name=bucket.bucket_name if bucket is not None else None,
+                depends_on=props.depends_on,
             ),
         )
+        self._added_applications.append(spec)
+        self.applications.applications[spec.name] = application
+        return application
+
+    def add_node_group(self, spec: NodeGroupSpec) -> ManagedNodeGroup:
+        """Add a managed node group after construction (:meth:`EksCluster.add_node_group`), checked as
+        if it were the last of ``config.node_groups``: the same rules, and the private subnets' IP
+        capacity at the groups' maximum sizes. The workloads built before it wait for it as for the others.
+        """
+        groups = (*self.config.node_groups, *self._added_node_groups, spec)
+        # The config's own rules include the private subnets' IP capacity for the whole matrix.
+        dataclasses.replace(self.config, node_groups=groups).validate()
+        group = self.cluster.add_node_group(spec)
+        self._added_node_groups.append(spec)
+        # Every workload waits for every node group (pods need nodes; on destroy the releases go
+        # before the nodes that run them): the ones built already wait for this group too.
+        for construct in self.node.find_all():
+            if isinstance(construct, TerraformResource) and construct.terraform_resource_type in _WORKLOAD_TYPES:
+                construct.depends_on = [*(construct.depends_on or []), group.node_group.fqn]
+        return group
 
     def _output(self, name: str, value: object, description: str) -> None:
         TerraformOutput(self, name, value=value, description=description)

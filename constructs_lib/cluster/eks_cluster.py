@@ -298,35 +298,60 @@ class EksCluster(Construct):
         )
         self.kube_proxy_addon = self._addon("kube-proxy")
 
-        groups: dict[str, ManagedNodeGroup] = {}
-        for spec in props.node_groups:
-            groups[spec.name] = ManagedNodeGroup(
-                self,
-                f"node-group-{spec.name}",
-                props=ManagedNodeGroupProps(
-                    cluster_name=self.name,
-                    spec=spec,
-                    kubernetes_version=config.version,
-                    node_role_arn=node_role.arn,
-                    subnet_ids=props.private_subnet_ids,
-                    security_group_ids=[props.node_security_group_id],
-                    tags=props.instance_tags,
-                    depends_on=[
-                        self.cluster,
-                        self.vpc_cni_addon,
-                        self.kube_proxy_addon,
-                        *node_role_policies,
-                    ],
-                ),
-            )
+        # What every node group is built from (add_node_group reads these).
+        self._node_group_specs: list[NodeGroupSpec] = []
+        self._node_role_arn: str = node_role.arn
+        self._node_subnet_ids = props.private_subnet_ids
+        self._node_security_group_id = props.node_security_group_id
+        self._instance_tags = props.instance_tags
+        self._node_group_dependencies: list[ITerraformDependable] = [
+            self.cluster,
+            self.vpc_cni_addon,
+            self.kube_proxy_addon,
+            *node_role_policies,
+        ]
         #: The node group resources, in matrix order: ``depends_on`` them to know nodes exist.
-        self.node_groups: list[EksNodeGroup] = [group.node_group for group in groups.values()]
+        self.node_groups: list[EksNodeGroup] = []
+        self._node_group_names: dict[str, str] = {}
         #: Spec name -> node group name (a reference, so readers wait for the group).
-        self.node_group_names: Mapping[str, str] = MappingProxyType(
-            {name: group.node_group_name for name, group in groups.items()}
-        )
+        self.node_group_names: Mapping[str, str] = MappingProxyType(self._node_group_names)
+        for spec in props.node_groups:
+            self._node_group(spec)  # validated with the matrix by _validate
 
         self.coredns_addon = self.add_managed_addon("coredns")
+
+    def add_node_group(self, spec: NodeGroupSpec) -> ManagedNodeGroup:
+        """Add a managed node group (aws-cdk's ``addNodegroupCapacity``): construct id
+        ``node-group-<name>``, the node role, the private subnets and the node security group, after
+        the cluster, the VPC CNI, kube-proxy and the node role's policies, like the groups of
+        ``props.node_groups``.
+
+        The new group is checked with the existing ones (unique name, the name fits, ...); raises
+        ConfigError before creating anything. The network's IP capacity was planned for
+        ``props.node_groups`` only (``PlatformStack.add_node_group`` checks the new one too).
+        """
+        validate_node_groups("add_node_group", (*self._node_group_specs, spec), cluster_name=self.name)
+        return self._node_group(spec)
+
+    def _node_group(self, spec: NodeGroupSpec) -> ManagedNodeGroup:
+        group = ManagedNodeGroup(
+            self,
+            f"node-group-{spec.name}",
+            props=ManagedNodeGroupProps(
+                cluster_name=self.name,
+                spec=spec,
+                kubernetes_version=self.kubernetes_version,
+                node_role_arn=self._node_role_arn,
+                subnet_ids=self._node_subnet_ids,
+                security_group_ids=[self._node_security_group_id],
+                tags=self._instance_tags,
+                depends_on=self._node_group_dependencies,
+            ),
+        )
+        self._node_group_specs.append(spec)
+        self.node_groups.append(group.node_group)
+        self._node_group_names[spec.name] = group.node_group_name
+        return group
 
     @property
     def addons(self) -> Mapping[str, EksAddon]:

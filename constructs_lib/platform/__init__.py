@@ -5,8 +5,12 @@
   without starting jsii).
 * :mod:`constructs_lib.platform.providers`: ``KubernetesProviders`` / ``ClusterConnection``.
 * :mod:`constructs_lib.platform.helm`: ``HelmAddon`` / ``HelmAddonProps`` / ``ChartSource``.
-* :mod:`constructs_lib.platform.catalog`: ``CATALOG`` (chart, repository, pinned version, namespace).
-* :mod:`constructs_lib.platform.addons`: ``PlatformAddons`` / ``PlatformAddonsProps``.
+* :mod:`constructs_lib.platform.addon`: the ``Addon`` contract (chart pin, namespace and PSS level,
+  service account, permissions, values, custom resources, what it waits for) and its contexts.
+* :mod:`constructs_lib.platform.addons`: one module per built-in add-on, ``BUILTIN_ADDONS``, and
+  ``PlatformAddons`` / ``PlatformAddonsProps`` (``add_addon`` plugs in an add-on of one's own).
+* :mod:`constructs_lib.platform.catalog`: ``CATALOG`` (the built-in add-ons as a table), ``control_plane_ports``.
+* :mod:`constructs_lib.platform.chart_facts`: ``CHART_FACTS`` (what we verified about each pinned chart).
 * :mod:`constructs_lib.platform.resources`: ``PlatformResources`` (the package's own chart for CRs).
 * :mod:`constructs_lib.platform.backup`: ``BackupBucket`` (velero's S3 bucket).
 * :mod:`constructs_lib.platform.baseline`: ``ClusterBaseline`` (priority classes, gp3 StorageClass).

@@ -11,6 +11,7 @@ and region, so the three environments' stacks would overwrite each other's setti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -42,7 +43,7 @@ from constructs_lib.registry.config import (
 )
 from constructs_lib.security.context import AwsContext
 from constructs_lib.security.kms import KmsKey
-from constructs_lib.validation import require, require_dns_label, require_unique
+from constructs_lib.validation import is_reference, require, require_dns_label, require_unique
 
 __all__ = ["PULL_ACTIONS", "EcrRegistry", "EcrRegistryProps", "Repository", "RepositoryProps"]
 
@@ -50,6 +51,12 @@ __all__ = ["PULL_ACTIONS", "EcrRegistry", "EcrRegistryProps", "Repository", "Rep
 PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 #: What the first pull of an image through a cache rule takes on top (ECR creates the repository).
 CACHE_IMPORT_ACTIONS = ("ecr:BatchImportUpstreamImage", "ecr:CreateRepository")
+
+
+#: A role ARN (any path); group 1 is the role's name.
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)\Z", re.ASCII)
+#: An IAM role name.
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}\Z", re.ASCII)
 
 
 def _pull_policy(principal_arns: tuple[str, ...]) -> str:
@@ -258,6 +265,9 @@ class EcrRegistry(Construct):
                 ),
             )
 
+        self._context = context
+        self._name_prefix = props.name_prefix
+        self.pull_grants: dict[str, IamRolePolicy] = {}
         self.registry_host: str = f"{context.account_id}.dkr.ecr.{context.region}.{context.dns_suffix}"
         self.repository_urls: Mapping[str, str] = MappingProxyType(
             {name: r.repository_url for name, r in self.repositories.items()}
@@ -268,3 +278,77 @@ class EcrRegistry(Construct):
         self.repository_names: Mapping[str, str] = MappingProxyType(
             {name: r.name for name, r in self.repositories.items()}
         )
+
+    def grant_pull(self, role: str, *, id: str | None = None) -> IamRolePolicy:
+        """Let an IAM role of this account pull every repository of the registry (aws-cdk's
+        ``grantPull``): an inline policy ``<name_prefix>-ecr-pull`` on the role with the pull actions
+        on the repositories' ARNs and ``ecr:GetAuthorizationToken`` (which takes no resource).
+
+        ``role`` is the role's name, its ARN (the name is taken from it) or a terraform reference
+        to its name (``IamRole.name``); a reference needs ``id``, the grant's construct id suffix
+        (``grant-pull-<id>``), which defaults to the role's name. Roles of other accounts pull through
+        the repository policy instead (``registry.cross_account_pull_principals``). Raises
+        ConfigError before creating anything.
+        """
+        path = "grant_pull"
+        require(
+            isinstance(role, str) and role != "",
+            f"{path}.role",
+            "must be an IAM role name, a role ARN or a reference to a role name",
+            role,
+            "pass e.g. 'ci-deployer' or 'arn:aws:iam::123456789012:role/ci-deployer'",
+        )
+        name = role
+        if not is_reference(role):
+            arn = _ROLE_ARN.match(role)
+            if arn is not None:
+                name = arn.group(1)
+            require(
+                _ROLE_NAME.match(name) is not None,
+                f"{path}.role",
+                "must be an IAM role name (1-64 of letters, digits and +=,.@_-) or a role ARN",
+                role,
+                "pass e.g. 'ci-deployer' or 'arn:aws:iam::123456789012:role/ci-deployer'",
+            )
+        require(
+            id is not None or not is_reference(role),
+            f"{path}.id",
+            "is required when the role is a terraform reference (a construct id must be a fixed literal)",
+            id,
+            "pass id='ci-deployer'",
+        )
+        grant_id = id if id is not None else name
+        require(
+            _ROLE_NAME.match(grant_id) is not None,
+            f"{path}.id",
+            "must be 1-64 of letters, digits and +=,.@_- (it becomes a terraform address)",
+            grant_id,
+            "pass the role's name, e.g. id='ci-deployer'",
+        )
+        require(
+            grant_id not in self.pull_grants,
+            f"{path}.id",
+            "must not repeat an earlier grant (the role may pull already)",
+            grant_id,
+            "grant each role once",
+        )
+        require(
+            len(self.repository_arns) > 0,
+            path,
+            "needs at least one repository to grant pull on",
+            [],
+            "add a RepositorySpec to the registry",
+        )
+        policy = IamRolePolicy(
+            self,
+            f"grant-pull-{grant_id}",
+            name=f"{self._name_prefix}-ecr-pull",
+            role=name,
+            policy=policy_document(
+                statement("PullRepositories", PULL_ACTIONS, list(self.repository_arns.values())),
+                # GetAuthorizationToken is account-wide: IAM accepts only "*" as its resource.
+                statement("RegistryLogin", ("ecr:GetAuthorizationToken",), ["*"]),
+            ),
+        )
+        self.pull_grants[grant_id] = policy
+        return policy
