@@ -15,6 +15,13 @@ Run ``python main.py``: it writes ``cdktf.out/stacks/dev/cdk.tf.json``.
 
 from __future__ import annotations
 
+# constructs_lib before cdktf and any provider binding: importing it makes the bindings load only
+# the modules a stack uses (a provider module imported first loads the whole AWS provider: ~50 s more
+# per synth) and silences jsii's Node end-of-life banner before the jsii kernel starts.
+import constructs_lib  # noqa: F401
+
+# isort: split
+
 from collections.abc import Mapping
 
 from cdktf import App, TerraformOutput
