@@ -22,7 +22,7 @@ from tests.wheel import clean_environment
 
 EXAMPLES = REPO_ROOT / "examples"
 #: Example folder -> the stack it synthesizes.
-SCENARIOS = {"plant-monitoring": "dev", "hardened-web-app": "toa-website"}
+SCENARIOS = {"plant-monitoring": "dev", "hardened-web-app": "toa-website", "expense-tracker": "prod"}
 #: What an example may import: the library, cdktf and the provider bindings the library depends on.
 ALLOWED_IMPORTS = {
     "__future__",
@@ -316,3 +316,89 @@ def test_web_admits_only_the_alb_subnets_and_prometheus(web: dict[str, Any]) -> 
 def test_web_state_lives_outside_cdktf_out(web: dict[str, Any]) -> None:
     assert web["terraform"]["backend"]["local"]["path"] == "../../../terraform.toa-website.tfstate"
 
+
+# ---- expense-tracker (seed 003, the baseline an application gets) --------------------------
+
+
+@pytest.fixture(scope="module")
+def expenses(synthesized: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return synthesized["expense-tracker"]
+
+
+def _release_manifests(doc: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """The manifests of one of the platform-resources chart's releases (custom resources)."""
+    (release,) = (r for r in resources(doc, "helm_release").values() if r["name"] == name)
+    return list(json.loads(release["values"][0])["manifests"])
+
+
+@pytest.mark.slow
+def test_expenses_state_is_shared_and_locked(expenses: dict[str, Any]) -> None:
+    backend = expenses["terraform"]["backend"]["s3"]
+    assert (backend["key"], backend["use_lockfile"]) == ("expensetracker/prod/terraform.tfstate", True)
+
+
+@pytest.mark.slow
+def test_expenses_namespace_quota_is_the_seeds(expenses: dict[str, Any]) -> None:
+    hard = _only(expenses, "kubernetes_resource_quota_v1")["spec"]["hard"]
+    assert {k: hard[k] for k in ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")} == {
+        "requests.cpu": "4",
+        "requests.memory": "8Gi",
+        "limits.cpu": "8",
+        "limits.memory": "16Gi",
+    }
+
+
+@pytest.mark.slow
+def test_expenses_api_autoscales_from_two_to_ten(expenses: dict[str, Any]) -> None:
+    spec = _only(expenses, "kubernetes_horizontal_pod_autoscaler_v2")["spec"]
+    assert (spec["min_replicas"], spec["max_replicas"]) == (2, 10)
+
+
+@pytest.mark.slow
+def test_expenses_api_has_a_disruption_budget(expenses: dict[str, Any]) -> None:
+    assert _only(expenses, "kubernetes_pod_disruption_budget_v1")["metadata"]["namespace"] == "api"
+
+
+@pytest.mark.slow
+def test_expenses_api_ingress_is_https(expenses: dict[str, Any]) -> None:
+    ingress = _only(expenses, "kubernetes_ingress_v1")
+    assert (
+        ingress["spec"]["rule"][0]["host"],
+        ingress["metadata"]["annotations"]["alb.ingress.kubernetes.io/ssl-redirect"],
+    ) == (
+        "api.expensetracker.example.com",
+        "443",
+    )
+
+
+@pytest.mark.slow
+def test_expenses_prometheus_keeps_30_days_and_may_scrape_the_api(expenses: dict[str, Any]) -> None:
+    (prometheus,) = (r for r in resources(expenses, "helm_release").values() if r["name"] == "kube-prometheus-stack")
+    values = json.loads(prometheus["values"][0])
+    (rule,) = _policy(expenses, "api", "allow-ingress")["ingress"]
+    assert (values["prometheus"]["prometheusSpec"]["retention"], "kube-prometheus-stack" in _peers([rule], "from")) == (
+        "30d",
+        True,
+    )
+
+
+@pytest.mark.slow
+def test_expenses_velero_backs_up_daily_at_two_for_seven_days(expenses: dict[str, Any]) -> None:
+    (schedule,) = _release_manifests(expenses, "backup-schedule")
+    assert (schedule["spec"]["schedule"], schedule["spec"]["template"]["ttl"]) == ("0 2 * * *", "168h0m0s")
+
+
+@pytest.mark.slow
+def test_expenses_backup_bucket_keeps_deleted_backups_as_long(expenses: dict[str, Any]) -> None:
+    (lifecycle,) = resources(expenses, "aws_s3_bucket_lifecycle_configuration").values()
+    assert [r["noncurrent_version_expiration"] for r in lifecycle["rule"] if "noncurrent_version_expiration" in r] == [
+        [{"noncurrent_days": 7}]
+    ]
+
+
+@pytest.mark.slow
+def test_expenses_api_database_url_comes_from_secrets_manager(expenses: dict[str, Any]) -> None:
+    (external_secret,) = _release_manifests(expenses, "api-external-secret")
+    assert external_secret["spec"]["data"] == [
+        {"remoteRef": {"key": "expensetracker-prod/api/database", "property": "url"}, "secretKey": "DATABASE_URL"}
+    ]
