@@ -62,6 +62,12 @@ def resources(doc: dict[str, Any], resource_type: str) -> dict[str, Any]:
     return dict(doc["resource"].get(resource_type, {}))
 
 
+def _release_manifests(doc: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """The manifests of one of the platform-resources chart's releases (custom resources)."""
+    (release,) = (r for r in resources(doc, "helm_release").values() if r["name"] == name)
+    return list(json.loads(release["values"][0])["manifests"])
+
+
 def workload_images(doc: dict[str, Any]) -> dict[str, list[str]]:
     """Namespace -> the container images of its Deployments and StatefulSets."""
     images: dict[str, list[str]] = {}
@@ -159,6 +165,12 @@ def test_plants_images_all_come_from_the_environments_repositories(plants: dict[
         "plant-processor": ("plants-dev/plant-monitoring/plant-processor", "v1.0.0"),
         "plant-sensor": ("plants-dev/plant-monitoring/plant-sensor", "v1.0.0"),
     }
+
+
+@pytest.mark.slow
+def test_plants_backs_up_only_mongodb(plants: dict[str, Any]) -> None:
+    (schedule,) = _release_manifests(plants, "backup-schedule")
+    assert schedule["spec"]["template"]["includedNamespaces"] == ["mongodb"]
 
 
 def _policy(doc: dict[str, Any], namespace: str, name: str) -> dict[str, Any]:
@@ -323,12 +335,6 @@ def test_web_state_lives_outside_cdktf_out(web: dict[str, Any]) -> None:
 @pytest.fixture(scope="module")
 def expenses(synthesized: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return synthesized["expense-tracker"]
-
-
-def _release_manifests(doc: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    """The manifests of one of the platform-resources chart's releases (custom resources)."""
-    (release,) = (r for r in resources(doc, "helm_release").values() if r["name"] == name)
-    return list(json.loads(release["values"][0])["manifests"])
 
 
 @pytest.mark.slow

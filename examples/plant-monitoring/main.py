@@ -4,7 +4,7 @@ One ``PlatformStack`` (VPC, private EKS cluster, ECR, add-ons, baseline) holds:
 
 * Home Assistant, the only workload reachable from the internet (one TLS Ingress on the shared ALB);
 * the plant processor and the plant sensor, internal services without an Ingress;
-* MongoDB and Kafka as two ``StatefulWorkload``\\ s, whose namespaces admit only the processor and
+* MongoDB and Kafka, one ``StatefulWorkload`` each, whose namespaces admit only the processor and
   the sensor; those clients get egress to exactly the ports they call.
 
 Every image comes from the environment's own ECR repositories ``<prefix>/plant-monitoring/<name>``:
@@ -42,7 +42,7 @@ from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroup
 from constructs_lib.network.cidr import Tier
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.catalog import PodSecurityLevel
-from constructs_lib.platform.config import AddonsConfig
+from constructs_lib.platform.config import AddonsConfig, BackupOptions
 from constructs_lib.platform_stack import PlatformStack
 from constructs_lib.registry.config import RepositorySpec, default_lifecycle_rules
 
@@ -72,6 +72,48 @@ def repository(name: str) -> str:
     return f"plant-monitoring/{name}"
 
 
+#: MongoDB keeps the readings: a three-member replica set, reached only by the processor.
+MONGODB = StatefulWorkloadSpec(
+    name="mongodb",
+    repository=repository("mongodb"),
+    image_tag=IMAGES["mongodb"][0],
+    port=27017,
+    volumes=(VolumeSpec(name="data", mount_path="/data/db", size="20Gi"),),
+    writable_paths=("/data/configdb",),
+    # A replica set: a drain must leave a majority, and members find each other before Ready.
+    disruption=DisruptionPolicy.QUORUM,
+    publish_not_ready_addresses=True,
+    allowed_peers=("plant-processor",),
+    resources=Resources(cpu_request="500m", cpu_limit="1", memory_request="1Gi", memory_limit="2Gi"),
+    backup_hooks=BackupHooks(
+        pre=("mongosh", "--quiet", "--eval", "db.fsyncLock()"),
+        post=("mongosh", "--quiet", "--eval", "db.fsyncUnlock()"),
+        timeout_seconds=60,
+    ),
+)
+#: Kafka carries the sensor -> processor stream: three KRaft members (broker and controller each).
+KAFKA = StatefulWorkloadSpec(
+    name="kafka",
+    repository=repository("kafka"),
+    image_tag=IMAGES["kafka"][0],
+    port=9092,
+    peer_ports=(NamedPort(name="controller", port=9093),),
+    volumes=(VolumeSpec(name="data", mount_path="/var/lib/kafka/data", size="50Gi"),),
+    writable_paths=("/etc/kafka",),
+    # KRaft: readiness needs the controller quorum, so members start together.
+    pod_management_policy=PodManagementPolicy.PARALLEL,
+    disruption=DisruptionPolicy.QUORUM,
+    publish_not_ready_addresses=True,
+    allowed_peers=("plant-processor", "plant-sensor"),
+    resources=Resources(cpu_request="500m", cpu_limit="1", memory_request="1Gi", memory_limit="2Gi"),
+    config={
+        "KAFKA_PROCESS_ROLES": "broker,controller",
+        "KAFKA_LISTENERS": "PLAINTEXT://:9092,CONTROLLER://:9093",
+        "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
+        "CLUSTER_ID": "plant-monitoring",
+    },
+)
+
 CONFIG = EnvironmentConfig(
     name="dev",
     project="plants",
@@ -90,8 +132,10 @@ CONFIG = EnvironmentConfig(
         RepositorySpec(repository(name), lifecycle_rules=default_lifecycle_rules(release_prefixes=prefixes))
         for name, (_, prefixes) in IMAGES.items()
     ),
-    # Velero snapshots MongoDB's volumes every night (its fsyncLock hooks make them consistent).
-    addons=AddonsConfig(velero=True),
+    # Velero snapshots MongoDB's volumes every night (its fsyncLock hooks make them consistent). Only
+    # its namespace: Kafka only buffers readings the processor stores in MongoDB, and the other
+    # workloads keep no state.
+    addons=AddonsConfig(velero=True, backup=BackupOptions(included_namespaces=(MONGODB.name,))),
     tags={"owner": "plant-monitoring"},
 )
 
@@ -104,45 +148,6 @@ def data_stores(stack: PlatformStack) -> dict[str, StatefulWorkload]:
         *stack.baseline.priority_classes.values(),
         *stack.addons.releases.values(),
     ]
-    mongodb = StatefulWorkloadSpec(
-        name="mongodb",
-        repository=repository("mongodb"),
-        image_tag=IMAGES["mongodb"][0],
-        port=27017,
-        volumes=(VolumeSpec(name="data", mount_path="/data/db", size="20Gi"),),
-        writable_paths=("/data/configdb",),
-        # A replica set: a drain must leave a majority, and members find each other before Ready.
-        disruption=DisruptionPolicy.QUORUM,
-        publish_not_ready_addresses=True,
-        allowed_peers=("plant-processor",),
-        resources=Resources(cpu_request="500m", cpu_limit="1", memory_request="1Gi", memory_limit="2Gi"),
-        backup_hooks=BackupHooks(
-            pre=("mongosh", "--quiet", "--eval", "db.fsyncLock()"),
-            post=("mongosh", "--quiet", "--eval", "db.fsyncUnlock()"),
-            timeout_seconds=60,
-        ),
-    )
-    kafka = StatefulWorkloadSpec(
-        name="kafka",
-        repository=repository("kafka"),
-        image_tag=IMAGES["kafka"][0],
-        port=9092,
-        peer_ports=(NamedPort(name="controller", port=9093),),
-        volumes=(VolumeSpec(name="data", mount_path="/var/lib/kafka/data", size="50Gi"),),
-        writable_paths=("/etc/kafka",),
-        # KRaft: readiness needs the controller quorum, so members start together.
-        pod_management_policy=PodManagementPolicy.PARALLEL,
-        disruption=DisruptionPolicy.QUORUM,
-        publish_not_ready_addresses=True,
-        allowed_peers=("plant-processor", "plant-sensor"),
-        resources=Resources(cpu_request="500m", cpu_limit="1", memory_request="1Gi", memory_limit="2Gi"),
-        config={
-            "KAFKA_PROCESS_ROLES": "broker,controller",
-            "KAFKA_LISTENERS": "PLAINTEXT://:9092,CONTROLLER://:9093",
-            "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
-            "CLUSTER_ID": "plant-monitoring",
-        },
-    )
     return {
         spec.name: StatefulWorkload(
             stack,
@@ -151,12 +156,11 @@ def data_stores(stack: PlatformStack) -> dict[str, StatefulWorkload]:
                 spec=spec,
                 repository_url=stack.registry.repository_urls[spec.repository],
                 production=CONFIG.production,
-                # Kafka only buffers readings the processor stores in MongoDB: not worth a snapshot.
-                backup=stack.backup is not None and spec.name == "mongodb",
+                backup=spec.name in CONFIG.addons.backup.included_namespaces,
                 depends_on=after,
             ),
         )
-        for spec in (mongodb, kafka)
+        for spec in (MONGODB, KAFKA)
     }
 
 
