@@ -32,3 +32,19 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stacks_json(synth_dir: Path) -> dict[str, dict[str, Any]]:
     """Environment name -> its synthesized ``cdk.tf.json`` as a dict."""
     return {name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text()) for name in ENVIRONMENT_NAMES}
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built once per test run (shared by xdist workers, see ``tests/wheel.py``)."""
+    from tests.wheel import run_root, shared, wheel_build
+
+    return shared(run_root(tmp_path_factory), "dist", wheel_build)
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A fresh virtualenv with the wheel and its dependencies installed, once per test run."""
+    from tests.wheel import run_root, shared, wheel_install
+
+    return shared(run_root(tmp_path_factory), "wheel-venv", lambda folder: wheel_install(wheel, folder))

@@ -1,18 +1,19 @@
-"""The wheel installs into a fresh virtualenv and synthesizes a stack from outside the repo."""
+"""The wheel installs into a fresh virtualenv and synthesizes a stack from outside the repo.
+
+The wheel and the virtualenv are built once per test run (fixtures ``wheel`` and ``wheel_venv`` in
+``tests/conftest.py``), shared with ``tests/test_examples.py``.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.wheel import clean_environment
 
 _USER_APP = """
 from cdktf import App
@@ -41,19 +42,6 @@ print(provider_loader.node_loader_mode(), provider_loader.NODE_LOADER_SCRIPT)
 """
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dist = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(REPO_ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (built,) = dist.glob("eks_platform_constructs-*.whl")
-    return built
-
-
 def test_wheel_ships_the_type_marker(wheel: Path) -> None:
     assert "constructs_lib/py.typed" in zipfile.ZipFile(wheel).namelist()
 
@@ -68,21 +56,13 @@ def test_wheel_holds_only_the_library(wheel: Path) -> None:
 
 
 @pytest.mark.slow
-def test_wheel_installs_and_synthesizes_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
-    environment = tmp_path / "venv"
-    venv.create(environment, with_pip=True)
+def test_wheel_installs_and_synthesizes_outside_the_repo(wheel_venv: Path, tmp_path: Path) -> None:
+    environment = wheel_venv
     python = environment / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check", str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
     project = tmp_path / "user-project"
     project.mkdir()
     (project / "app.py").write_text(_USER_APP)
-    # NODE_OPTIONS is dropped too: this test process put the repository's Node loader in it.
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NODE_OPTIONS")}
+    env = clean_environment()
     env["CONSTRUCTS_LIB_NODE_LOADER_REPORT"] = str(project / "node-loader.json")
     run = subprocess.run([str(python), "app.py"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr

@@ -1,0 +1,125 @@
+"""Seed 001's hardened web app on an EKS cluster that already exists, built only from the installed package.
+
+The stack holds no cluster: it reads the cluster's endpoint and CA by name (``aws_eks_cluster`` data
+source), configures the Kubernetes and Helm providers from them (``KubernetesProviders``, token from
+``aws eks get-token``), reads the image repository by name (``aws_ecr_repository`` data source) and
+deploys one ``Application``: hardened Deployment, Service, HPA, PDB, TLS Ingress and network policies.
+
+Run ``python main.py``: it writes ``cdktf.out/stacks/toa-website/cdk.tf.json``.
+"""
+
+from __future__ import annotations
+
+# constructs_lib before cdktf and any provider binding: importing it makes the bindings load only
+# the modules a stack uses (a provider module imported first loads the whole AWS provider: ~50 s more
+# per synth) and silences jsii's Node end-of-life banner before the jsii kernel starts.
+import constructs_lib  # noqa: F401
+
+# isort: split
+
+from cdktf import App, LocalBackend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_ecr_repository import DataAwsEcrRepository
+from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+
+from constructs_lib.apps.application import Application, ApplicationProps
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources
+from constructs_lib.platform.catalog import PodSecurityLevel
+from constructs_lib.platform.config import ResourceQuotaSpec
+from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
+from constructs_lib.stack import local_state_path
+
+# ---- Example values: replace them before a deploy -----------------------------------------------
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+#: The existing cluster, by name (``aws eks list-clusters``).
+CLUSTER_NAME = "eks-platform-prod-cluster"
+#: The existing ECR repository holding the app's image, and the release to run.
+REPOSITORY_NAME = "eks-platform-prod/apps/toa-website"
+IMAGE_TAG = "v1.0.0"
+#: Public host and its ACM certificate (same account and region as the cluster).
+HOST = "www.example.com"
+CERTIFICATE_ARN = f"arn:aws:acm:{REGION}:{ACCOUNT_ID}:certificate/00000000-0000-0000-0000-000000000000"
+#: The cluster VPC's public subnets: an internet-facing ALB connects to the pods from there only.
+PUBLIC_SUBNET_CIDRS = ("10.30.192.0/24", "10.30.193.0/24", "10.30.194.0/24")
+#: Namespace of the cluster's Prometheus, allowed to scrape the pods.
+MONITORING_NAMESPACE = "kube-prometheus-stack"
+
+#: Seed 001: the web app listens on 5000, runs 3 replicas (HPA 2-10), 250m-1 CPU and 256-512Mi memory,
+#: with startup, liveness and readiness probes under /api.
+WEB_APP = ApplicationSpec(
+    "toa-website",
+    REPOSITORY_NAME,
+    IMAGE_TAG,
+    port=5000,
+    replicas=3,
+    min_replicas=2,
+    max_replicas=10,
+    resources=Resources(cpu_request="250m", cpu_limit="1", memory_request="256Mi", memory_limit="512Mi"),
+    probes=Probes(startup_path="/api/startup", liveness_path="/api/alive", readiness_path="/api/ready"),
+    ingress=IngressSpec(HOST, certificate_arn=CERTIFICATE_ARN),
+    config={"NODE_ENV": "production", "PORT": "5000"},
+)
+
+
+class WebAppStack(TerraformStack):
+    """The application alone, on a cluster someone else runs."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app, WEB_APP.name)
+        # State next to main.py, outside cdktf.out (which every synth rewrites); use an S3Backend
+        # for anything shared.
+        LocalBackend(self, path=local_state_path(WEB_APP.name))
+        AwsProvider(
+            self,
+            "aws",
+            region=REGION,
+            allowed_account_ids=[ACCOUNT_ID],
+            default_tags=[AwsProviderDefaultTags(tags={"managed-by": "cdktf", "application": WEB_APP.name})],
+        )
+        cluster = DataAwsEksCluster(self, "cluster", name=CLUSTER_NAME)
+        KubernetesProviders(
+            self,
+            "kubernetes",
+            connection=ClusterConnection(
+                cluster_name=CLUSTER_NAME,
+                endpoint=cluster.endpoint,
+                certificate_authority_data=cluster.certificate_authority.get(0).data,
+                region=REGION,
+            ),
+        )
+        repository = DataAwsEcrRepository(self, "repository", name=REPOSITORY_NAME)
+        application = Application(
+            self,
+            WEB_APP.name,
+            props=ApplicationProps(
+                spec=WEB_APP,
+                repository_url=repository.repository_url,
+                # Production: the Ingress must be HTTPS (HTTP only redirects).
+                production=True,
+                load_balancer_group=WEB_APP.name,
+                pod_security=PodSecurityLevel.RESTRICTED,
+                # 10 replicas plus the rolling update's surge pod at 1 CPU each: more than the default
+                # quota's 8 CPUs of limits (the library refuses a quota the HPA could not fill).
+                quota=ResourceQuotaSpec(limits_cpu="12"),
+                load_balancer_cidrs=PUBLIC_SUBNET_CIDRS,
+                monitoring_namespace=MONITORING_NAMESPACE,
+            ),
+        )
+        TerraformOutput(
+            self,
+            "namespace",
+            value=application.namespace,
+            description="Namespace of the web app (PSS restricted, default-deny network policies, quota)",
+        )
+        TerraformOutput(self, "url", value=f"https://{HOST}", description="Public URL of the web app")
+
+
+def main() -> None:
+    app = App()
+    WebAppStack(app)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

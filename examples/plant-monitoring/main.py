@@ -1,0 +1,258 @@
+"""Seed 000's plant monitoring on its own EKS environment, built only from the installed package.
+
+One ``PlatformStack`` (VPC, private EKS cluster, ECR, add-ons, baseline) holds:
+
+* Home Assistant, the only workload reachable from the internet (one TLS Ingress on the shared ALB);
+* the plant processor and the plant sensor, internal services without an Ingress;
+* MongoDB and Kafka, one ``StatefulWorkload`` each, whose namespaces admit only the processor and
+  the sensor; those clients get egress to exactly the ports they call.
+
+Every image comes from the environment's own ECR repositories ``<prefix>/plant-monitoring/<name>``:
+the seed's builds tagged ``v1.0.0``, the third-party images cached under their upstream tags.
+
+Run ``python main.py``: it writes ``cdktf.out/stacks/dev/cdk.tf.json``.
+"""
+
+from __future__ import annotations
+
+# constructs_lib before cdktf and any provider binding: importing it makes the bindings load only
+# the modules a stack uses (a provider module imported first loads the whole AWS provider: ~50 s more
+# per synth) and silences jsii's Node end-of-life banner before the jsii kernel starts.
+import constructs_lib  # noqa: F401
+
+# isort: split
+
+from collections.abc import Mapping
+
+from cdktf import App, TerraformOutput
+
+from constructs_lib import EnvironmentConfig, Stage
+from constructs_lib.apps.application import Application, ApplicationProps
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources
+from constructs_lib.apps.stateful import StatefulWorkload, StatefulWorkloadProps
+from constructs_lib.apps.stateful_config import (
+    BackupHooks,
+    DisruptionPolicy,
+    NamedPort,
+    PodManagementPolicy,
+    StatefulWorkloadSpec,
+    VolumeSpec,
+)
+from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, Taint
+from constructs_lib.network.cidr import Tier
+from constructs_lib.network.config import NatMode, NetworkConfig
+from constructs_lib.platform.catalog import PodSecurityLevel
+from constructs_lib.platform.config import AddonsConfig, BackupOptions
+from constructs_lib.platform_stack import PlatformStack
+from constructs_lib.registry.config import RepositorySpec, default_lifecycle_rules
+
+# ---- Example values: replace them before a deploy -----------------------------------------------
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+#: The deploy runner's egress address: the only address allowed on the public API endpoint.
+RUNNER_CIDRS = ("203.0.113.10/32",)
+#: Home Assistant's public host and its ACM certificate (same account and region).
+HOME_ASSISTANT_HOST = "plant.example.com"
+CERTIFICATE_ARN = f"arn:aws:acm:{REGION}:{ACCOUNT_ID}:certificate/00000000-0000-0000-0000-000000000000"
+
+#: Seed 000's images and the tag prefixes of their releases: the seed's own builds are tagged
+#: ``v1.0.0``; the cached third-party images keep upstream's tags, so each repository keeps its own
+#: last releases (the default rule only selects ``v*``).
+IMAGES: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "homeassistant": ("2024.10.1", ("20",)),
+    "mongodb": ("7.0.14", ("7.", "8.")),
+    "kafka": ("7.4.4", ("7.", "8.")),
+    "plant-processor": ("v1.0.0", ("v",)),
+    "plant-sensor": ("v1.0.0", ("v",)),
+}
+
+
+def repository(name: str) -> str:
+    """The repository of one of seed 000's images, inside the environment's registry."""
+    return f"plant-monitoring/{name}"
+
+
+#: MongoDB keeps the readings: a three-member replica set, reached only by the processor.
+MONGODB = StatefulWorkloadSpec(
+    name="mongodb",
+    repository=repository("mongodb"),
+    image_tag=IMAGES["mongodb"][0],
+    port=27017,
+    volumes=(VolumeSpec(name="data", mount_path="/data/db", size="20Gi"),),
+    writable_paths=("/data/configdb",),
+    # A replica set: a drain must leave a majority, and members find each other before Ready.
+    disruption=DisruptionPolicy.QUORUM,
+    publish_not_ready_addresses=True,
+    allowed_peers=("plant-processor",),
+    resources=Resources(cpu_request="500m", cpu_limit="1", memory_request="1Gi", memory_limit="2Gi"),
+    backup_hooks=BackupHooks(
+        pre=("mongosh", "--quiet", "--eval", "db.fsyncLock()"),
+        post=("mongosh", "--quiet", "--eval", "db.fsyncUnlock()"),
+        timeout_seconds=60,
+    ),
+)
+#: Kafka carries the sensor -> processor stream: three KRaft members (broker and controller each).
+KAFKA = StatefulWorkloadSpec(
+    name="kafka",
+    repository=repository("kafka"),
+    image_tag=IMAGES["kafka"][0],
+    port=9092,
+    peer_ports=(NamedPort(name="controller", port=9093),),
+    volumes=(VolumeSpec(name="data", mount_path="/var/lib/kafka/data", size="50Gi"),),
+    writable_paths=("/etc/kafka",),
+    # KRaft: readiness needs the controller quorum, so members start together.
+    pod_management_policy=PodManagementPolicy.PARALLEL,
+    disruption=DisruptionPolicy.QUORUM,
+    publish_not_ready_addresses=True,
+    allowed_peers=("plant-processor", "plant-sensor"),
+    resources=Resources(cpu_request="500m", cpu_limit="1", memory_request="1Gi", memory_limit="2Gi"),
+    config={
+        "KAFKA_PROCESS_ROLES": "broker,controller",
+        "KAFKA_LISTENERS": "PLAINTEXT://:9092,CONTROLLER://:9093",
+        "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
+        "CLUSTER_ID": "plant-monitoring",
+    },
+)
+
+CONFIG = EnvironmentConfig(
+    name="dev",
+    project="plants",
+    stage=Stage.DEV,
+    region=REGION,
+    account_id=ACCOUNT_ID,
+    # One NAT gateway and two zones: a home project's budget; the nodes stay in private subnets.
+    network=NetworkConfig("10.40.0.0/16", (f"{REGION}a", f"{REGION}b"), NatMode.SINGLE),
+    cluster=ClusterConfig(endpoint_public_access=True, public_access_cidrs=RUNNER_CIDRS),
+    node_groups=(
+        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, taints=(Taint("CriticalAddonsOnly", "true"),)),
+        # Three nodes at least: each data store spreads its three members over distinct nodes.
+        NodeGroupSpec("application", ("m5.large", "m6i.large"), 3, 3, 6, capacity_type=CapacityType.SPOT),
+    ),
+    repositories=tuple(
+        RepositorySpec(repository(name), lifecycle_rules=default_lifecycle_rules(release_prefixes=prefixes))
+        for name, (_, prefixes) in IMAGES.items()
+    ),
+    # Velero snapshots MongoDB's volumes every night (its fsyncLock hooks make them consistent). Only
+    # its namespace: Kafka only buffers readings the processor stores in MongoDB, and the other
+    # workloads keep no state.
+    addons=AddonsConfig(velero=True, backup=BackupOptions(included_namespaces=(MONGODB.name,))),
+    tags={"owner": "plant-monitoring"},
+)
+
+
+def data_stores(stack: PlatformStack) -> dict[str, StatefulWorkload]:
+    """MongoDB (readings) and Kafka (the sensor -> processor stream), reachable only from their clients."""
+    after = [
+        *stack.cluster.node_groups,
+        stack.baseline.storage_class,
+        *stack.baseline.priority_classes.values(),
+        *stack.addons.releases.values(),
+    ]
+    return {
+        spec.name: StatefulWorkload(
+            stack,
+            spec.name,
+            props=StatefulWorkloadProps(
+                spec=spec,
+                repository_url=stack.registry.repository_urls[spec.repository],
+                production=CONFIG.production,
+                backup=spec.name in CONFIG.addons.backup.included_namespaces,
+                depends_on=after,
+            ),
+        )
+        for spec in (MONGODB, KAFKA)
+    }
+
+
+def applications(stack: PlatformStack, stores: Mapping[str, StatefulWorkload]) -> dict[str, Application]:
+    """Home Assistant behind the ALB; the processor and the sensor inside the cluster.
+
+    Built with ``Application`` rather than ``EnvironmentConfig.applications``: an application in the
+    config can only be given egress to other applications, not to the data stores (see README).
+    """
+    mongodb, kafka = stores["mongodb"], stores["kafka"]
+    home_assistant = ApplicationSpec(
+        "homeassistant",
+        repository("homeassistant"),
+        IMAGES["homeassistant"][0],
+        port=8123,
+        # One instance: Home Assistant is not built to run as several replicas.
+        replicas=1,
+        max_replicas=1,
+        resources=Resources(cpu_request="250m", cpu_limit="1", memory_request="512Mi", memory_limit="1Gi"),
+        probes=Probes(startup_path="/manifest.json", liveness_path="/manifest.json", readiness_path="/manifest.json"),
+        ingress=IngressSpec(HOME_ASSISTANT_HOST, certificate_arn=CERTIFICATE_ARN),
+        # The processor pushes plant states to Home Assistant's API (seed 000's network policy).
+        allowed_peers=("plant-processor",),
+    )
+    processor = ApplicationSpec(
+        "plant-processor",
+        repository("plant-processor"),
+        IMAGES["plant-processor"][0],
+        port=3000,
+        config={
+            "MONGODB_URL": f"mongodb://{','.join(f'{host}:{mongodb.client_port}' for host in mongodb.pod_dns_names)}",
+            "KAFKA_BOOTSTRAP_SERVERS": kafka.client_endpoint,
+            "HOMEASSISTANT_URL": f"http://{home_assistant.name}.{home_assistant.name}.svc.cluster.local",
+        },
+    )
+    sensor = ApplicationSpec(
+        "plant-sensor",
+        repository("plant-sensor"),
+        IMAGES["plant-sensor"][0],
+        port=3000,
+        replicas=1,
+        max_replicas=3,
+        config={"KAFKA_BOOTSTRAP_SERVERS": kafka.client_endpoint},
+    )
+    egress = {
+        processor.name: {
+            mongodb.namespace: mongodb.client_port,
+            kafka.namespace: kafka.client_port,
+            home_assistant.name: home_assistant.port,
+        },
+        sensor.name: {kafka.namespace: kafka.client_port},
+    }
+    return {
+        spec.name: Application(
+            stack,
+            f"app-{spec.name}",
+            props=ApplicationProps(
+                spec=spec,
+                repository_url=stack.registry.repository_urls[spec.repository],
+                production=CONFIG.production,
+                load_balancer_group=CONFIG.prefix,
+                pod_security=PodSecurityLevel.RESTRICTED,
+                # Only the ALB's nodes in the public subnets reach Home Assistant's port.
+                load_balancer_cidrs=tuple(stack.network.plan.cidrs(Tier.PUBLIC).values()),
+                load_balancer_security_group_id=stack.network.alb_security_group_id,
+                egress_peers=egress.get(spec.name, {}),
+                depends_on=[*stack.baseline.priority_classes.values(), *stack.addons.releases.values()],
+            ),
+        )
+        for spec in (home_assistant, processor, sensor)
+    }
+
+
+def main() -> None:
+    app = App()
+    stack = PlatformStack(app, CONFIG)
+    stores = data_stores(stack)
+    apps = applications(stack, stores)
+    TerraformOutput(
+        stack,
+        "plant_monitoring_namespaces",
+        value=sorted([*stores, *apps]),
+        description="Namespaces of seed 000's workloads (one each: PSS restricted, default-deny policies)",
+    )
+    TerraformOutput(
+        stack,
+        "home_assistant_url",
+        value=f"https://{HOME_ASSISTANT_HOST}",
+        description="Home Assistant, the only workload reachable from the internet",
+    )
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()
