@@ -24,13 +24,19 @@ from constructs_lib.apps.application import (
 )
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import NodeGroupSpec
-from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
+from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, EksClusterProps
 from constructs_lib.cluster.node_group import ManagedNodeGroup
-from constructs_lib.config import EnvironmentConfig
+from constructs_lib.config import EnvironmentConfig, Stage
 from constructs_lib.data.bucket import ApplicationBucket
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
+from constructs_lib.identity.pod_identity import (
+    AssociationMode,
+    PodIdentityRole,
+    PodIdentityRoleProps,
+    ServiceAccountRef,
+)
 from constructs_lib.network.cidr import Tier
 from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.platform.addon import Addon, PermissionsContext
@@ -48,6 +54,9 @@ __all__ = ["PlatformStack", "build_app"]
 
 #: Resource types whose objects run pods (they wait for every node group).
 _WORKLOAD_TYPES = ("kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "kubernetes_daemon_set_v1", "helm_release")
+
+#: The EBS CSI controller's service account (the add-on creates it in kube-system).
+EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa"
 
 
 class PlatformStack(EnvironmentStack):
@@ -87,13 +96,31 @@ class PlatformStack(EnvironmentStack):
                 production=config.production,
                 instance_tags=self.default_tags,
                 pod_addressing=config.network.pod_addressing,
+                sandbox=config.stage is Stage.DEV,
             ),
         )
-        self.ebs_csi_role = self.irsa_role(
-            "ebs-csi", "kube-system", "ebs-csi-controller-sa", presets.ebs_csi_driver(self.context)
+        # The EBS CSI controller gets AWS credentials from EKS Pod Identity: the add-on creates the
+        # association, the role trusts pods.eks.amazonaws.com for kube-system/ebs-csi-controller-sa of
+        # this cluster only. The construct id stays "irsa-ebs-csi" (the role was an IRSA role before):
+        # the same terraform address, so the role's trust policy is updated in place instead of the
+        # role being replaced under the running driver.
+        self.ebs_csi_role = PodIdentityRole(
+            self,
+            "irsa-ebs-csi",
+            props=PodIdentityRoleProps(
+                name_prefix=config.prefix,
+                name="ebs-csi",
+                cluster_name=self.cluster.cluster_name,
+                service_accounts=(ServiceAccountRef("kube-system", EBS_CSI_SERVICE_ACCOUNT),),
+                permissions=presets.ebs_csi_driver(self.context),
+                association_mode=AssociationMode.ADDON,
+            ),
         )
         self.ebs_csi_addon = self.cluster.add_managed_addon(
-            "aws-ebs-csi-driver", service_account_role_arn=self.ebs_csi_role.role_arn
+            "aws-ebs-csi-driver",
+            pod_identity=AddonPodIdentity(EBS_CSI_SERVICE_ACCOUNT, self.ebs_csi_role.role_arn),
+            # The controller (a deployment) runs on the system group; the node daemonset stays everywhere.
+            configuration_values=self.cluster.system_addon_values("aws-ebs-csi-driver"),
         )
         self.registry = EcrRegistry(
             self,

@@ -8,8 +8,12 @@ Choices that differ from the seed documents (see README "Decisions"):
   subnets inside are planned by the network tier.
 * Region us-east-1 (seed 004's zones); two AZs in dev and staging (seed 002), three in prod.
 * Kubernetes 1.35 instead of the seeds' 1.28, which left EKS extended support in 2025.
-* Node groups: prod is seed 004's matrix; dev and staging are smaller. The system group is tainted
-  ``CriticalAddonsOnly`` so application pods never crowd out cluster add-ons.
+* Node groups: prod is seed 004's matrix; dev and staging are smaller. The system group
+  (``NodeRole.SYSTEM``) is tainted ``CriticalAddonsOnly`` so application pods never crowd out
+  cluster add-ons, and coredns and the EBS CSI controller are pinned to it.
+* Stage knobs left at their documented defaults (``ClusterConfig``): upgrade policy EXTENDED and
+  zonal shift on in prod, STANDARD and off elsewhere; the CloudWatch observability add-on on in
+  staging and prod, off in dev.
 * Applications: seed 002's progression (dev api + worker; staging + admin; prod + monitoring) with
   seed 003's replica counts (dev 1, staging 2, prod 3).
 * Data: every environment has seed 002's PostgreSQL database (RDS, sized by the stage's defaults:
@@ -24,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec
-from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, Taint
+from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, NodeRole
 from constructs_lib.config import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.network.config import NatMode, NetworkConfig
@@ -36,9 +40,9 @@ __all__ = ["DEV", "ENVIRONMENTS", "PROD", "STAGING"]
 _REGION = "us-east-1"
 _TAGS = {"cost-center": "platform", "owner": "platform-team"}
 
-#: The system group runs cluster add-ons only (they tolerate this taint; applications do not).
-_SYSTEM_TAINT = (Taint("CriticalAddonsOnly", "true"),)
-_SYSTEM_LABELS = {"node-role": "system"}
+#: The system group runs cluster add-ons only: ``NodeRole.SYSTEM`` gives it the ``node-role=system``
+#: label and the ``CriticalAddonsOnly`` taint, and pins coredns and the EBS CSI controller to it.
+_SYSTEM = NodeRole.SYSTEM
 
 #: Seed 000's images (cached in ECR) with the tag prefix of their releases: its own builds are tagged
 #: ``v1.0.0``; the third-party images keep upstream's tags (``2024.10.1``, ``7.0.14``, ``7.4.4``), so
@@ -145,7 +149,7 @@ DEV = EnvironmentConfig(
     cluster=_cluster(),
     account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
-        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
+        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, role=_SYSTEM),
         NodeGroupSpec(
             "application",
             ("t3.large", "t3a.large", "m5.large"),
@@ -174,7 +178,7 @@ STAGING = EnvironmentConfig(
     cluster=_cluster(),
     account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 3, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
+        NodeGroupSpec("system", ("m5.large",), 2, 2, 3, role=_SYSTEM),
         NodeGroupSpec("application", ("m5.large",), 2, 2, 10, labels={"node-role": "application"}),
     ),
     repositories=_repositories(TagMutability.IMMUTABLE),
@@ -199,7 +203,7 @@ PROD = EnvironmentConfig(
     account_id=EXAMPLE_ACCOUNT_ID,
     # Seed 004's matrix.
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, labels=_SYSTEM_LABELS, taints=_SYSTEM_TAINT),
+        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=_SYSTEM),
         NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"}),
         NodeGroupSpec("compute-intensive", ("c5.2xlarge",), 2, 2, 20, labels={"node-role": "compute"}),
         NodeGroupSpec("memory-intensive", ("r5.xlarge",), 2, 2, 10, labels={"node-role": "memory"}),

@@ -8,10 +8,11 @@ Unpinned clusters read the newest version for their Kubernetes minor at plan tim
 
 Source: the versions ``aws eks describe-addon-versions`` returned for each minor, as recorded by
 public EKS configurations in the second half of 2026 (reviewed 2026-12-02). vpc-cni, the EBS CSI
-driver and the Pod Identity agent publish one build line for every supported minor; kube-proxy and
-coredns follow the minor. AWS retires old builds over time: when an apply answers
-``InvalidParameterException ... addon version``, run ``aws eks describe-addon-versions --addon-name
-<name> --kubernetes-version <minor>`` and update this table (README, "Upgrading").
+driver, the Pod Identity agent and the CloudWatch observability add-on publish one build line for
+every supported minor; kube-proxy and coredns follow the minor. AWS retires old builds over time:
+when an apply answers ``InvalidParameterException ... addon version``, run ``aws eks
+describe-addon-versions --addon-name <name> --kubernetes-version <minor>`` and update this table
+(README, "Upgrading").
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ _SAME_FOR_EVERY_MINOR = {
     "vpc-cni": "v1.22.4-eksbuild.3",
     "aws-ebs-csi-driver": "v1.57.1-eksbuild.1",
     "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+    # Container Insights and Fluent Bit (ClusterConfig.cloudwatch_observability). One build line for
+    # every supported minor; v6.7.0-eksbuild.1 as recorded by a public EKS configuration's resolved
+    # add-on versions in late 2026 (reviewed 2026-12-02). Pod Identity needs 3.1.0 or later.
+    "amazon-cloudwatch-observability": "v6.7.0-eksbuild.1",
 }
 
 #: Kubernetes minor -> EKS add-on name -> version.

@@ -35,19 +35,31 @@ __all__ = [
     "LARGE_GROUP_NODES",
     "MAX_NODE_GROUP_NAME_LENGTH",
     "MINUTES_PER_ROLLOUT_BATCH",
+    "NODE_ROLE_LABEL",
+    "OIDC_CLIENT_ID",
     "SUPPORTED_KUBERNETES_VERSIONS",
+    "SYSTEM_NODE_LABELS",
+    "SYSTEM_NODE_TAINT",
     "CapacityType",
     "ClusterConfig",
     "CniIdentity",
     "ControlPlaneLogType",
     "NodeGroupSpec",
+    "NodeRole",
+    "SupportType",
     "Taint",
     "TaintEffect",
     "node_group_name",
     "principal_slug",
     "require_node_group_name_fits",
+    "system_node_group",
+    "system_placement",
     "validate_node_groups",
 ]
+
+#: Audience of the tokens EKS projects into pods for IRSA (the OIDC provider's client id). Defined
+#: here, jsii-free, so the identity tier and the cluster tier import it without a cycle.
+OIDC_CLIENT_ID = "sts.amazonaws.com"
 
 #: EKS support windows (release, end of standard support, end of extended support), as published
 #: by AWS; reviewed 2026-11-25. Versions whose extended support has ended (1.31 and older; the
@@ -118,6 +130,12 @@ class CniIdentity(enum.Enum):
     ``kube-system/aws-node`` only; the node role does not get ``AmazonEKS_CNI_Policy``.
     ``NODE_ROLE``: the node instance role carries ``AmazonEKS_CNI_Policy`` (simplest; every process
     that can reach the node's credentials can also rewire the node's network interfaces).
+
+    There is no Pod Identity choice on purpose. AWS documents that the VPC CNI supports EKS Pod
+    Identity, but then ``aws-node`` gets its credentials from the Pod Identity agent daemonset on the
+    same node: a new node's pod networking (and so its Ready state) waits on a second daemonset, and a
+    missing or broken agent leaves every new node without networking (aws/amazon-vpc-cni-k8s#3840).
+    IRSA depends only on STS and the OIDC provider, which exist before the first node.
     """
 
     IRSA = "IRSA"
@@ -135,6 +153,43 @@ class Taint:
     value: str
     #: Default NO_SCHEDULE: pods without a matching toleration are not scheduled on the nodes.
     effect: TaintEffect = TaintEffect.NO_SCHEDULE
+
+
+class NodeRole(enum.Enum):
+    """What a node group is for; SYSTEM implies the label and taint below."""
+
+    #: Ordinary workloads (applications, most Helm charts). Labels and taints are the group's own.
+    WORKLOAD = "WORKLOAD"
+    #: Cluster-critical add-ons only: the group gets :data:`SYSTEM_NODE_LABELS` and
+    #: :data:`SYSTEM_NODE_TAINT`, and coredns and the EBS CSI controller are pinned to it. At most one
+    #: group has this role, and it is never SPOT (a reclaimed node would take cluster DNS with it).
+    SYSTEM = "SYSTEM"
+
+
+#: The label key every group's role is published under (``node-role=system``, ``node-role=application``).
+NODE_ROLE_LABEL = "node-role"
+#: Labels of the SYSTEM group: what system add-ons select with their nodeSelector.
+SYSTEM_NODE_LABELS: Mapping[str, str] = MappingProxyType({NODE_ROLE_LABEL: "system"})
+#: Taint of the SYSTEM group. ``CriticalAddonsOnly`` is the key cluster add-ons (coredns, the EBS CSI
+#: controller, metrics-server) already tolerate upstream; application pods do not, so they never
+#: crowd the group out.
+SYSTEM_NODE_TAINT = Taint("CriticalAddonsOnly", "true", TaintEffect.NO_SCHEDULE)
+
+_TAINT_EFFECT_NAMES = {
+    TaintEffect.NO_SCHEDULE: "NoSchedule",
+    TaintEffect.NO_EXECUTE: "NoExecute",
+    TaintEffect.PREFER_NO_SCHEDULE: "PreferNoSchedule",
+}
+
+
+class SupportType(enum.Enum):
+    """EKS upgrade policy: what happens when a Kubernetes version leaves standard support."""
+
+    #: EKS upgrades the control plane when standard support ends; never billed extended-support rates.
+    STANDARD = "STANDARD"
+    #: The version stays on extended support (billed per cluster hour at the extended rate) until
+    #: you upgrade it, so no upgrade is ever forced on the cluster.
+    EXTENDED = "EXTENDED"
 
 
 #: An EC2 instance type: ``family.size`` in lowercase ASCII.
@@ -190,11 +245,21 @@ class NodeGroupSpec:
     #: network tier's table (give the largest type's). Default None: the table; a type it lacks is
     #: refused until this is set, because an unknown type's pod IPs cannot be counted.
     network_limits: InstanceNetworkLimits | None = None
+    #: What the group is for. Default WORKLOAD. SYSTEM adds :data:`SYSTEM_NODE_LABELS` to ``labels``
+    #: and :data:`SYSTEM_NODE_TAINT` to ``taints`` (do not repeat them), so the taint that keeps
+    #: applications off the group and the selector that pins system add-ons to it have one source.
+    role: NodeRole = NodeRole.WORKLOAD
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "labels", frozen_mapping(self.labels))
+        labels = dict(self.labels) if isinstance(self.labels, Mapping) else self.labels
+        taints = tuple(self.taints) if isinstance(self.taints, (tuple, list)) else self.taints
+        if self.role is NodeRole.SYSTEM and isinstance(labels, dict) and isinstance(taints, tuple):
+            labels = {**labels, **{k: v for k, v in SYSTEM_NODE_LABELS.items() if k not in labels}}
+            if not any(isinstance(t, Taint) and t.key == SYSTEM_NODE_TAINT.key for t in taints):
+                taints = (*taints, SYSTEM_NODE_TAINT)
+        object.__setattr__(self, "labels", frozen_mapping(labels))
         object.__setattr__(self, "instance_types", frozen_tuple(self.instance_types))
-        object.__setattr__(self, "taints", frozen_tuple(self.taints))
+        object.__setattr__(self, "taints", frozen_tuple(taints))
 
     def resolved_rollout(self) -> tuple[int | None, int | None]:
         """``(max_unavailable, max_unavailable_percentage)`` of the update config: exactly one is set."""
@@ -296,6 +361,50 @@ class NodeGroupSpec:
             )
             self.network_limits.validate(f"{path}.network_limits")
         require_unique(f"{path}.taints", ((t.key, t.effect) for t in self.taints), "taint (key, effect)")
+        self._validate_role(path)
+
+    def _validate_role(self, path: str) -> None:
+        system_label = SYSTEM_NODE_LABELS[NODE_ROLE_LABEL]
+        if self.role is NodeRole.SYSTEM:
+            require(
+                self.capacity_type is CapacityType.ON_DEMAND,
+                f"{path}.capacity_type",
+                "must be ON_DEMAND for the SYSTEM group: a Spot reclaim would take coredns and the storage "
+                "controller with it",
+                self.capacity_type,
+                "use CapacityType.ON_DEMAND (run Spot in a WORKLOAD group)",
+            )
+            require(
+                self.labels.get(NODE_ROLE_LABEL) == system_label,
+                f"{path}.labels.{NODE_ROLE_LABEL}",
+                f"must be {system_label!r} on the SYSTEM group (system add-ons select it)",
+                self.labels.get(NODE_ROLE_LABEL),
+                f"remove the {NODE_ROLE_LABEL} label: role=NodeRole.SYSTEM sets it",
+            )
+            system_taints = [t for t in self.taints if t.key == SYSTEM_NODE_TAINT.key]
+            require(
+                system_taints == [SYSTEM_NODE_TAINT],
+                f"{path}.taints",
+                f"must carry {SYSTEM_NODE_TAINT.key}={SYSTEM_NODE_TAINT.value}:NoSchedule unchanged on the SYSTEM "
+                "group (system add-ons tolerate exactly that)",
+                [f"{t.key}={t.value}:{t.effect.value}" for t in system_taints],
+                f"remove the {SYSTEM_NODE_TAINT.key} taint: role=NodeRole.SYSTEM sets it",
+            )
+        else:
+            require(
+                self.labels.get(NODE_ROLE_LABEL) != system_label,
+                f"{path}.labels.{NODE_ROLE_LABEL}",
+                "marks the group as the system group, which only role=NodeRole.SYSTEM may do",
+                system_label,
+                "set role=NodeRole.SYSTEM instead of the label, or give the group another node-role",
+            )
+            require(
+                all(t.key != SYSTEM_NODE_TAINT.key for t in self.taints),
+                f"{path}.taints",
+                f"must not carry the system taint {SYSTEM_NODE_TAINT.key}: only role=NodeRole.SYSTEM sets it",
+                [t.key for t in self.taints],
+                "set role=NodeRole.SYSTEM instead of the taint",
+            )
 
 
 @dataclass(frozen=True)
@@ -350,6 +459,21 @@ class ClusterConfig:
     #: :mod:`constructs_lib.cluster.addon_versions`), so a plan never picks up a new release on its own.
     #: Default None: on in prod, off elsewhere (dev and staging follow the newest build for the minor).
     pin_addon_versions: bool | None = None
+    #: What happens when the Kubernetes version leaves standard support. Default None: EXTENDED in
+    #: prod (an upgrade is never forced on it; extended support is billed at a higher hourly rate
+    #: while it lasts), STANDARD elsewhere (never pay the extended rate; EKS upgrades the cluster).
+    support_type: SupportType | None = None
+    #: ARC zonal shift on the cluster: an operator (or zonal autoshift) can move traffic away from an
+    #: impaired availability zone. Default None: on in prod (three AZs, a zone can be drained), off
+    #: elsewhere (two AZs with one NAT gateway, nothing to shift to). No charge of its own.
+    zonal_shift: bool | None = None
+    #: The ``amazon-cloudwatch-observability`` managed add-on (CloudWatch agent and Fluent Bit) with
+    #: its own Pod Identity role (``CloudWatchAgentServerPolicy``): Container Insights metrics and
+    #: container logs leave the cluster, reaching CloudWatch through the network tier's logs VPC
+    #: endpoint. Default None: on in staging and prod, off in dev sandboxes
+    #: (``EksClusterProps.sandbox``). Cost: Container Insights with enhanced observability bills
+    #: per observation, and container logs per GB ingested and stored.
+    cloudwatch_observability: bool | None = None
 
     def __post_init__(self) -> None:
         for name in (
@@ -400,6 +524,20 @@ class ClusterConfig:
                 f"set addon_versions['{name}'] from `aws eks describe-addon-versions --addon-name {name} "
                 f"--kubernetes-version {self.version}`",
             )
+
+    def resolved_support_type(self, *, production: bool) -> SupportType:
+        """The configured upgrade policy, or the stage's default (EXTENDED in prod)."""
+        if self.support_type is not None:
+            return self.support_type
+        return SupportType.EXTENDED if production else SupportType.STANDARD
+
+    def resolved_zonal_shift(self, *, production: bool) -> bool:
+        """The configured zonal-shift choice, or the stage's default (on in prod)."""
+        return production if self.zonal_shift is None else self.zonal_shift
+
+    def resolved_cloudwatch_observability(self, *, sandbox: bool) -> bool:
+        """The configured choice, or the stage's default (off in dev sandboxes, on elsewhere)."""
+        return not sandbox if self.cloudwatch_observability is None else self.cloudwatch_observability
 
     def resolved_log_retention_days(self, *, production: bool) -> int:
         """The configured retention, or the stage's default."""
@@ -611,6 +749,14 @@ def validate_node_groups(path: str, groups: Sequence[NodeGroupSpec], *, cluster_
         if cluster_name is not None:
             require_node_group_name_fits(f"{path}[{index}].name", cluster_name, group.name)
     require_unique(path, (g.name for g in groups), "node group name")
+    systems = [g.name for g in groups if g.role is NodeRole.SYSTEM]
+    require(
+        len(systems) <= 1,
+        path,
+        "must have at most one node group with role SYSTEM (system add-ons are pinned to exactly one)",
+        systems,
+        "keep one SYSTEM group and make the others NodeRole.WORKLOAD",
+    )
     hard = (TaintEffect.NO_SCHEDULE, TaintEffect.NO_EXECUTE)
     require(
         any(all(t.effect not in hard for t in g.taints) for g in groups),
@@ -619,3 +765,25 @@ def validate_node_groups(path: str, groups: Sequence[NodeGroupSpec], *, cluster_
         [g.name for g in groups],
         "remove the taints from one group, e.g. the application group",
     )
+
+
+def system_node_group(groups: Sequence[NodeGroupSpec]) -> NodeGroupSpec | None:
+    """The matrix's SYSTEM group (validated: at most one), or None when it has none."""
+    return next((g for g in groups if g.role is NodeRole.SYSTEM), None)
+
+
+def system_placement() -> dict[str, object]:
+    """``nodeSelector`` and ``tolerations`` that put a pod on the SYSTEM group and nowhere else.
+
+    The same two keys exist in the published configuration schemas of the coredns add-on (top
+    level) and of the EBS CSI driver add-on (under ``controller``); see
+    :data:`constructs_lib.cluster.eks_cluster.SYSTEM_PLACEMENT_PATHS`. A nodeSelector (not only a
+    toleration) is what keeps the pods off application and Spot nodes.
+    """
+    taint = SYSTEM_NODE_TAINT
+    return {
+        "nodeSelector": dict(SYSTEM_NODE_LABELS),
+        "tolerations": [
+            {"key": taint.key, "operator": "Equal", "value": taint.value, "effect": _TAINT_EFFECT_NAMES[taint.effect]}
+        ],
+    }

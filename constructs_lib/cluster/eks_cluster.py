@@ -18,7 +18,7 @@ from cdktf_cdktf_provider_aws.eks_access_policy_association import (
     EksAccessPolicyAssociation,
     EksAccessPolicyAssociationAccessScope,
 )
-from cdktf_cdktf_provider_aws.eks_addon import EksAddon
+from cdktf_cdktf_provider_aws.eks_addon import EksAddon, EksAddonPodIdentityAssociation
 from cdktf_cdktf_provider_aws.eks_cluster import (
     EksCluster as _EksCluster,
 )
@@ -28,6 +28,7 @@ from cdktf_cdktf_provider_aws.eks_cluster import (
     EksClusterEncryptionConfigProvider,
     EksClusterUpgradePolicy,
     EksClusterVpcConfig,
+    EksClusterZonalShiftConfig,
 )
 from cdktf_cdktf_provider_aws.eks_node_group import EksNodeGroup
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
@@ -38,21 +39,35 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from constructs_lib.cluster.config import (
+    OIDC_CLIENT_ID,
     ClusterConfig,
     CniIdentity,
     NodeGroupSpec,
     principal_slug,
+    system_node_group,
+    system_placement,
     validate_node_groups,
 )
 from constructs_lib.cluster.node_group import ManagedNodeGroup, ManagedNodeGroupProps
 from constructs_lib.iam import policy_document, statement
+from constructs_lib.identity.irsa import Permissions
+from constructs_lib.identity.pod_identity import (
+    AssociationMode,
+    PodIdentityRole,
+    PodIdentityRoleProps,
+    ServiceAccountRef,
+)
 from constructs_lib.network.config import PodAddressing
 from constructs_lib.security import AwsContext, KmsKey
 from constructs_lib.validation import DNS_LABEL, require, require_dns_label
 
 __all__ = [
+    "CLOUDWATCH_OBSERVABILITY_ADDON",
     "CLUSTER_ADMIN_POLICY",
     "OIDC_CLIENT_ID",
+    "POD_IDENTITY_AGENT_ADDON",
+    "SYSTEM_PLACEMENT_PATHS",
+    "AddonPodIdentity",
     "EksCluster",
     "EksClusterProps",
     "vpc_cni_configuration",
@@ -60,8 +75,6 @@ __all__ = [
 
 #: EKS access policy granted to admin principals and to the deploying identity (cluster scope).
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
-#: Audience of the tokens EKS projects into pods for IRSA.
-OIDC_CLIENT_ID = "sts.amazonaws.com"
 #: Managed IAM policies of the cluster role: the control plane itself, and the VPC resource controller
 #: that attaches branch ENIs when pods get their own security groups (seed 004).
 CLUSTER_ROLE_POLICIES = ("AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController")
@@ -78,7 +91,36 @@ MAX_NAME_PREFIX_LENGTH = 40
 #: vpc-cni and kube-proxy go in before the nodes (a node is useless without pod networking and
 #: service routing, and their daemonsets need no node to become ACTIVE); coredns is a deployment that
 #: stays DEGRADED until it has nodes, so it goes in after them.
-BUILT_IN_ADDONS = ("vpc-cni", "kube-proxy", "coredns")
+#: The Pod Identity agent is a daemonset too (host network, no CNI needed), so it goes in with them:
+#: every node runs it from boot, before any pod that needs Pod Identity credentials.
+BUILT_IN_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns")
+#: The managed add-on that serves Pod Identity credentials on every node.
+POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent"
+#: Container Insights and Fluent Bit as a managed add-on (``ClusterConfig.cloudwatch_observability``).
+CLOUDWATCH_OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
+#: Namespace and service account of the CloudWatch agent (the add-on creates both).
+CLOUDWATCH_AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
+#: What the CloudWatch agent needs: put metrics and logs, describe the instances and volumes it reports on.
+CLOUDWATCH_AGENT_POLICY = "CloudWatchAgentServerPolicy"
+#: Where ``nodeSelector`` and ``tolerations`` live in each add-on's configuration schema
+#: (``aws eks describe-addon-configuration``): at the top for coredns, under ``controller`` for the
+#: EBS CSI driver (the node daemonset must stay on every node, so only the controller is pinned).
+#: Only these add-ons can be pinned to the system group; another add-on's keys are unverified.
+SYSTEM_PLACEMENT_PATHS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"coredns": (), "aws-ebs-csi-driver": ("controller",)}
+)
+
+
+@dataclass(frozen=True)
+class AddonPodIdentity:
+    """An add-on's Pod Identity binding: the role EKS associates with the add-on's service account."""
+
+    #: The add-on's service account (e.g. ``ebs-csi-controller-sa``); its namespace is the add-on's.
+    service_account: str
+    #: A role trusted by ``pods.eks.amazonaws.com`` (:class:`~constructs_lib.identity.pod_identity.PodIdentityRole`
+    #: in ADDON mode).
+    role_arn: str
+
 
 @dataclass(frozen=True)
 class EksClusterProps:
@@ -107,6 +149,10 @@ class EksClusterProps:
     #: How the vpc-cni add-on addresses pods; pass ``NetworkConfig.pod_addressing`` so the network
     #: tier's IP capacity check and the add-on agree. Default PREFIX_DELEGATION (seed 004).
     pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION
+    #: A development sandbox (the DEV stage): cost-saving defaults staging and prod do not take
+    #: (today: no CloudWatch observability add-on unless ``config.cloudwatch_observability`` says so).
+    #: Default False.
+    sandbox: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "node_groups", tuple(self.node_groups))
@@ -132,9 +178,15 @@ class EksCluster(Construct):
     * The IAM OIDC provider for IRSA. No thumbprint is given: IAM trusts the EKS issuers' certificate
       authority itself and ignores thumbprints for them, and provider 6.x no longer requires one (so
       the ``tls`` provider is not needed).
-    * The node role, the vpc-cni (IRSA role or node-role policy) and kube-proxy add-ons, the node
-      groups, then coredns. The default system-group taint ``CriticalAddonsOnly`` is tolerated by
-      coredns, the EBS CSI controller and other critical add-ons out of the box.
+    * The node role, the vpc-cni (IRSA role or node-role policy), kube-proxy and
+      ``eks-pod-identity-agent`` add-ons (daemonsets: they need no node to become ACTIVE, and every
+      node runs them from boot), the node groups, then coredns, pinned with a nodeSelector and
+      toleration to the ``NodeRole.SYSTEM`` group when the matrix has one.
+    * With ``cloudwatch_observability`` (default on except in sandboxes): the
+      ``amazon-cloudwatch-observability`` add-on, bound through Pod Identity to its own role with
+      ``CloudWatchAgentServerPolicy``.
+    * ``upgrade_policy`` and ``zonal_shift_config`` from ``ClusterConfig.support_type`` and
+      ``zonal_shift`` (EXTENDED and on in prod, STANDARD and off elsewhere by default).
 
     Add-on versions are pinned in ``config.addon_versions`` or else resolved at plan time to the most
     recent version for the cluster's Kubernetes version (``data aws_eks_addon_version``).
@@ -146,9 +198,13 @@ class EksCluster(Construct):
     ``cni_role_arn`` (None with ``CniIdentity.NODE_ROLE``), ``node_group_names`` (spec name -> name),
     ``node_groups`` (resources: ``depends_on`` them to know nodes exist), ``admin_access`` (the
     cluster-admin policy associations: ``depends_on`` them before talking to the Kubernetes API),
-    ``vpc_cni_addon``, ``kube_proxy_addon``, ``coredns_addon`` and ``addons`` (every add-on by name).
-    Plain values: ``name`` (the cluster's name as a string), ``kubernetes_version``, ``log_types``,
-    ``log_retention_days``, ``log_group_name``, ``production``.
+    ``vpc_cni_addon``, ``kube_proxy_addon``, ``pod_identity_agent_addon``, ``coredns_addon``,
+    ``cloudwatch_observability_addon`` and ``cloudwatch_observability_role_arn`` (None when off) and
+    ``addons`` (every add-on by name). Plain values: ``name`` (the cluster's name as a string),
+    ``kubernetes_version``, ``log_types``, ``log_retention_days``, ``log_group_name``, ``production``,
+    ``support_type``, ``zonal_shift``, ``cloudwatch_observability``, ``system_node_group`` (the
+    SYSTEM group's spec name or None). :meth:`system_addon_values` gives other tiers the placement
+    values for add-ons they install (the EBS CSI controller).
     """
 
     def __init__(self, scope: Construct, id: str, *, props: EksClusterProps) -> None:
@@ -163,6 +219,12 @@ class EksCluster(Construct):
         self.log_types = config.resolved_log_types(production=props.production)
         self.log_retention_days = config.resolved_log_retention_days(production=props.production)
         self.log_group_name = f"/aws/eks/{self.name}/cluster"
+        self.support_type = config.resolved_support_type(production=props.production)
+        self.zonal_shift = config.resolved_zonal_shift(production=props.production)
+        self.cloudwatch_observability = config.resolved_cloudwatch_observability(sandbox=props.sandbox)
+        #: The SYSTEM group's spec name, or None: then system add-ons run wherever they fit.
+        system = system_node_group(props.node_groups)
+        self.system_node_group: str | None = system.name if system is not None else None
         self._context = props.context
         self._config = config
         self._addons: dict[str, EksAddon] = {}
@@ -242,7 +304,9 @@ class EksCluster(Construct):
             deletion_protection=props.production,
             # Outside prod, never pay extended-support rates: EKS upgrades the cluster when standard
             # support ends. Prod keeps extended support so an upgrade is never forced on it.
-            upgrade_policy=EksClusterUpgradePolicy(support_type="EXTENDED" if props.production else "STANDARD"),
+            upgrade_policy=EksClusterUpgradePolicy(support_type=self.support_type.value),
+            # Prod spreads over three AZs: an impaired zone can be drained (ARC zonal shift).
+            zonal_shift_config=EksClusterZonalShiftConfig(enabled=self.zonal_shift),
             depends_on=[self.log_group, secrets_policy, *cluster_policies],
         )
 
@@ -297,6 +361,7 @@ class EksCluster(Construct):
             depends_on=cni_dependencies,
         )
         self.kube_proxy_addon = self._addon("kube-proxy")
+        self.pod_identity_agent_addon = self._addon(POD_IDENTITY_AGENT_ADDON)
 
         # What every node group is built from (add_node_group reads these).
         self._node_group_specs: list[NodeGroupSpec] = []
@@ -308,6 +373,7 @@ class EksCluster(Construct):
             self.cluster,
             self.vpc_cni_addon,
             self.kube_proxy_addon,
+            self.pod_identity_agent_addon,
             *node_role_policies,
         ]
         #: The node group resources, in matrix order: ``depends_on`` them to know nodes exist.
@@ -318,7 +384,50 @@ class EksCluster(Construct):
         for spec in props.node_groups:
             self._node_group(spec)  # validated with the matrix by _validate
 
-        self.coredns_addon = self.add_managed_addon("coredns")
+        self.coredns_addon = self.add_managed_addon("coredns", configuration_values=self.system_addon_values("coredns"))
+
+        self.cloudwatch_observability_role_arn: str | None = None
+        self.cloudwatch_observability_addon: EksAddon | None = None
+        if self.cloudwatch_observability:
+            namespace, service_account = CLOUDWATCH_AGENT_SERVICE_ACCOUNT
+            role = PodIdentityRole(
+                self,
+                "cloudwatch-observability-role",
+                props=PodIdentityRoleProps(
+                    name_prefix=self.name,
+                    name="eks-cloudwatch-agent",
+                    cluster_name=self.cluster.name,
+                    service_accounts=(ServiceAccountRef(namespace, service_account),),
+                    permissions=Permissions(
+                        managed_policy_arns=(f"arn:{context.partition}:iam::aws:policy/{CLOUDWATCH_AGENT_POLICY}",)
+                    ),
+                    association_mode=AssociationMode.ADDON,
+                    description=f"CloudWatch agent and Fluent Bit of EKS cluster {self.name} (Pod Identity)",
+                ),
+            )
+            self.cloudwatch_observability_role_arn = role.role_arn
+            self.cloudwatch_observability_addon = self.add_managed_addon(
+                CLOUDWATCH_OBSERVABILITY_ADDON,
+                pod_identity=AddonPodIdentity(service_account, role.role_arn),
+            )
+
+    def system_addon_values(self, name: str) -> dict[str, Any] | None:
+        """Configuration values that pin add-on ``name``'s pods to the SYSTEM node group, or None
+        when the matrix has no SYSTEM group. ``name`` must be in :data:`SYSTEM_PLACEMENT_PATHS`."""
+        require(
+            name in SYSTEM_PLACEMENT_PATHS,
+            "system_addon_values.name",
+            f"must be an add-on whose placement keys are verified ({', '.join(SYSTEM_PLACEMENT_PATHS)})",
+            name,
+            "add the add-on's nodeSelector/tolerations path to SYSTEM_PLACEMENT_PATHS after checking "
+            "`aws eks describe-addon-configuration`",
+        )
+        if self.system_node_group is None:
+            return None
+        values: dict[str, Any] = system_placement()
+        for key in reversed(SYSTEM_PLACEMENT_PATHS[name]):
+            values = {key: values}
+        return values
 
     def add_node_group(self, spec: NodeGroupSpec) -> ManagedNodeGroup:
         """Add a managed node group (aws-cdk's ``addNodegroupCapacity``): construct id
@@ -363,23 +472,37 @@ class EksCluster(Construct):
         name: str,
         *,
         service_account_role_arn: str | None = None,
+        pod_identity: AddonPodIdentity | None = None,
         configuration_values: Mapping[str, Any] | None = None,
         after_nodes: bool = True,
     ) -> EksAddon:
         """Install EKS managed add-on ``name`` (``aws-ebs-csi-driver``, ...) and return its resource.
 
-        ``service_account_role_arn``: the add-on's IRSA role. Default none: the add-on uses the node
-        role. ``configuration_values``: the add-on's configuration schema as a mapping, rendered to
+        ``service_account_role_arn``: the add-on's IRSA role. ``pod_identity``: its Pod Identity
+        role and service account instead (EKS creates the association; the add-on waits for the Pod
+        Identity agent). Supply at most one; default neither: the add-on uses the node role.
+        ``configuration_values``: the add-on's configuration schema as a mapping, rendered to
         sorted JSON. Default: the add-on's defaults. ``after_nodes``: wait for every node group
         (controllers with a deployment need nodes to become ACTIVE). Default True; False only waits for
         the control plane. The version is ``config.addon_versions[name]`` or the most recent one for
         the cluster's Kubernetes version.
         """
+        require(
+            service_account_role_arn is None or pod_identity is None,
+            "add_managed_addon.pod_identity",
+            "supply at most one of `service_account_role_arn` or `pod_identity`",
+            pod_identity,
+            "bind the add-on with Pod Identity and drop the IRSA role",
+        )
+        depends_on: list[ITerraformDependable] = list(self.node_groups) if after_nodes else []
+        if pod_identity is not None:
+            depends_on.append(self.pod_identity_agent_addon)
         return self._addon(
             name,
             service_account_role_arn=service_account_role_arn,
+            pod_identity=pod_identity,
             configuration_values=configuration_values,
-            depends_on=list(self.node_groups) if after_nodes else [],
+            depends_on=depends_on,
         )
 
     # ------------------------------------------------------------------------------------------
@@ -389,6 +512,7 @@ class EksCluster(Construct):
         name: str,
         *,
         service_account_role_arn: str | None = None,
+        pod_identity: AddonPodIdentity | None = None,
         configuration_values: Mapping[str, Any] | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> EksAddon:
@@ -423,6 +547,15 @@ class EksCluster(Construct):
             addon_name=name,
             addon_version=version,
             service_account_role_arn=service_account_role_arn,
+            pod_identity_association=(
+                [
+                    EksAddonPodIdentityAssociation(
+                        role_arn=pod_identity.role_arn, service_account=pod_identity.service_account
+                    )
+                ]
+                if pod_identity is not None
+                else None
+            ),
             configuration_values=(
                 json.dumps(configuration_values, sort_keys=True, separators=(",", ":"), default=_mapping_as_dict)
                 if configuration_values is not None

@@ -1,5 +1,6 @@
-"""The identity tier: IRSA roles bound to one Kubernetes service account, and permission presets.
+"""The identity tier: IAM roles bound to Kubernetes service accounts, and permission presets.
 
-Import the constructs from :mod:`constructs_lib.identity.irsa` and the presets from
-:mod:`constructs_lib.identity.presets`.
+Import the constructs from :mod:`constructs_lib.identity.pod_identity` (EKS Pod Identity, the
+default for new roles: ``PodIdentityRole``) and :mod:`constructs_lib.identity.irsa` (IRSA,
+``IrsaRole``, still available per role), and the presets from :mod:`constructs_lib.identity.presets`.
 """

@@ -25,7 +25,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
 from constructs import Construct
 
-from constructs_lib.cluster.eks_cluster import OIDC_CLIENT_ID
+from constructs_lib.cluster.config import OIDC_CLIENT_ID
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.validation import require, require_dns_label, require_unique
 
@@ -37,6 +37,7 @@ __all__ = [
     "Permissions",
     "ServiceAccountMode",
     "trust_policy",
+    "validate_permissions",
 ]
 
 #: Annotation the EKS pod identity webhook reads to inject web-identity credentials.
@@ -139,6 +140,27 @@ def _require_name(path: str, value: Any) -> str:
     return require_dns_label(path, value)
 
 
+def validate_permissions(path: str, permissions: Permissions) -> None:
+    """A role's permissions grant something, name managed policies by ARN and use each Sid once."""
+    require(
+        len(permissions.statements) + len(permissions.managed_policy_arns) > 0,
+        path,
+        "must grant something: give inline statements and/or managed policy ARNs",
+        permissions,
+        "use a preset from constructs_lib.identity.presets or list statements",
+    )
+    for index, arn in enumerate(permissions.managed_policy_arns):
+        require(
+            isinstance(arn, str) and _POLICY_ARN.match(arn) is not None,
+            f"{path}.managed_policy_arns[{index}]",
+            "must be an IAM managed policy ARN",
+            arn,
+            "use e.g. 'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy'",
+        )
+    require_unique(f"{path}.managed_policy_arns", permissions.managed_policy_arns, "policy ARN")
+    require_unique(f"{path}.statements", (s.get("Sid") for s in permissions.statements), "Sid")
+
+
 def _policy_id(arn: str) -> str:
     """A stable construct id from a managed policy ARN: its path and name, '/' as '--'."""
     match = _POLICY_ARN.match(arn)
@@ -188,23 +210,7 @@ class IrsaRole(Construct):
                 "use e.g. 'oidc.eks.us-east-1.amazonaws.com/id/ABC' (the issuer URL without https://)",
             )
         permissions = props.permissions
-        require(
-            len(permissions.statements) + len(permissions.managed_policy_arns) > 0,
-            f"{path}.permissions",
-            "must grant something: give inline statements and/or managed policy ARNs",
-            permissions,
-            "use a preset from constructs_lib.identity.presets or list statements",
-        )
-        for index, arn in enumerate(permissions.managed_policy_arns):
-            require(
-                isinstance(arn, str) and _POLICY_ARN.match(arn) is not None,
-                f"{path}.permissions.managed_policy_arns[{index}]",
-                "must be an IAM managed policy ARN",
-                arn,
-                "use e.g. 'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy'",
-            )
-        require_unique(f"{path}.permissions.managed_policy_arns", permissions.managed_policy_arns, "policy ARN")
-        require_unique(f"{path}.permissions.statements", (s.get("Sid") for s in permissions.statements), "Sid")
+        validate_permissions(f"{path}.permissions", permissions)
         require(
             isinstance(props.service_account_mode, ServiceAccountMode),
             f"{path}.service_account_mode",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from cdktf import TerraformStack
 
-from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, Taint
+from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, NodeRole
 from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
 from constructs_lib.network.config import PodAddressing
 from constructs_lib.security import AwsContext
@@ -17,9 +17,7 @@ NODE_SG = "sg-nodes"
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/platform-admin"
 EBS_CSI_ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-ebs-csi"
 
-SYSTEM = NodeGroupSpec(
-    "system", ("m5.large",), 2, 2, 4, labels={"node-role": "system"}, taints=(Taint("CriticalAddonsOnly", "true"),)
-)
+SYSTEM = NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=NodeRole.SYSTEM)
 APPLICATION = NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"})
 GROUPS = (SYSTEM, APPLICATION)
 
@@ -34,6 +32,7 @@ def props(
     node_sg: str = NODE_SG,
     production: bool = True,
     pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION,
+    sandbox: bool = False,
     context: AwsContext,
 ) -> EksClusterProps:
     return EksClusterProps(
@@ -47,6 +46,7 @@ def props(
         production=production,
         instance_tags={"environment": "prod", "project": "eks-platform"},
         pod_addressing=pod_addressing,
+        sandbox=sandbox,
     )
 
 

@@ -9,12 +9,18 @@ import pytest
 
 from constructs_lib.cluster.config import (
     ALL_LOG_TYPES,
+    SYSTEM_NODE_TAINT,
+    CapacityType,
     ClusterConfig,
     CniIdentity,
     ControlPlaneLogType,
     NodeGroupSpec,
+    NodeRole,
+    SupportType,
     Taint,
     TaintEffect,
+    system_node_group,
+    system_placement,
     validate_node_groups,
 )
 from constructs_lib.config import from_dict
@@ -114,7 +120,10 @@ def test_admin_principals_must_not_share_an_access_entry_address() -> None:
         r"\(got 'arn:aws:iam::123456789012:role/ops/admin'\)",
     ):
         _check(
-            admin_principal_arns=("arn:aws:iam::123456789012:role/ops-admin", "arn:aws:iam::123456789012:role/ops/admin")
+            admin_principal_arns=(
+                "arn:aws:iam::123456789012:role/ops-admin",
+                "arn:aws:iam::123456789012:role/ops/admin",
+            )
         )
 
 
@@ -128,7 +137,10 @@ def test_creator_bootstrap_alone_is_valid() -> None:
 
 
 def test_log_type_must_be_enum() -> None:
-    with pytest.raises(ConfigError, match=r"log_types\[0\]`: must be one of API, AUDIT, AUTHENTICATOR, CONTROLLER_MANAGER, SCHEDULER \(got 'api'\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"log_types\[0\]`: must be one of API, AUDIT, AUTHENTICATOR, CONTROLLER_MANAGER, SCHEDULER \(got 'api'\)",
+    ):
         _check(log_types=("api",))
 
 
@@ -154,7 +166,10 @@ def test_prod_retention_is_at_least_a_year() -> None:
 
 
 def test_cni_identity_must_be_enum() -> None:
-    with pytest.raises(ConfigError, match=r"cni_identity`: must be one of IRSA, NODE_ROLE \(got 'IRSA'\); fix: use a CniIdentity member"):
+    with pytest.raises(
+        ConfigError,
+        match=r"cni_identity`: must be one of IRSA, NODE_ROLE \(got 'IRSA'\); fix: use a CniIdentity member",
+    ):
         _check(cni_identity="IRSA")
 
 
@@ -176,7 +191,7 @@ def test_matrix_with_an_untainted_group_is_valid() -> None:
 
 
 def test_prefer_no_schedule_does_not_count_as_tainted() -> None:
-    soft = dataclasses.replace(SYSTEM, taints=(Taint("spot", "true", TaintEffect.PREFER_NO_SCHEDULE),))
+    soft = dataclasses.replace(APPLICATION, taints=(Taint("spot", "true", TaintEffect.PREFER_NO_SCHEDULE),))
     validate_node_groups("prod.node_groups", (soft,))
 
 
@@ -327,3 +342,116 @@ def test_pinned_config_requires_a_version_for_every_addon() -> None:
 def test_deploy_access_errors(fields: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         _check(production=True, **fields)
+
+
+# -- the system node group ---------------------------------------------------------------------
+
+
+def test_system_role_implies_the_system_label_and_taint() -> None:
+    assert (dict(SYSTEM.labels), SYSTEM.taints) == ({"node-role": "system"}, (SYSTEM_NODE_TAINT,))
+
+
+def test_system_role_keeps_the_groups_own_labels_and_taints() -> None:
+    group = dataclasses.replace(SYSTEM, labels={"team": "platform"}, taints=(Taint("gpu", "true"),))
+    assert (dict(group.labels), group.taints) == (
+        {"team": "platform", "node-role": "system"},
+        (Taint("gpu", "true"), SYSTEM_NODE_TAINT),
+    )
+
+
+def test_workload_role_adds_nothing() -> None:
+    assert (APPLICATION.role, APPLICATION.taints) == (NodeRole.WORKLOAD, ())
+
+
+def test_system_placement_selects_the_label_and_tolerates_the_taint() -> None:
+    assert system_placement() == {
+        "nodeSelector": {"node-role": "system"},
+        "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
+    }
+
+
+def test_system_node_group_finds_the_system_group() -> None:
+    assert (system_node_group(GROUPS), system_node_group((APPLICATION,))) == (SYSTEM, None)
+
+
+def test_matrix_allows_at_most_one_system_group() -> None:
+    second = dataclasses.replace(SYSTEM, name="system-b")
+    with pytest.raises(ConfigError, match=r"node_groups`: must have at most one node group with role SYSTEM"):
+        validate_node_groups("prod.node_groups", (SYSTEM, second, APPLICATION))
+
+
+def test_system_group_is_not_spot() -> None:
+    with pytest.raises(ConfigError, match=r"g.capacity_type`: must be ON_DEMAND for the SYSTEM group"):
+        dataclasses.replace(SYSTEM, capacity_type=CapacityType.SPOT).validate("g")
+
+
+def test_system_group_keeps_the_system_label() -> None:
+    with pytest.raises(ConfigError, match=r"g.labels.node-role`: must be 'system' on the SYSTEM group"):
+        dataclasses.replace(SYSTEM, labels={"node-role": "critical"}).validate("g")
+
+
+def test_system_group_keeps_the_system_taint_unchanged() -> None:
+    with pytest.raises(ConfigError, match=r"g.taints`: must carry CriticalAddonsOnly=true:NoSchedule unchanged"):
+        dataclasses.replace(SYSTEM, taints=(Taint("CriticalAddonsOnly", "yes"),)).validate("g")
+
+
+def test_only_the_system_role_sets_the_system_label() -> None:
+    with pytest.raises(ConfigError, match=r"g.labels.node-role`: marks the group as the system group"):
+        dataclasses.replace(APPLICATION, labels={"node-role": "system"}).validate("g")
+
+
+def test_only_the_system_role_sets_the_system_taint() -> None:
+    with pytest.raises(ConfigError, match=r"g.taints`: must not carry the system taint CriticalAddonsOnly"):
+        dataclasses.replace(APPLICATION, taints=(SYSTEM_NODE_TAINT,)).validate("g")
+
+
+def test_role_must_be_a_node_role() -> None:
+    with pytest.raises(ConfigError, match=r"g.role`: must be one of WORKLOAD, SYSTEM"):
+        dataclasses.replace(APPLICATION, role="SYSTEM").validate("g")  # type: ignore[arg-type]
+
+
+# -- upgrade safety and observability knobs ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "production", "expected"),
+    [
+        (ClusterConfig(), True, SupportType.EXTENDED),
+        (ClusterConfig(), False, SupportType.STANDARD),
+        (ClusterConfig(support_type=SupportType.STANDARD), True, SupportType.STANDARD),
+    ],
+)
+def test_support_type_default_and_override(config: ClusterConfig, production: bool, expected: SupportType) -> None:
+    assert config.resolved_support_type(production=production) is expected
+
+
+@pytest.mark.parametrize(
+    ("config", "production", "expected"),
+    [(ClusterConfig(), True, True), (ClusterConfig(), False, False), (ClusterConfig(zonal_shift=True), False, True)],
+)
+def test_zonal_shift_default_and_override(config: ClusterConfig, production: bool, expected: bool) -> None:
+    assert config.resolved_zonal_shift(production=production) is expected
+
+
+@pytest.mark.parametrize(
+    ("config", "sandbox", "expected"),
+    [
+        (ClusterConfig(), True, False),
+        (ClusterConfig(), False, True),
+        (ClusterConfig(cloudwatch_observability=True), True, True),
+        (ClusterConfig(cloudwatch_observability=False), False, False),
+    ],
+)
+def test_cloudwatch_observability_default_and_override(config: ClusterConfig, sandbox: bool, expected: bool) -> None:
+    assert config.resolved_cloudwatch_observability(sandbox=sandbox) is expected
+
+
+def test_support_type_must_be_an_enum() -> None:
+    with pytest.raises(ConfigError, match=r"cluster.support_type`: must be one of STANDARD, EXTENDED"):
+        ClusterConfig(support_type="EXTENDED").validate("cluster", production=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("field", ["zonal_shift", "cloudwatch_observability"])
+def test_stage_knobs_must_be_booleans(field: str) -> None:
+    with pytest.raises(ConfigError, match=rf"cluster.{field}`: must be true or false"):
+        ClusterConfig(**{field: "yes"}).validate("cluster", production=True)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from cdktf import Testing as CdktfTesting
 
 from constructs_lib.cluster.addon_versions import PINNED_ADDON_VERSIONS
 from constructs_lib.cluster.config import ClusterConfig, CniIdentity, ControlPlaneLogType
-from constructs_lib.cluster.eks_cluster import EksCluster
+from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import PodAddressing
 from tests.cluster.builders import ADMIN_ROLE, APPLICATION, CONTROL_PLANE_SG, EBS_CSI_ROLE, GROUPS, SUBNETS, cluster
@@ -23,7 +23,9 @@ from tests.helpers import Synth, data_sources, only, resources, synth
 from tests.quality import checks
 from tests.quality.iam_lint import parliament_errors
 
-PROD_CONFIG = ClusterConfig(admin_principal_arns=(ADMIN_ROLE,))
+PROD_CONFIG = ClusterConfig(
+    admin_principal_arns=(ADMIN_ROLE,), addon_versions={"aws-efs-csi-driver": "v2.1.0-eksbuild.1"}
+)
 DEV_CONFIG = ClusterConfig(
     version="1.33",
     endpoint_public_access=True,
@@ -34,9 +36,11 @@ DEV_CONFIG = ClusterConfig(
     log_retention_days=7,
     cni_identity=CniIdentity.NODE_ROLE,
     addon_versions={"coredns": "v1.11.4-eksbuild.2"},
+    zonal_shift=True,
 )
 ADMIN_ID = "admin-123456789012-role-platform-admin"
 EBS_CSI_VALUES = {"controller": {"extraVolumeTags": {"team": "platform"}}}
+EFS_CSI_ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-efs-csi"
 
 built: dict[str, EksCluster] = {}
 
@@ -46,7 +50,9 @@ def _build_prod(stack: TerraformStack) -> None:
     eks.add_managed_addon(
         "aws-ebs-csi-driver", service_account_role_arn=EBS_CSI_ROLE, configuration_values=EBS_CSI_VALUES
     )
-    eks.add_managed_addon("eks-pod-identity-agent", after_nodes=False)
+    eks.add_managed_addon(
+        "aws-efs-csi-driver", pod_identity=AddonPodIdentity("efs-csi-controller-sa", EFS_CSI_ROLE), after_nodes=False
+    )
     built["prod"] = eks
 
 
@@ -57,6 +63,7 @@ def _build_dev(stack: TerraformStack) -> None:
         config=DEV_CONFIG,
         production=False,
         pod_addressing=PodAddressing.SECONDARY_IPS,
+        sandbox=True,
     )
 
 
@@ -374,7 +381,7 @@ def _addon(doc: Synth, name: str) -> Any:
 
 def test_core_addons(dev: Synth) -> None:
     names = sorted(a["addon_name"] for a in resources(dev, "aws_eks_addon").values())
-    assert names == ["coredns", "kube-proxy", "vpc-cni"]
+    assert names == ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
 
 
 def test_vpc_cni_prefix_delegation(prod: Synth) -> None:
@@ -407,8 +414,11 @@ def test_vpc_cni_waits_for_its_role_policy(prod: Synth) -> None:
     assert _addon(prod, "vpc-cni")["depends_on"] == [expected]
 
 
-def test_node_groups_wait_for_vpc_cni_and_kube_proxy(prod: Synth) -> None:
-    first = {_addresses(prod, "aws_eks_addon", "addon-vpc-cni"), _addresses(prod, "aws_eks_addon", "addon-kube-proxy")}
+def test_node_groups_wait_for_vpc_cni_kube_proxy_and_the_pod_identity_agent(prod: Synth) -> None:
+    first = {
+        _addresses(prod, "aws_eks_addon", f"addon-{name}")
+        for name in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
+    }
     assert all(first <= set(group["depends_on"]) for group in resources(prod, "aws_eks_node_group").values())
 
 
@@ -427,7 +437,17 @@ def test_unpinned_addon_uses_the_lookup(dev: Synth) -> None:
     assert _addon(dev, "kube-proxy")["addon_version"].startswith(lookup)
 
 
-@pytest.mark.parametrize("name", ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "eks-pod-identity-agent"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "vpc-cni",
+        "kube-proxy",
+        "coredns",
+        "aws-ebs-csi-driver",
+        "eks-pod-identity-agent",
+        "amazon-cloudwatch-observability",
+    ],
+)
 def test_production_pins_every_addon_from_the_table(prod: Synth, name: str) -> None:
     assert _addon(prod, name)["addon_version"] == PINNED_ADDON_VERSIONS["1.35"][name]
 
@@ -438,7 +458,7 @@ def test_production_reads_no_addon_version_at_plan_time(prod: Synth) -> None:
 
 def test_pinned_cluster_refuses_an_addon_the_table_lacks() -> None:
     stack = TerraformStack(CdktfTesting.app(), "pinned")
-    eks = cluster(stack, config=PROD_CONFIG)
+    eks = cluster(stack, config=ClusterConfig(admin_principal_arns=(ADMIN_ROLE,)))
     with pytest.raises(
         ConfigError,
         match=r"`cluster\.addon_versions\.aws-efs-csi-driver`: must be pinned: add-on versions are pinned here "
@@ -479,13 +499,133 @@ def test_added_addon_waits_for_nodes_by_default(prod: Synth) -> None:
     assert set(_addon(prod, "aws-ebs-csi-driver")["depends_on"]) == groups
 
 
-def test_added_addon_before_nodes_when_asked(prod: Synth) -> None:
-    assert "depends_on" not in _addon(prod, "eks-pod-identity-agent")
+def test_added_addon_before_nodes_when_asked_waits_only_for_the_pod_identity_agent(prod: Synth) -> None:
+    assert _addon(prod, "aws-efs-csi-driver")["depends_on"] == [
+        _addresses(prod, "aws_eks_addon", "addon-eks-pod-identity-agent")
+    ]
+
+
+def test_added_addon_with_pod_identity(prod: Synth) -> None:
+    assert _addon(prod, "aws-efs-csi-driver")["pod_identity_association"] == [
+        {"role_arn": EFS_CSI_ROLE, "service_account": "efs-csi-controller-sa"}
+    ]
+
+
+def test_added_addon_with_pod_identity_has_no_irsa_role(prod: Synth) -> None:
+    assert "service_account_role_arn" not in _addon(prod, "aws-efs-csi-driver")
+
+
+def test_addon_takes_irsa_or_pod_identity_not_both() -> None:
+    eks = cluster(_fresh(), node_groups=(APPLICATION,))
+    with pytest.raises(
+        ConfigError,
+        match=r"`add_managed_addon\.pod_identity`: supply at most one of `service_account_role_arn` or `pod_identity`",
+    ):
+        eks.add_managed_addon(
+            "aws-ebs-csi-driver",
+            service_account_role_arn=EBS_CSI_ROLE,
+            pod_identity=AddonPodIdentity("ebs-csi-controller-sa", EBS_CSI_ROLE),
+        )
 
 
 def test_addons_attribute_lists_every_addon() -> None:
-    expected = ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
+    expected = [
+        "amazon-cloudwatch-observability",
+        "aws-ebs-csi-driver",
+        "aws-efs-csi-driver",
+        "coredns",
+        "eks-pod-identity-agent",
+        "kube-proxy",
+        "vpc-cni",
+    ]
     assert sorted(built["prod"].addons) == expected
+
+
+# -- Pod Identity agent, system placement, upgrade safety, CloudWatch observability ------------
+
+
+def test_pod_identity_agent_goes_in_before_the_nodes(prod: Synth) -> None:
+    assert "depends_on" not in _addon(prod, "eks-pod-identity-agent")
+
+
+def test_coredns_is_pinned_to_the_system_group(prod: Synth) -> None:
+    assert json.loads(_addon(prod, "coredns")["configuration_values"]) == {
+        "nodeSelector": {"node-role": "system"},
+        "tolerations": [{"effect": "NoSchedule", "key": "CriticalAddonsOnly", "operator": "Equal", "value": "true"}],
+    }
+
+
+def test_system_addon_values_nest_under_the_ebs_csi_controller() -> None:
+    values = built["prod"].system_addon_values("aws-ebs-csi-driver")
+    assert (
+        values is not None
+        and set(values) == {"controller"}
+        and set(values["controller"])
+        == {
+            "nodeSelector",
+            "tolerations",
+        }
+    )
+
+
+def test_no_system_group_means_no_placement() -> None:
+    eks = cluster(_fresh(), node_groups=(APPLICATION,))
+    assert (eks.system_node_group, eks.system_addon_values("coredns")) == (None, None)
+
+
+def test_system_placement_only_for_verified_addons() -> None:
+    with pytest.raises(
+        ConfigError, match=r"`system_addon_values\.name`: must be an add-on whose placement keys are verified"
+    ):
+        built["prod"].system_addon_values("kube-proxy")
+
+
+def test_zonal_shift_on_in_prod(prod: Synth) -> None:
+    assert only(prod, "aws_eks_cluster")["zonal_shift_config"] == {"enabled": True}
+
+
+def test_zonal_shift_override_outside_prod(dev: Synth) -> None:
+    assert only(dev, "aws_eks_cluster")["zonal_shift_config"] == {"enabled": True}
+
+
+def test_cloudwatch_observability_addon_binds_its_pod_identity_role(prod: Synth) -> None:
+    role = _addresses(prod, "aws_iam_role", "cloudwatch-observability-role")
+    assert _addon(prod, "amazon-cloudwatch-observability")["pod_identity_association"] == [
+        {"role_arn": f"${{{role}.arn}}", "service_account": "cloudwatch-agent"}
+    ]
+
+
+def test_cloudwatch_observability_waits_for_nodes_and_the_agent(prod: Synth) -> None:
+    expected = {f"aws_eks_node_group.{k}" for k in resources(prod, "aws_eks_node_group")}
+    expected.add(_addresses(prod, "aws_eks_addon", "addon-eks-pod-identity-agent"))
+    assert set(_addon(prod, "amazon-cloudwatch-observability")["depends_on"]) == expected
+
+
+def test_cloudwatch_agent_role_trusts_only_its_service_account(prod: Synth) -> None:
+    trust = _policy(_named(prod, "aws_iam_role", "cloudwatch-observability-role"))
+    assert trust["Statement"][0]["Condition"]["StringEquals"] == {
+        "aws:RequestTag/eks-cluster-name": f"${{{_addresses(prod, 'aws_eks_cluster', 'cluster')}.name}}",
+        "aws:RequestTag/kubernetes-namespace": "amazon-cloudwatch",
+        "aws:RequestTag/kubernetes-service-account": "cloudwatch-agent",
+    }
+
+
+def test_cloudwatch_agent_role_has_the_agent_policy(prod: Synth) -> None:
+    attachment = _named(
+        prod, "aws_iam_role_policy_attachment", "cloudwatch-observability-role_managed--CloudWatchAgentServerPolicy"
+    )
+    assert attachment["policy_arn"].endswith(":iam::aws:policy/CloudWatchAgentServerPolicy")
+
+
+def test_cloudwatch_agent_role_name(prod: Synth) -> None:
+    assert (
+        _named(prod, "aws_iam_role", "cloudwatch-observability-role")["name"]
+        == "eks-platform-prod-eks-cloudwatch-agent"
+    )
+
+
+def test_no_cloudwatch_observability_in_a_sandbox(dev: Synth) -> None:
+    assert not [k for k in resources(dev, "aws_iam_role") if "cloudwatch" in k]
 
 
 # -- node groups ------------------------------------------------------------------------------
@@ -662,7 +802,12 @@ def runner() -> Synth:
 
 def test_runner_cidr_reaches_the_private_endpoint(runner: Synth) -> None:
     rule = _named(runner, "aws_vpc_security_group_ingress_rule", "api-from-cidr-10-250-0-0-24")
-    assert (rule["cidr_ipv4"], rule["from_port"], rule["to_port"], rule["ip_protocol"]) == ("10.250.0.0/24", 443, 443, "tcp")
+    assert (rule["cidr_ipv4"], rule["from_port"], rule["to_port"], rule["ip_protocol"]) == (
+        "10.250.0.0/24",
+        443,
+        443,
+        "tcp",
+    )
     assert rule["security_group_id"] == CONTROL_PLANE_SG
 
 

@@ -9,7 +9,7 @@ import pytest
 from cdktf import TerraformStack
 from cdktf import Testing as CdktfTesting
 
-from constructs_lib.cluster.config import CapacityType, NodeGroupSpec, Taint, TaintEffect
+from constructs_lib.cluster.config import CapacityType, NodeGroupSpec, NodeRole, Taint, TaintEffect
 from constructs_lib.cluster.instance_types import AmiType
 from constructs_lib.cluster.node_group import ManagedNodeGroup, ManagedNodeGroupProps
 from constructs_lib.errors import ConfigError
@@ -156,7 +156,7 @@ def test_taints(doc: Synth) -> None:
 
 
 def test_no_taint_block_without_taints(doc: Synth) -> None:
-    untainted = dataclasses.replace(SYSTEM, taints=())
+    untainted = dataclasses.replace(SYSTEM, role=NodeRole.WORKLOAD, labels={}, taints=())
     plain = synth(lambda stack: ManagedNodeGroup(stack, "plain", props=_props(untainted)))
     assert "taint" not in _group(plain, "plain")
 

@@ -176,6 +176,59 @@ def check_irsa_trust(doc: Doc) -> list[str]:
     return problems
 
 
+_POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+_POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
+#: Session tags each Pod Identity trust statement must pin (EKS user guide, pod-id-abac).
+_POD_IDENTITY_TAGS = ("eks-cluster-name", "kubernetes-namespace", "kubernetes-service-account")
+
+
+def _is_pod_identity_statement(stmt: Mapping[str, Any]) -> bool:
+    """Trusts the Pod Identity service, or tags sessions (which only Pod Identity trust here needs)."""
+    return _POD_IDENTITY_PRINCIPAL in json.dumps(stmt.get("Principal")) or "sts:TagSession" in _as_list(
+        stmt.get("Action")
+    )
+
+
+def check_pod_identity_trust(doc: Doc) -> list[str]:
+    """Every EKS Pod Identity trust statement is exact.
+
+    Rules: ``Effect`` Allow; the principal is exactly ``{"Service": "pods.eks.amazonaws.com"}`` (no
+    other service, no AWS or ``*`` principal beside it); the actions are exactly ``sts:AssumeRole``
+    and ``sts:TagSession``; the only condition operator is ``StringEquals``, pinning
+    ``aws:RequestTag/`` ``eks-cluster-name``, ``kubernetes-namespace`` and
+    ``kubernetes-service-account`` to one value each, without ``*`` or ``?``.
+    """
+    problems = []
+    for where, document in iam_documents(doc):
+        for index, stmt in enumerate(statements(document)):
+            if not _is_pod_identity_statement(stmt):
+                continue
+            label = f"{where} Statement[{index}] ({stmt.get('Sid', 'no Sid')})"
+            if stmt.get("Effect") != "Allow":
+                problems.append(f"{label}: Effect must be Allow, got {stmt.get('Effect')!r}")
+            principal = stmt.get("Principal")
+            if principal != {"Service": _POD_IDENTITY_PRINCIPAL}:
+                problems.append(
+                    f"{label}: Principal must be exactly Service {_POD_IDENTITY_PRINCIPAL}, got {principal!r}"
+                )
+            actions = _as_list(stmt.get("Action"))
+            if sorted(actions) != _POD_IDENTITY_ACTIONS:
+                problems.append(f"{label}: actions must be exactly {_POD_IDENTITY_ACTIONS}, got {actions!r}")
+            conditions = stmt.get("Condition") or {}
+            other_operators = sorted(op for op in conditions if op != "StringEquals")
+            if other_operators:
+                problems.append(f"{label}: only StringEquals is allowed, found {other_operators}")
+            equals = conditions.get("StringEquals") or {}
+            for tag in _POD_IDENTITY_TAGS:
+                values = _as_list(equals.get(f"aws:RequestTag/{tag}"))
+                if len(values) != 1 or not isinstance(values[0], str) or not values[0]:
+                    problems.append(f"{label}: needs StringEquals aws:RequestTag/{tag} with one value, got {values!r}")
+            for key, value in equals.items():
+                if any(w in f"{key}{value}" for w in ("*", "?")):
+                    problems.append(f"{label}: wildcard in condition {key!r}: {value!r}")
+    return problems
+
+
 # --------------------------------------------------------------------------------------------
 # Kubernetes namespaces
 # --------------------------------------------------------------------------------------------

@@ -76,6 +76,67 @@ IRSA_STACK: dict[str, Any] = {
 }
 IRSA_BAD_ROLES = ("string_like", "no_aud", "wrong_aud", "wildcard_sub", "star_principal")
 
+
+def _pod_trust(
+    *,
+    actions: tuple[str, ...] = ("sts:AssumeRole", "sts:TagSession"),
+    principal: dict[str, Any] | None = None,
+    conditions: dict[str, dict[str, Any]] | None = None,
+) -> str:
+    return policy_document(
+        statement(
+            "PodIdentity0",
+            list(actions),
+            principals=principal or {"Service": "pods.eks.amazonaws.com"},
+            conditions=conditions if conditions is not None else GOOD_POD_IDENTITY_CONDITIONS,
+        )
+    )
+
+
+GOOD_POD_IDENTITY_CONDITIONS = {
+    "StringEquals": {
+        "aws:RequestTag/eks-cluster-name": "${aws_eks_cluster.cluster.name}",
+        "aws:RequestTag/kubernetes-namespace": "kube-system",
+        "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",
+    }
+}
+
+#: One good Pod Identity role and six bad ones, each breaking one rule.
+POD_IDENTITY_STACK: dict[str, Any] = {
+    "provider": _PROVIDER,
+    "resource": {
+        "aws_iam_role": {
+            "good": _role(_pod_trust()),
+            "extra_action": _role(_pod_trust(actions=("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"))),
+            "no_tag_session": _role(_pod_trust(actions=("sts:AssumeRole",))),
+            "second_principal": _role(
+                _pod_trust(principal={"Service": ["pods.eks.amazonaws.com", "ec2.amazonaws.com"]})
+            ),
+            "star_principal": _role(_pod_trust(principal={"AWS": "*"}, actions=("sts:AssumeRole", "sts:TagSession"))),
+            "no_conditions": _role(_pod_trust(conditions={})),
+            "wildcard_namespace": _role(
+                _pod_trust(
+                    conditions={
+                        "StringLike": {
+                            "aws:RequestTag/eks-cluster-name": "${aws_eks_cluster.cluster.name}",
+                            "aws:RequestTag/kubernetes-namespace": "*",
+                            "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",
+                        }
+                    }
+                )
+            ),
+        },
+    },
+}
+POD_IDENTITY_BAD_ROLES = (
+    "extra_action",
+    "no_tag_session",
+    "second_principal",
+    "star_principal",
+    "no_conditions",
+    "wildcard_namespace",
+)
+
 #: Action "*" in a role's inline policy, a key policy with NotAction, and a data-source document.
 ACTION_STAR_STACK: dict[str, Any] = {
     "provider": _PROVIDER,

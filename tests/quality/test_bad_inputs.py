@@ -698,8 +698,8 @@ CASES: list[Case] = [
     Case("too-many-tags", lambda: env(tags={f"k{i}": "v" for i in range(41)}), "dev.tags", "41 entries"),
     Case(
         "too-many-labels",
-        lambda: group(0, labels={f"k{i}": "v" for i in range(51)}),
-        "dev.node_groups[0].labels",
+        lambda: group(1, labels={f"k{i}": "v" for i in range(51)}),
+        "dev.node_groups[1].labels",
         "51 entries",
     ),
     Case(

@@ -110,6 +110,36 @@ def test_irsa_check_accepts_exact_trust(irsa_problems: str) -> None:
     assert "aws_iam_role.good." not in irsa_problems
 
 
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_pod_identity_trust_is_exact(stacks_json: Stacks, environment: str) -> None:
+    assert checks.check_pod_identity_trust(stacks_json[environment]) == []
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_pod_identity_check_sees_the_reference_roles(stacks_json: Stacks, environment: str) -> None:
+    found = [
+        where
+        for where, document in checks.iam_documents(stacks_json[environment])
+        for stmt in checks.statements(document)
+        if stmt.get("Principal") == {"Service": "pods.eks.amazonaws.com"}
+    ]
+    assert found, "the EBS CSI role (at least) trusts EKS Pod Identity"
+
+
+@pytest.fixture(scope="module")
+def pod_identity_problems() -> str:
+    return "\n".join(checks.check_pod_identity_trust(fixtures.POD_IDENTITY_STACK))
+
+
+@pytest.mark.parametrize("role", fixtures.POD_IDENTITY_BAD_ROLES)
+def test_pod_identity_check_rejects(pod_identity_problems: str, role: str) -> None:
+    assert f"aws_iam_role.{role}.assume_role_policy" in pod_identity_problems
+
+
+def test_pod_identity_check_accepts_exact_trust(pod_identity_problems: str) -> None:
+    assert "aws_iam_role.good." not in pod_identity_problems
+
+
 def test_irsa_check_rejects_https_issuer() -> None:
     doc = {
         "resource": {
