@@ -16,8 +16,9 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
+from constructs_lib.cluster.config import system_placement
 from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION, Permissions
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.platform.helm import ChartSource
@@ -53,9 +54,9 @@ GP3_STORAGE_CLASS = "gp3"
 #: The priority class of cluster-critical add-ons (built into Kubernetes).
 SYSTEM_CLUSTER_CRITICAL = "system-cluster-critical"
 
-#: The system node group's taint (``stacks/environments.py``); cluster-critical add-ons tolerate it.
+#: The SYSTEM node group's taint as a pod toleration; cluster-critical add-ons tolerate it.
 CRITICAL_ADDONS_TOLERATION: Mapping[str, str] = MappingProxyType(
-    {"key": "CriticalAddonsOnly", "operator": "Equal", "value": "true", "effect": "NoSchedule"}
+    cast(list[dict[str, str]], system_placement()["tolerations"])[0]
 )
 
 #: The date the built-in charts' facts were read.
@@ -238,7 +239,9 @@ class Addon(abc.ABC):
         return account
 
     def critical_scheduling(self) -> dict[str, Any]:
-        """Scheduling of a cluster-critical pod: the system taint's toleration and the critical priority."""
+        """Scheduling of a cluster-critical pod: on the SYSTEM node group only, at the critical priority."""
         if not self.critical:
             return {}
-        return {"tolerations": [dict(CRITICAL_ADDONS_TOLERATION)], "priorityClassName": SYSTEM_CLUSTER_CRITICAL}
+        # The nodeSelector keeps them off application and Spot nodes; the toleration lets them onto
+        # the SYSTEM group, which nothing else tolerates.
+        return {**system_placement(), "priorityClassName": SYSTEM_CLUSTER_CRITICAL}

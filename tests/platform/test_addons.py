@@ -402,8 +402,11 @@ def test_cert_manager_priority_class_is_global(doc: Synth) -> None:
 
 
 @pytest.mark.parametrize("component", ["webhook", "cainjector", "startupapicheck"])
-def test_cert_manager_components_tolerate_the_system_taint(doc: Synth, component: str) -> None:
-    assert values(doc, "cert-manager")[component] == {"tolerations": [dict(CRITICAL_ADDONS_TOLERATION)]}
+def test_cert_manager_components_run_on_the_system_group(doc: Synth, component: str) -> None:
+    assert values(doc, "cert-manager")[component] == {
+        "nodeSelector": {"node-role": "system"},
+        "tolerations": [dict(CRITICAL_ADDONS_TOLERATION)],
+    }
 
 
 def test_cluster_issuer_registers_the_email(doc: Synth) -> None:

@@ -163,3 +163,53 @@ def test_kubernetes_objects_need_a_deployer_association() -> None:
     assert apply_graph.kubernetes_waits_for_access(doc) == [
         "the stack installs Kubernetes objects but grants the deployer no cluster-admin association"
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Cluster-critical components run on the SYSTEM node group only (never on application or Spot nodes)
+# --------------------------------------------------------------------------------------------
+
+
+def _selects_system_nodes(values: Any) -> bool:
+    """True when every ``nodeSelector`` in ``values`` is the SYSTEM group's, and there is one."""
+    from constructs_lib.cluster.config import SYSTEM_NODE_LABELS
+
+    found: list[Any] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "nodeSelector":
+                    found.append(item)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(values)
+    return bool(found) and all(item == dict(SYSTEM_NODE_LABELS) for item in found)
+
+
+def test_cluster_critical_releases_select_system_nodes(every_option_json: Doc) -> None:
+    from constructs_lib.platform.catalog import CATALOG
+
+    critical = {entry.source.chart for entry in CATALOG.values() if entry.critical}
+    releases = every_option_json["resource"]["helm_release"].values()
+    checked = [r["chart"] for r in releases if r["chart"] in critical]
+    assert sorted(checked) == sorted(critical)
+    for release in releases:
+        if release["chart"] in critical:
+            assert _selects_system_nodes(json.loads(release["values"][0])), release["chart"]
+
+
+@pytest.mark.parametrize("addon", ["coredns", "aws-ebs-csi-driver"])
+def test_cluster_critical_managed_addons_select_system_nodes(every_option_json: Doc, addon: str) -> None:
+    (body,) = [b for b in every_option_json["resource"]["aws_eks_addon"].values() if b["addon_name"] == addon]
+    assert _selects_system_nodes(json.loads(body["configuration_values"]))
+
+
+def test_system_node_group_is_never_spot(every_option_json: Doc) -> None:
+    from constructs_lib.cluster.config import SYSTEM_NODE_LABELS
+
+    groups = [g for g in every_option_json["resource"]["aws_eks_node_group"].values() if g.get("labels") == dict(SYSTEM_NODE_LABELS)]
+    assert [g["capacity_type"] for g in groups] == ["ON_DEMAND"]

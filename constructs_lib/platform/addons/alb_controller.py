@@ -20,7 +20,7 @@ from constructs_lib.platform.helm import ChartSource
 __all__ = ["AwsLoadBalancerControllerAddon"]
 
 _SERVICE_ACCOUNT = ("serviceAccount.create", "serviceAccount.name", "serviceAccount.annotations")
-_SCHEDULING = ("tolerations", "priorityClassName")
+_SCHEDULING = ("tolerations", "nodeSelector", "priorityClassName")
 
 
 class AwsLoadBalancerControllerAddon(Addon):

@@ -45,9 +45,13 @@ class CertManagerAddon(Addon):
                 "serviceAccount.create",
                 "serviceAccount.name",
                 "tolerations",
+                "nodeSelector",
                 "webhook.tolerations",
+                "webhook.nodeSelector",
                 "cainjector.tolerations",
+                "cainjector.nodeSelector",
                 "startupapicheck.tolerations",
+                "startupapicheck.nodeSelector",
             }
         ),
         closed_schema=True,
@@ -61,14 +65,14 @@ class CertManagerAddon(Addon):
 
     def values(self, context: AddonContext) -> Mapping[str, Any]:
         # The chart's values schema rejects unknown keys: the priority class exists only as
-        # global.priorityClassName (all components), tolerations per component.
+        # global.priorityClassName (all components), node selector and tolerations per component.
         critical = self.critical_scheduling()
         values: dict[str, Any] = {
             "crds": {"enabled": True},
             "serviceAccount": self.service_account_values(context),
         }
         if critical:
-            tolerations = {"tolerations": critical["tolerations"]}
+            tolerations = {"nodeSelector": critical["nodeSelector"], "tolerations": critical["tolerations"]}
             values.update(
                 {
                     "global": {"priorityClassName": critical["priorityClassName"]},

@@ -48,6 +48,7 @@ class ClusterAutoscalerAddon(Addon):
                 "rbac.serviceAccount.name",
                 "rbac.serviceAccount.annotations",
                 "tolerations",
+                "nodeSelector",
                 "priorityClassName",
             }
         ),

@@ -51,10 +51,13 @@ class ExternalSecretsAddon(Addon):
                 "serviceAccount.name",
                 "serviceAccount.annotations",
                 "tolerations",
+                "nodeSelector",
                 "priorityClassName",
                 "webhook.tolerations",
+                "webhook.nodeSelector",
                 "webhook.priorityClassName",
                 "certController.tolerations",
+                "certController.nodeSelector",
                 "certController.priorityClassName",
             }
         ),

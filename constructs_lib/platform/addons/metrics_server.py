@@ -36,6 +36,7 @@ class MetricsServerAddon(Addon):
                 "serviceAccount.create",
                 "serviceAccount.name",
                 "tolerations",
+                "nodeSelector",
                 "priorityClassName",
             }
         ),

@@ -30,6 +30,7 @@ class VerticalPodAutoscalerAddon(Addon):
         value_paths=frozenset(
             {
                 "recommender.tolerations",
+                "recommender.nodeSelector",
                 "recommender.priorityClassName",
                 "updater.enabled",
                 "admissionController.enabled",
