@@ -84,7 +84,7 @@ synth: cli
 
 lint: $(VENV)/.synced
 	@echo "==> ruff"
-	$(VENV)/bin/ruff check constructs_lib stacks tests tools main.py
+	$(VENV)/bin/ruff check constructs_lib stacks tests tools examples main.py
 
 typecheck: $(VENV)/.synced
 	@echo "==> mypy --strict (a cold cache takes up to half a minute, a warm one about a second)"

@@ -22,7 +22,7 @@ from cdktf import App
 
 from constructs_lib import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Resources, SecretRef
-from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, Taint
+from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, NodeRole
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.config import AddonsConfig, BackupOptions, MonitoringOptions
 from constructs_lib.platform_stack import build_app
@@ -75,7 +75,7 @@ CONFIG = EnvironmentConfig(
         private_access_security_group_ids=(RUNNER_SECURITY_GROUP,),
     ),
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, taints=(Taint("CriticalAddonsOnly", "true"),)),
+        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=NodeRole.SYSTEM),
         NodeGroupSpec("application", ("m5.xlarge",), 3, 3, 12),
     ),
     repositories=(RepositorySpec("api"),),

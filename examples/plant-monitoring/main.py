@@ -38,7 +38,7 @@ from constructs_lib.apps.stateful_config import (
     StatefulWorkloadSpec,
     VolumeSpec,
 )
-from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, Taint
+from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, NodeRole
 from constructs_lib.network.cidr import Tier
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.catalog import PodSecurityLevel
@@ -124,7 +124,7 @@ CONFIG = EnvironmentConfig(
     network=NetworkConfig("10.40.0.0/16", (f"{REGION}a", f"{REGION}b"), NatMode.SINGLE),
     cluster=ClusterConfig(endpoint_public_access=True, public_access_cidrs=RUNNER_CIDRS),
     node_groups=(
-        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, taints=(Taint("CriticalAddonsOnly", "true"),)),
+        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, role=NodeRole.SYSTEM),
         # Three nodes at least: each data store spreads its three members over distinct nodes.
         NodeGroupSpec("application", ("m5.large", "m6i.large"), 3, 3, 6, capacity_type=CapacityType.SPOT),
     ),
