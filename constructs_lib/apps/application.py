@@ -34,14 +34,9 @@ from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
     DeploymentV1SpecTemplateSpecContainerReadinessProbe,
     DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
     DeploymentV1SpecTemplateSpecContainerResources,
-    DeploymentV1SpecTemplateSpecContainerSecurityContext,
-    DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
-    DeploymentV1SpecTemplateSpecContainerSecurityContextSeccompProfile,
     DeploymentV1SpecTemplateSpecContainerStartupProbe,
     DeploymentV1SpecTemplateSpecContainerStartupProbeHttpGet,
     DeploymentV1SpecTemplateSpecContainerVolumeMount,
-    DeploymentV1SpecTemplateSpecSecurityContext,
-    DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
     DeploymentV1SpecTemplateSpecTopologySpreadConstraint,
     DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
     DeploymentV1SpecTemplateSpecVolume,
@@ -91,6 +86,7 @@ from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metad
 from constructs import Construct
 
 from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
+from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION
 from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME
 from constructs_lib.platform.catalog import PodSecurityLevel
@@ -610,15 +606,7 @@ class Application(Construct):
                         automount_service_account_token=spec.needs_aws,
                         priority_class_name="normal",
                         termination_grace_period_seconds=30,
-                        security_context=DeploymentV1SpecTemplateSpecSecurityContext(
-                            run_as_non_root=True,
-                            run_as_user=str(spec.run_as_user),
-                            run_as_group=str(spec.run_as_user),
-                            fs_group=str(spec.run_as_user),
-                            seccomp_profile=DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile(
-                                type="RuntimeDefault"
-                            ),
-                        ),
+                        security_context=pod_security_context(spec.run_as_user),
                         container=[
                             DeploymentV1SpecTemplateSpecContainer(
                                 name=name,
@@ -636,17 +624,7 @@ class Application(Construct):
                                     requests={"cpu": resources.cpu_request, "memory": resources.memory_request},
                                     limits={"cpu": resources.cpu_limit, "memory": resources.memory_limit},
                                 ),
-                                security_context=DeploymentV1SpecTemplateSpecContainerSecurityContext(
-                                    run_as_non_root=True,
-                                    read_only_root_filesystem=True,
-                                    allow_privilege_escalation=False,
-                                    capabilities=DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities(
-                                        drop=["ALL"]
-                                    ),
-                                    seccomp_profile=DeploymentV1SpecTemplateSpecContainerSecurityContextSeccompProfile(
-                                        type="RuntimeDefault"
-                                    ),
-                                ),
+                                security_context=container_security_context(),
                                 # Startup: up to 60 s (12 x 5 s) before liveness takes over (seed 001).
                                 startup_probe=DeploymentV1SpecTemplateSpecContainerStartupProbe(
                                     http_get=DeploymentV1SpecTemplateSpecContainerStartupProbeHttpGet(
