@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, validate_node_groups
-from constructs_lib.data.config import DatabaseSpec, require_application_bucket_name
+from constructs_lib.data.config import DatabaseSpec, require_application_bucket_name, require_pod_security_group_support
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
@@ -223,6 +223,13 @@ class EnvironmentConfig:
         self.addons.validate(f"{path}.addons")
         if self.database is not None:
             self.database.validate(f"{path}.database", stage=self.stage.value, name_prefix=self.prefix)
+            require_pod_security_group_support(
+                f"{path}.database",
+                self.database,
+                node_groups=self.node_groups,
+                node_groups_path=f"{path}.node_groups",
+                users=[a.name for a in self.applications if a.database is not None],
+            )
         self._validate_applications(path)
 
     def _validate_deployment(self, path: str) -> None:

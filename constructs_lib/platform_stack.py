@@ -97,6 +97,7 @@ class PlatformStack(EnvironmentStack):
                 instance_tags=self.default_tags,
                 pod_addressing=config.network.pod_addressing,
                 sandbox=config.stage is Stage.DEV,
+                pod_security_groups=config.database is not None and config.database.pod_security_groups,
             ),
         )
         # The EBS CSI controller gets AWS credentials from EKS Pod Identity: the add-on creates the
@@ -143,10 +144,13 @@ class PlatformStack(EnvironmentStack):
 
     def _data(self) -> None:
         """The environment's database (in the DB subnet group, the port open to the node security
-        group: pods without their own security group connect from the nodes) and one bucket per
+        group: pods without their own security group connect from the nodes; with
+        ``pod_security_groups`` only to each using application's "pods" group) and one bucket per
         application that asks for one."""
         config = self.config
         spec = config.database
+        pod_groups = spec is not None and spec.pod_security_groups
+        users = tuple(a.name for a in config.applications if a.database is not None)
         self.database = (
             PostgresDatabase(
                 self,
@@ -159,7 +163,8 @@ class PlatformStack(EnvironmentStack):
                     vpc_id=self.network.vpc_id,
                     db_subnet_group_name=self.network.db_subnet_group_name,
                     database_subnet_cidrs=tuple(self.network.plan.cidrs(Tier.DATABASE).values()),
-                    source_security_group_ids={"nodes": self.network.node_security_group_id},
+                    source_security_group_ids={} if pod_groups else {"nodes": self.network.node_security_group_id},
+                    pod_security_group_applications=users if pod_groups else (),
                     path=f"{config.name}.database",
                 ),
             )
@@ -296,9 +301,18 @@ class PlatformStack(EnvironmentStack):
                 else None
             ),
             bucket_names={name: bucket.bucket_name for name, bucket in self.application_buckets.items()},
+            pod_security_group_ids={
+                app: self._pod_security_groups(app) for app in (database.pod_security_group_ids if database else {})
+            },
             depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
         )
         self.applications = Applications(self, "applications", props=self._applications_props)
+
+    def _pod_security_groups(self, app: str) -> tuple[str, ...]:
+        """What ``app``'s SecurityGroupPolicy lists: its "pods" group (the one the database admits) and
+        the node group, whose rules keep admitting the ALB, peers, nodes and the control plane."""
+        assert self.database is not None
+        return (self.database.pod_security_group_ids[app], self.network.node_security_group_id)
 
     def _application_role(self, spec: ApplicationSpec) -> str:
         """The IRSA role ``<prefix>-app-<name>`` of an application that calls AWS."""
@@ -380,6 +394,11 @@ class PlatformStack(EnvironmentStack):
             "rename the application",
         )
         props = self._applications_props
+        database = self.database
+        pod_groups: tuple[str, ...] = ()
+        if database is not None and database.spec.pod_security_groups and spec.database is not None:
+            database.add_pod_security_group(spec.name)
+            pod_groups = self._pod_security_groups(spec.name)
         bucket = self._application_bucket(spec) if spec.bucket else None
         role_arn = self._application_role(spec) if spec.needs_aws else None
         application = Application(
@@ -400,6 +419,7 @@ class PlatformStack(EnvironmentStack):
                 secret_store=props.secret_store,
                 database=props.database if spec.database is not None else None,
                 bucket_name=bucket.bucket_name if bucket is not None else None,
+                pod_security_group_ids=pod_groups,
                 depends_on=props.depends_on,
             ),
         )

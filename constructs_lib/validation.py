@@ -38,6 +38,7 @@ __all__ = [
     "require_cidr",
     "require_dns_label",
     "require_iam_arn",
+    "require_image_tag",
     "require_k8s_label",
     "require_log_retention",
     "require_range",
@@ -53,6 +54,9 @@ __all__ = [
 #: (``$`` also matches before a trailing newline, so ``"dev\n"`` would pass).
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z", re.ASCII)
 _ACCOUNT = re.compile(r"^\d{12}\Z", re.ASCII)
+#: A container image tag as registries accept it: 1-128 characters, letters, digits, ``_``, ``.``, ``-``,
+#: not starting with ``.`` or ``-``.
+_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z", re.ASCII)
 _IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role|root)(/[\w+=,.@/-]+)?\Z", re.ASCII)
 #: AWS tag keys: Unicode letters, digits, spaces and ``_.:/=+-@`` (AWS allows Unicode here).
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}\Z")
@@ -187,6 +191,19 @@ def require_iam_arn(path: str, value: Any) -> str:
         "must be an IAM role or user ARN",
         value,
         "use an ARN such as 'arn:aws:iam::123456789012:role/platform-admin'",
+    )
+    return str(value)
+
+
+def require_image_tag(path: str, value: Any, *, example: str) -> str:
+    """A pinned image tag: a valid tag, and not ``latest`` (a moving tag makes rollouts unrepeatable).
+    ``example`` is the tag the fix suggests, e.g. ``'v1.4.2'``."""
+    require(
+        isinstance(value, str) and _IMAGE_TAG.match(value) is not None and value != "latest",
+        path,
+        "must be a pinned image tag (not 'latest')",
+        value,
+        f"use a release tag such as '{example}'",
     )
     return str(value)
 

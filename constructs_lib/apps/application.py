@@ -34,14 +34,9 @@ from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
     DeploymentV1SpecTemplateSpecContainerReadinessProbe,
     DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
     DeploymentV1SpecTemplateSpecContainerResources,
-    DeploymentV1SpecTemplateSpecContainerSecurityContext,
-    DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
-    DeploymentV1SpecTemplateSpecContainerSecurityContextSeccompProfile,
     DeploymentV1SpecTemplateSpecContainerStartupProbe,
     DeploymentV1SpecTemplateSpecContainerStartupProbeHttpGet,
     DeploymentV1SpecTemplateSpecContainerVolumeMount,
-    DeploymentV1SpecTemplateSpecSecurityContext,
-    DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
     DeploymentV1SpecTemplateSpecTopologySpreadConstraint,
     DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
     DeploymentV1SpecTemplateSpecVolume,
@@ -91,6 +86,7 @@ from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metad
 from constructs import Construct
 
 from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
+from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION
 from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME
 from constructs_lib.platform.catalog import PodSecurityLevel
@@ -107,12 +103,14 @@ from constructs_lib.validation import is_reference, require, require_iam_arn, re
 __all__ = [
     "DATABASE_SSLMODE",
     "HPA_BEHAVIOR",
+    "MAX_POD_SECURITY_GROUPS",
     "SECRETS_MOUNT_PATH",
     "Application",
     "ApplicationProps",
     "Applications",
     "ApplicationsProps",
     "DatabaseConnection",
+    "security_group_policy",
 ]
 
 _NAME = "app.kubernetes.io/name"
@@ -122,6 +120,8 @@ _HOSTNAME = "kubernetes.io/hostname"
 #: environment variables: they are not inherited by child processes nor printed in crash dumps, and
 #: a rotated secret reaches a running pod.
 SECRETS_MOUNT_PATH = "/etc/secrets"
+#: Security groups one SecurityGroupPolicy (and, by default, one ENI) can carry.
+MAX_POD_SECURITY_GROUPS = 5
 #: The Service's port; the ALB and in-cluster callers use it, the container keeps its own port.
 SERVICE_PORT = 80
 #: seed 001: CPU 70 %, memory 80 %.
@@ -222,10 +222,16 @@ class ApplicationProps:
     #: Name of the application's own bucket (``data.ApplicationBucket.bucket_name``); required exactly
     #: when ``spec.bucket``.
     bucket_name: str | None = None
+    #: Security groups the application's pods get of their own (EKS security groups for pods): its
+    #: "pods" group (``data.PostgresDatabase.pod_security_group_ids``) and the node group, whose rules
+    #: keep admitting the ALB, peers and nodes. Default none: no SecurityGroupPolicy, pods use the
+    #: node's groups. At most 5 (the policy's and an ENI's default limit).
+    pod_security_group_ids: tuple[str, ...] = ()
     #: What the namespace and workloads wait for (add-on releases, priority classes, node groups).
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "pod_security_group_ids", tuple(self.pod_security_group_ids))
         object.__setattr__(self, "egress_peers", MappingProxyType(dict(self.egress_peers)))
         object.__setattr__(self, "load_balancer_cidrs", tuple(self.load_balancer_cidrs))
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
@@ -274,6 +280,23 @@ class ApplicationProps:
             spec.database,
             "pass the database's DatabaseConnection, or drop spec.database",
         )
+        groups = self.pod_security_group_ids
+        require(
+            len(groups) <= MAX_POD_SECURITY_GROUPS,
+            f"{path}.pod_security_group_ids",
+            f"must list at most {MAX_POD_SECURITY_GROUPS} security groups (a SecurityGroupPolicy's and an ENI's limit)",
+            list(groups),
+            "list the application's pods group and the node group only",
+        )
+        for index, group in enumerate(groups):
+            require(
+                isinstance(group, str) and (group.startswith("sg-") or is_reference(group)),
+                f"{path}.pod_security_group_ids[{index}]",
+                "must be a security group id (or a terraform reference to one)",
+                group,
+                "pass data.PostgresDatabase.pod_security_group_ids[<app>] and network.node_security_group_id",
+            )
+        require_unique(f"{path}.pod_security_group_ids", groups, "security group")
         require(
             spec.bucket == (self.bucket_name is not None),
             f"{path}.bucket_name",
@@ -312,6 +335,22 @@ class ApplicationProps:
             )
 
 
+def security_group_policy(
+    name: str, selector: Mapping[str, str], group_ids: Sequence[str], labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """A ``SecurityGroupPolicy`` (``vpcresources.k8s.aws/v1beta1``) named and namespaced ``name`` that
+    gives the pods matching ``selector`` the security groups ``group_ids`` on their own branch ENI."""
+    return {
+        "apiVersion": "vpcresources.k8s.aws/v1beta1",
+        "kind": "SecurityGroupPolicy",
+        "metadata": {"name": name, "namespace": name, "labels": dict(labels)},
+        "spec": {
+            "podSelector": {"matchLabels": dict(selector)},
+            "securityGroups": {"groupIds": list(group_ids)},
+        },
+    }
+
+
 class Application(Construct):
     """One application in its own namespace (:class:`ApplicationNamespace`), with:
 
@@ -324,6 +363,9 @@ class Application(Construct):
       non-root, read-only root filesystem (writable ``/tmp`` emptyDir), no privilege escalation, all
       capabilities dropped, seccomp RuntimeDefault, requests and limits, startup/liveness/readiness
       probes, spread across zones, anti-affinity across nodes, Prometheus scrape annotations;
+    * SecurityGroupPolicy ``<name>`` (when ``pod_security_group_ids`` is set), applied before the
+      Deployment: the pods selected by ``app.kubernetes.io/name`` get those security groups on their
+      own branch ENI (EKS security groups for pods);
     * Service (ClusterIP, port 80 -> ``port``), HPA v2 (CPU 70 %, memory 80 %, :data:`HPA_BEHAVIOR`),
       PodDisruptionBudget (maxUnavailable 1: drains proceed even with one replica);
     * Ingress (when ``ingress`` is set) through the AWS Load Balancer Controller: internet-facing, IP
@@ -434,6 +476,20 @@ class Application(Construct):
                 depends_on=[props.secret_store, *inside],
             )
             workload_after.append(external_secret.release)
+
+        if props.pod_security_group_ids:
+            # Before the Deployment: the VPC resource controller's webhook gives a pod a branch ENI
+            # only when a policy selects it at creation, so pods created first would keep the node's groups.
+            group_policy = PlatformResources(
+                self,
+                "security-group-policy",
+                release_name=f"{name}-security-group-policy",
+                namespace=name,
+                manifests=[security_group_policy(name, selector, props.pod_security_group_ids, labels)],
+                # The CRD comes with the cluster (EKS installs it); the namespace waits for the nodes.
+                depends_on=inside,
+            )
+            workload_after.append(group_policy.release)
 
         self.deployment = self._deployment(
             spec, labels, selector, env_from, secret_name if has_secret else None, workload_after
@@ -550,15 +606,7 @@ class Application(Construct):
                         automount_service_account_token=spec.needs_aws,
                         priority_class_name="normal",
                         termination_grace_period_seconds=30,
-                        security_context=DeploymentV1SpecTemplateSpecSecurityContext(
-                            run_as_non_root=True,
-                            run_as_user=str(spec.run_as_user),
-                            run_as_group=str(spec.run_as_user),
-                            fs_group=str(spec.run_as_user),
-                            seccomp_profile=DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile(
-                                type="RuntimeDefault"
-                            ),
-                        ),
+                        security_context=pod_security_context(spec.run_as_user),
                         container=[
                             DeploymentV1SpecTemplateSpecContainer(
                                 name=name,
@@ -576,17 +624,7 @@ class Application(Construct):
                                     requests={"cpu": resources.cpu_request, "memory": resources.memory_request},
                                     limits={"cpu": resources.cpu_limit, "memory": resources.memory_limit},
                                 ),
-                                security_context=DeploymentV1SpecTemplateSpecContainerSecurityContext(
-                                    run_as_non_root=True,
-                                    read_only_root_filesystem=True,
-                                    allow_privilege_escalation=False,
-                                    capabilities=DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities(
-                                        drop=["ALL"]
-                                    ),
-                                    seccomp_profile=DeploymentV1SpecTemplateSpecContainerSecurityContextSeccompProfile(
-                                        type="RuntimeDefault"
-                                    ),
-                                ),
+                                security_context=container_security_context(),
                                 # Startup: up to 60 s (12 x 5 s) before liveness takes over (seed 001).
                                 startup_probe=DeploymentV1SpecTemplateSpecContainerStartupProbe(
                                     http_get=DeploymentV1SpecTemplateSpecContainerStartupProbeHttpGet(
@@ -795,10 +833,18 @@ class ApplicationsProps:
     database: DatabaseConnection | None = None
     #: Application name -> its bucket's name, for applications with ``bucket``.
     bucket_names: Mapping[str, str] = field(default_factory=dict)
+    #: Application name -> the security groups of its pods (``ApplicationProps.pod_security_group_ids``).
+    #: Default none.
+    pod_security_group_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "applications", tuple(self.applications))
+        object.__setattr__(
+            self,
+            "pod_security_group_ids",
+            MappingProxyType({app: tuple(groups) for app, groups in self.pod_security_group_ids.items()}),
+        )
         object.__setattr__(self, "bucket_names", MappingProxyType(dict(self.bucket_names)))
         object.__setattr__(self, "repository_urls", MappingProxyType(dict(self.repository_urls)))
         object.__setattr__(self, "service_account_role_arns", MappingProxyType(dict(self.service_account_role_arns)))
@@ -834,6 +880,14 @@ class ApplicationsProps:
                 f"must contain the repository of application {application.name!r}",
                 application.repository,
                 "pass the registry tier's repository URLs",
+            )
+        for name in self.pod_security_group_ids:
+            require(
+                name in names,
+                f"{path}.pod_security_group_ids.{name}",
+                "must name an application",
+                name,
+                f"use one of {sorted(names)}",
             )
         for name in self.service_account_role_arns:
             require(
@@ -879,6 +933,7 @@ class Applications(Construct):
                     secret_store=props.secret_store,
                     database=props.database if spec.database is not None else None,
                     bucket_name=props.bucket_names.get(spec.name),
+                    pod_security_group_ids=props.pod_security_group_ids.get(spec.name, ()),
                     depends_on=props.depends_on,
                 ),
             )

@@ -13,6 +13,7 @@ from constructs_lib.validation import (
     parse_acm_certificate_arn,
     require,
     require_dns_label,
+    require_image_tag,
     require_range,
     require_shape,
     require_unique,
@@ -37,7 +38,6 @@ DATABASE_SECRET_KEYS: tuple[str, ...] = ("DB_USERNAME", "DB_PASSWORD")
 #: ConfigMap key holding the name of the application's own bucket (``bucket=True``).
 BUCKET_CONFIG_KEY = "BUCKET_NAME"
 
-_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z", re.ASCII)
 #: Keys of ConfigMaps and Secrets.
 _DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}\Z", re.ASCII)
 #: Secrets Manager secret names (and ARNs).
@@ -218,15 +218,7 @@ class ApplicationSpec:
         """Check the application's own rules; raises ConfigError."""
         require_shape(path, self, ApplicationSpec)
         require_dns_label(f"{path}.name", self.name, max_length=40)
-        require(
-            isinstance(self.image_tag, str)
-            and _IMAGE_TAG.match(self.image_tag) is not None
-            and self.image_tag != "latest",
-            f"{path}.image_tag",
-            "must be a pinned image tag (not 'latest')",
-            self.image_tag,
-            "use a release tag such as 'v1.4.2'",
-        )
+        require_image_tag(f"{path}.image_tag", self.image_tag, example="v1.4.2")
         require_range(f"{path}.port", self.port, 1024, 65535, fix="listen on an unprivileged port such as 8080")
         require_range(f"{path}.replicas", self.replicas, 1, 100)
         if self.min_replicas is not None:

@@ -68,15 +68,10 @@ from cdktf_cdktf_provider_kubernetes.stateful_set_v1 import (
     StatefulSetV1SpecTemplateSpecContainerReadinessProbeHttpGet,
     StatefulSetV1SpecTemplateSpecContainerReadinessProbeTcpSocket,
     StatefulSetV1SpecTemplateSpecContainerResources,
-    StatefulSetV1SpecTemplateSpecContainerSecurityContext,
-    StatefulSetV1SpecTemplateSpecContainerSecurityContextCapabilities,
-    StatefulSetV1SpecTemplateSpecContainerSecurityContextSeccompProfile,
     StatefulSetV1SpecTemplateSpecContainerStartupProbe,
     StatefulSetV1SpecTemplateSpecContainerStartupProbeHttpGet,
     StatefulSetV1SpecTemplateSpecContainerStartupProbeTcpSocket,
     StatefulSetV1SpecTemplateSpecContainerVolumeMount,
-    StatefulSetV1SpecTemplateSpecSecurityContext,
-    StatefulSetV1SpecTemplateSpecSecurityContextSeccompProfile,
     StatefulSetV1SpecTemplateSpecTopologySpreadConstraint,
     StatefulSetV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
     StatefulSetV1SpecTemplateSpecVolume,
@@ -90,6 +85,7 @@ from cdktf_cdktf_provider_kubernetes.stateful_set_v1 import (
 )
 from constructs import Construct
 
+from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.apps.stateful_config import (
     CLIENT_PORT_NAME,
     METRICS_PORT_NAME,
@@ -656,16 +652,7 @@ class StatefulWorkload(Construct):
                         automount_service_account_token=False,
                         priority_class_name=props.priority_class,
                         termination_grace_period_seconds=spec.termination_grace_period_seconds,
-                        security_context=StatefulSetV1SpecTemplateSpecSecurityContext(
-                            run_as_non_root=True,
-                            run_as_user=str(spec.run_as_user),
-                            run_as_group=str(spec.run_as_user),
-                            # The volumes are group-owned by the workload's GID, so it can write them.
-                            fs_group=str(spec.run_as_user),
-                            seccomp_profile=StatefulSetV1SpecTemplateSpecSecurityContextSeccompProfile(
-                                type="RuntimeDefault"
-                            ),
-                        ),
+                        security_context=pod_security_context(spec.run_as_user),
                         container=[
                             StatefulSetV1SpecTemplateSpecContainer(
                                 name=name,
@@ -698,17 +685,7 @@ class StatefulWorkload(Construct):
                                     requests={"cpu": resources.cpu_request, "memory": resources.memory_request},
                                     limits={"cpu": resources.cpu_limit, "memory": resources.memory_limit},
                                 ),
-                                security_context=StatefulSetV1SpecTemplateSpecContainerSecurityContext(
-                                    run_as_non_root=True,
-                                    read_only_root_filesystem=True,
-                                    allow_privilege_escalation=False,
-                                    capabilities=StatefulSetV1SpecTemplateSpecContainerSecurityContextCapabilities(
-                                        drop=["ALL"]
-                                    ),
-                                    seccomp_profile=StatefulSetV1SpecTemplateSpecContainerSecurityContextSeccompProfile(
-                                        type="RuntimeDefault"
-                                    ),
-                                ),
+                                security_context=container_security_context(),
                                 startup_probe=self._probe(spec.probes.startup, "Startup"),
                                 liveness_probe=self._probe(spec.probes.liveness, "Liveness"),
                                 readiness_probe=self._probe(spec.probes.readiness, "Readiness"),

@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from constructs_lib.apps.config import _IMAGE_TAG, Resources, _require_http_path
+from constructs_lib.apps.config import Resources, _require_http_path
 from constructs_lib.platform.config import memory_bytes
 from constructs_lib.validation import (
     frozen_mapping,
     frozen_tuple,
     require,
     require_dns_label,
+    require_image_tag,
     require_range,
     require_shape,
     require_unique,
@@ -317,15 +318,7 @@ class StatefulWorkloadSpec:
         # Types first: a None or a string where a tuple belongs is named, not a TypeError further down.
         require_shape(path, self, StatefulWorkloadSpec)
         require_dns_label(f"{path}.name", self.name, max_length=40)
-        require(
-            isinstance(self.image_tag, str)
-            and _IMAGE_TAG.match(self.image_tag) is not None
-            and self.image_tag != "latest",
-            f"{path}.image_tag",
-            "must be a pinned image tag (not 'latest')",
-            self.image_tag,
-            "use a release tag such as '7.0.14'",
-        )
+        require_image_tag(f"{path}.image_tag", self.image_tag, example="7.0.14")
         _require_port(f"{path}.port", self.port)
         require(
             bool(self.volumes),

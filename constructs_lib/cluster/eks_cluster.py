@@ -153,6 +153,9 @@ class EksClusterProps:
     #: (today: no CloudWatch observability add-on unless ``config.cloudwatch_observability`` says so).
     #: Default False.
     sandbox: bool = False
+    #: Security groups for pods (``DatabaseSpec.pod_security_groups``): the vpc-cni add-on manages
+    #: trunk and branch ENIs (see :func:`vpc_cni_configuration`). Default False (see that field).
+    pod_security_groups: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "node_groups", tuple(self.node_groups))
@@ -357,7 +360,9 @@ class EksCluster(Construct):
         self.vpc_cni_addon = self._addon(
             "vpc-cni",
             service_account_role_arn=self.cni_role_arn,
-            configuration_values=vpc_cni_configuration(props.pod_addressing),
+            configuration_values=vpc_cni_configuration(
+                props.pod_addressing, pod_security_groups=props.pod_security_groups
+            ),
             depends_on=cni_dependencies,
         )
         self.kube_proxy_addon = self._addon("kube-proxy")
@@ -693,18 +698,28 @@ class EksCluster(Construct):
         )
 
 
-def vpc_cni_configuration(pod_addressing: PodAddressing) -> dict[str, Any]:
+def vpc_cni_configuration(pod_addressing: PodAddressing, *, pod_security_groups: bool = False) -> dict[str, Any]:
     """The vpc-cni add-on's configuration values (seed 004).
 
     The network-policy agent is always on: it enforces Kubernetes NetworkPolicy objects (seed 004's
     default-deny policies) without Calico. ``PREFIX_DELEGATION`` gives each ENI slot a /28, so a node
     runs many more pods and starts them faster (one warm prefix); ``SECONDARY_IPS`` turns it off
     explicitly, so the add-on never keeps a value set by hand.
+
+    ``pod_security_groups`` adds ``ENABLE_POD_ENI=true`` (each capable node gets a trunk ENI from the
+    VPC resource controller, which the cluster role's ``AmazonEKSVPCResourceController`` allows) and
+    ``POD_SECURITY_GROUP_ENFORCING_MODE=standard`` (vpc-cni 1.11 or later): pods with their own groups
+    stay under the network-policy agent, same-node traffic such as kubelet probes is not filtered by
+    the pod's groups (no TCP early-demux change needed), and traffic leaving the VPC is translated to
+    the node's address and checked against the node's groups, as for every other pod. Left unset when
+    off, so the option changes nothing for clusters without it.
     """
     if pod_addressing is PodAddressing.PREFIX_DELEGATION:
         env = {"ENABLE_PREFIX_DELEGATION": "true", "WARM_PREFIX_TARGET": "1"}
     else:
         env = {"ENABLE_PREFIX_DELEGATION": "false"}
+    if pod_security_groups:
+        env |= {"ENABLE_POD_ENI": "true", "POD_SECURITY_GROUP_ENFORCING_MODE": "standard"}
     return {"enableNetworkPolicy": "true", "env": env}
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "has_nvidia_gpu",
     "instance_family",
     "resolve_ami_type",
+    "supports_pod_enis",
 ]
 
 #: IPs per /28 prefix under prefix delegation.
@@ -98,6 +99,28 @@ def architecture(instance_type: str) -> Architecture:
 def has_nvidia_gpu(instance_type: str) -> bool:
     """Whether the instance type's family is in :data:`NVIDIA_GPU_FAMILIES`."""
     return instance_family(instance_type) in NVIDIA_GPU_FAMILIES
+
+
+#: Families none of whose (non-metal) sizes can carry a trunk network interface, so their pods cannot
+#: get security groups of their own (EKS security groups for pods): every burstable ``t`` family and
+#: the pre-Nitro generations. From the VPC resource controller's instance table (``limits.go``,
+#: ``IsTrunkingCompatible``), reviewed 2026-12-02; every other family there supports it.
+_NO_POD_ENI_FAMILIES: frozenset[str] = frozenset(
+    {"c1", "c3", "c4", "d2", "f1", "h1", "i2", "i3", "m1", "m2", "m3", "m4", "p3", "r3", "r4", "u-6tb1", "x1", "x1e"}
+)
+#: Single sizes of otherwise capable families that cannot (same source).
+_NO_POD_ENI_TYPES: frozenset[str] = frozenset({"i4i.large"})
+
+
+def supports_pod_enis(instance_type: str) -> bool:
+    """Whether nodes of ``instance_type`` can give pods their own security groups (a trunk ENI with
+    branch ENIs): Nitro families only, never the burstable ``t`` families (t3, t3a, t4g, ...)."""
+    family = instance_family(instance_type)
+    return not (
+        (family.startswith("t") and family[1:2].isdigit())
+        or family in _NO_POD_ENI_FAMILIES
+        or instance_type in _NO_POD_ENI_TYPES
+    )
 
 
 def _ami_for(instance_type: str) -> AmiType:

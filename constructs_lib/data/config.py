@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
 
+from constructs_lib.cluster.config import NodeGroupSpec, NodeRole
+from constructs_lib.cluster.instance_types import supports_pod_enis
 from constructs_lib.validation import (
     default_log_retention_days,
     is_reference,
@@ -38,6 +40,7 @@ __all__ = [
     "StageDefaults",
     "parameter_group_family",
     "require_application_bucket_name",
+    "require_pod_security_group_support",
     "require_stage",
 ]
 
@@ -182,6 +185,43 @@ def require_application_bucket_name(
     return f"{name_prefix}-{app_name}-{suffix}"
 
 
+def require_pod_security_group_support(
+    path: str,
+    spec: DatabaseSpec,
+    *,
+    node_groups: Sequence[NodeGroupSpec],
+    node_groups_path: str,
+    users: Sequence[str],
+) -> None:
+    """With ``spec.pod_security_groups`` on: some application uses the database (else nothing could
+    reach it), and every workload node group's instance types can carry branch ENIs (pods with their
+    own security groups are only scheduled onto trunk-capable nodes; the SYSTEM group runs no
+    application pods). ``users`` are the names of the applications that name the database."""
+    if not spec.pod_security_groups:
+        return
+    require(
+        len(users) > 0,
+        f"{path}.pod_security_groups",
+        "needs at least one application that names the database: with it on, the database admits only "
+        "the applications' pods security groups",
+        spec.pod_security_groups,
+        f"set database='{spec.name}' on the applications that use it, or turn pod_security_groups off",
+    )
+    for index, group in enumerate(node_groups):
+        if group.role is NodeRole.SYSTEM:
+            continue
+        for type_index, instance_type in enumerate(group.instance_types):
+            require(
+                supports_pod_enis(instance_type),
+                f"{node_groups_path}[{index}].instance_types[{type_index}]",
+                f"cannot give pods their own security groups ({path}.pod_security_groups is on): it has "
+                "no trunk network interface (no t family, no pre-Nitro generation supports one)",
+                instance_type,
+                "use a Nitro type such as 'm5.large', 'm6i.large' or 'm7g.large', or turn "
+                f"{path}.pod_security_groups off",
+            )
+
+
 def parameter_group_family(engine_version: str) -> str:
     """The DB parameter group family of a PostgreSQL major version, e.g. ``postgres17``."""
     return f"postgres{engine_version}"
@@ -234,6 +274,13 @@ class DatabaseSpec:
     log_min_duration_statement_ms: int = 1000
     #: Retention of the ``postgresql`` and ``upgrade`` log groups. Default: 365 days in prod, 30 elsewhere.
     log_retention_days: int | None = None
+    #: EKS security groups for pods: each application that names this database gets its own "pods"
+    #: security group, its pods are put into it (a SecurityGroupPolicy), and the database admits only
+    #: those groups instead of the whole node group. Default off: it needs trunk-capable (Nitro,
+    #: non-``t``) instance types in every workload node group, a trunk ENI takes one ENI slot per node,
+    #: each such pod holds a branch ENI (a few per node on small types) and starts more slowly; the
+    #: node-group rule plus the namespace's network policy already keep other pods out.
+    pod_security_groups: bool = False
 
     def resolve(self, *, stage: str) -> DatabaseSpec:
         """A copy with every ``None`` field replaced by ``stage``'s default."""
@@ -322,13 +369,14 @@ class DatabaseSpec:
             fix="log statements slower than 100 ms to 10 minutes, e.g. 1000",
         )
         require_log_retention(f"{path}.log_retention_days", spec.log_retention_days, production=production)
-        require(
-            isinstance(spec.performance_insights, bool),
-            f"{path}.performance_insights",
-            "must be true or false",
-            spec.performance_insights,
-            "use True or False",
-        )
+        for flag in ("performance_insights", "pod_security_groups"):
+            require(
+                isinstance(getattr(spec, flag), bool),
+                f"{path}.{flag}",
+                "must be true or false",
+                getattr(spec, flag),
+                "use True or False",
+            )
 
     @staticmethod
     def _validate_sizing(path: str, spec: DatabaseSpec, *, production: bool) -> None:

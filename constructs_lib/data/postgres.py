@@ -19,10 +19,11 @@ What the construct creates (``PostgresDatabase``):
 
 * a KMS key (rotated) for the storage, automated backups and snapshots, the RDS-managed master
   secret, Performance Insights and the two log groups;
-* a security group admitting the port only from the given source security groups (the node group at
-  least) and, per application in ``pod_security_group_applications``, from a dedicated "pods" group
-  for EKS security groups for pods (the SecurityGroupPolicy that puts pods into it is the wiring's
-  job). No CIDR rule, no egress rule;
+* a security group admitting the port only from the given source security groups (the node group,
+  unless security groups for pods are on) and, per application in
+  ``pod_security_group_applications`` (or added with ``add_pod_security_group``), from a dedicated
+  "pods" group for EKS security groups for pods (the SecurityGroupPolicy that puts the application's
+  pods into it is the application's, see ``apps.Application``). No CIDR rule, no egress rule;
 * a parameter group that refuses connections without TLS (``rds.force_ssl``) and logs slow
   statements, DDL, connections and disconnections, lock waits, large temporary files and long
   autovacuum runs;
@@ -134,7 +135,8 @@ class PostgresDatabaseProps:
     #: ``database_subnet_cidrs`` for the network policies that let pods reach the database.
     database_subnet_cidrs: tuple[str, ...]
     #: Security groups allowed to connect, by a short name used in the rule's id (never a position),
-    #: e.g. ``{"nodes": network.node_security_group_id}``. At least one.
+    #: e.g. ``{"nodes": network.node_security_group_id}``. At least one, unless
+    #: ``pod_security_group_applications`` names one (then only those pods get in).
     source_security_group_ids: Mapping[str, str]
     #: Applications that get their own "pods" security group admitted to the database (EKS security
     #: groups for pods). Default none: pods then reach it through the node group's rule.
@@ -212,9 +214,12 @@ class PostgresDatabase(Construct):
                 to_port=spec.port,
                 referenced_security_group_id=source,
             )
-        self.pod_security_group_ids: Mapping[str, str] = MappingProxyType(
-            {app: self._pod_group(app, identifier, group.id, props) for app in props.pod_security_group_applications}
-        )
+        self._vpc_id = props.vpc_id
+        self._pod_groups: dict[str, str] = {}
+        #: Application -> its "pods" security group id (read-only view; grows with add_pod_security_group).
+        self.pod_security_group_ids: Mapping[str, str] = MappingProxyType(self._pod_groups)
+        for app in props.pod_security_group_applications:
+            self.add_pod_security_group(app)
 
         family = parameter_group_family(spec.engine_version)
         parameters = DbParameterGroup(
@@ -305,15 +310,28 @@ class PostgresDatabase(Construct):
         self.resource_id: str = self.instance.resource_id
         self.master_user_secret_arn: str = self.instance.master_user_secret.get(0).secret_arn
 
-    def _pod_group(self, app: str, identifier: str, database_group_id: str, props: PostgresDatabaseProps) -> str:
-        """A "pods" security group for ``app``: it may reach the database port, and the database admits it."""
+    def add_pod_security_group(self, app: str) -> str:
+        """A "pods" security group for ``app`` (construct ``pods-<app>``): it may reach the database
+        port, and the database admits it. Returns its id (also in ``pod_security_group_ids``).
+
+        It has no ingress rule on purpose: the SecurityGroupPolicy lists it together with the node
+        security group, and a pod's branch ENI admits what any of its groups admits, so the node
+        group's rules keep letting in the ALB (target ports), peers and nodes (node to node) and the
+        control plane. In ``standard`` enforcing mode same-node traffic (kubelet probes) bypasses the
+        pod's groups anyway. This group only adds what the node group no longer has: the database.
+        """
+        path = f"add_pod_security_group({app})"
+        require_dns_label(path, app)
+        require(app not in self._pod_groups, path, "is already admitted", app, "add each application once")
+        identifier = self.identifier
+        database_group_id = self.security_group_id
         name = f"{identifier}-pods-{app}"
         pods = SecurityGroup(
             self,
             f"pods-{app}",
             name=name,
             description=f"Pods of {app} that use PostgreSQL {identifier} (EKS security groups for pods)",
-            vpc_id=props.vpc_id,
+            vpc_id=self._vpc_id,
             tags={"Name": name},
         )
         VpcSecurityGroupEgressRule(
@@ -336,6 +354,7 @@ class PostgresDatabase(Construct):
             to_port=self.port,
             referenced_security_group_id=pods.id,
         )
+        self._pod_groups[app] = str(pods.id)
         return str(pods.id)
 
     def _monitoring_role(self, identifier: str, context: AwsContext) -> str:
@@ -369,9 +388,10 @@ def _validate_wiring(props: PostgresDatabaseProps) -> None:
     path = props.path
     sources = props.source_security_group_ids
     require(
-        len(sources) > 0,
+        len(sources) > 0 or len(props.pod_security_group_applications) > 0,
         f"{path}.source_security_group_ids",
-        "must name at least one security group allowed to connect",
+        "must name at least one security group allowed to connect (or pod_security_group_applications one "
+        "application)",
         dict(sources),
         "pass {'nodes': network.node_security_group_id}",
     )

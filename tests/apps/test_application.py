@@ -533,6 +533,21 @@ def test_pod_security_option(doc: Synth) -> None:
             r"`applications\.worker\.spec\.max_replicas`: .*more limits\.memory than the namespace quota \(4Gi\)",
         ),
         (WORKER, {"quota": ResourceQuotaSpec(services=0)}, r"`applications\.worker\.quota\.services`"),
+        (
+            WORKER,
+            {"pod_security_group_ids": tuple(f"sg-{i}" for i in range(6))},
+            r"`applications\.worker\.pod_security_group_ids`: must list at most 5 security groups",
+        ),
+        (
+            WORKER,
+            {"pod_security_group_ids": ("10.0.0.0/8",)},
+            r"`applications\.worker\.pod_security_group_ids\[0\]`: must be a security group id",
+        ),
+        (
+            WORKER,
+            {"pod_security_group_ids": ("sg-1", "sg-1")},
+            r"`applications\.worker\.pod_security_group_ids`: security group must be unique",
+        ),
     ],
 )
 def test_errors(spec: ApplicationSpec, changes: dict[str, Any], message: str) -> None:
@@ -688,3 +703,43 @@ def test_data_errors(spec: ApplicationSpec, changes: dict[str, Any], message: st
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)
+
+
+# -- security groups for pods --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pod_groups_doc() -> Synth:
+    def _build(stack: TerraformStack) -> None:
+        Application(stack, "worker", props=props(WORKER, pod_security_group_ids=("sg-0pods", "sg-0nodes")))
+
+    return synth(_build)
+
+
+def test_pod_groups_are_given_by_a_security_group_policy(pod_groups_doc: Synth) -> None:
+    assert helm_values(pod_groups_doc, "worker") == {
+        "apiVersion": "vpcresources.k8s.aws/v1beta1",
+        "kind": "SecurityGroupPolicy",
+        "metadata": {
+            "name": "worker",
+            "namespace": "worker",
+            "labels": {
+                "app.kubernetes.io/name": "worker",
+                "app.kubernetes.io/version": WORKER.image_tag,
+                "app.kubernetes.io/managed-by": "cdktf",
+            },
+        },
+        "spec": {
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": "worker"}},
+            "securityGroups": {"groupIds": ["sg-0pods", "sg-0nodes"]},
+        },
+    }
+
+
+def test_pods_are_created_after_their_security_group_policy(pod_groups_doc: Synth) -> None:
+    (address,) = resources(pod_groups_doc, "helm_release")
+    assert f"helm_release.{address}" in of(pod_groups_doc, "kubernetes_deployment_v1", "worker")["depends_on"]
+
+
+def test_no_security_group_policy_by_default(doc: Synth) -> None:
+    assert not [r for r in resources(doc, "helm_release").values() if "security-group-policy" in r["name"]]

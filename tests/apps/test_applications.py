@@ -138,6 +138,10 @@ def test_environment_progression(environment: EnvironmentConfig, expected: list[
             {"service_account_role_arns": {"api": ROLE, "billing": ROLE}},
             r"`props\.service_account_role_arns\.billing`: must name an application",
         ),
+        (
+            {"pod_security_group_ids": {"billing": ("sg-1",)}},
+            r"`props\.pod_security_group_ids\.billing`: must name an application",
+        ),
     ],
 )
 def test_errors(changes: dict[str, Any], message: str) -> None:

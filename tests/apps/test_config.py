@@ -10,6 +10,7 @@ import pytest
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
 from constructs_lib.config import from_dict
 from constructs_lib.errors import ConfigError
+from constructs_lib.validation import require_image_tag
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 BASE = ApplicationSpec("api", "apps/api", "v1.0.0")
@@ -151,3 +152,13 @@ def test_config_is_copied_read_only() -> None:
 def test_errors(changes: dict[str, Any], production: bool, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         spec(**changes).validate("app", production=production)
+
+
+@pytest.mark.parametrize("tag", ["latest", "v 1", ".hidden", "t" * 129, None])
+def test_require_image_tag_refuses_unpinned_or_malformed_tags(tag: object) -> None:
+    with pytest.raises(ConfigError, match=r"`x\.image_tag`: must be a pinned image tag \(not 'latest'\).*fix: use a release tag such as '1\.0'"):
+        require_image_tag("x.image_tag", tag, example="1.0")
+
+
+def test_require_image_tag_returns_a_pinned_tag() -> None:
+    assert require_image_tag("x.image_tag", "v1.4.2_build-7", example="1.0") == "v1.4.2_build-7"

@@ -15,7 +15,7 @@ from cdktf import Testing as CdktfTesting
 
 from constructs_lib.cluster.addon_versions import PINNED_ADDON_VERSIONS
 from constructs_lib.cluster.config import ClusterConfig, CniIdentity, ControlPlaneLogType
-from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster
+from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, vpc_cni_configuration
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import PodAddressing
 from tests.cluster.builders import ADMIN_ROLE, APPLICATION, CONTROL_PLANE_SG, EBS_CSI_ROLE, GROUPS, SUBNETS, cluster
@@ -395,6 +395,15 @@ def test_vpc_cni_keeps_one_prefix_warm(prod: Synth) -> None:
 def test_vpc_cni_without_prefix_delegation_for_secondary_ips(dev: Synth) -> None:
     values = json.loads(_addon(dev, "vpc-cni")["configuration_values"])
     assert values == {"enableNetworkPolicy": "true", "env": {"ENABLE_PREFIX_DELEGATION": "false"}}
+
+
+def test_vpc_cni_security_groups_for_pods_in_standard_mode() -> None:
+    values = vpc_cni_configuration(PodAddressing.SECONDARY_IPS, pod_security_groups=True)
+    assert values["env"] == {
+        "ENABLE_PREFIX_DELEGATION": "false",
+        "ENABLE_POD_ENI": "true",
+        "POD_SECURITY_GROUP_ENFORCING_MODE": "standard",
+    }
 
 
 def test_vpc_cni_network_policy(prod: Synth) -> None:

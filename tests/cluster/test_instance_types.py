@@ -14,6 +14,7 @@ from constructs_lib.cluster.instance_types import (
     architecture,
     has_nvidia_gpu,
     resolve_ami_type,
+    supports_pod_enis,
 )
 from constructs_lib.config import from_dict
 from constructs_lib.errors import ConfigError
@@ -175,3 +176,22 @@ def test_network_limits_must_be_plausible(limits: InstanceNetworkLimits, field: 
 def test_network_limits_must_be_the_dataclass() -> None:
     with pytest.raises(ConfigError, match=r"network_limits`: must be an InstanceNetworkLimits \(got"):
         group("m5.large", network_limits={"max_enis": 3}).validate(PATH)
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "supported"),
+    [
+        ("m5.large", True),
+        ("m7g.large", True),
+        ("c6i.2xlarge", True),
+        ("trn1.2xlarge", True),
+        ("i4i.xlarge", True),
+        ("t3.large", False),
+        ("t3a.large", False),
+        ("t4g.medium", False),
+        ("m4.large", False),
+        ("i4i.large", False),
+    ],
+)
+def test_security_groups_for_pods_need_a_trunk_capable_type(instance_type: str, supported: bool) -> None:
+    assert supports_pod_enis(instance_type) is supported

@@ -471,3 +471,39 @@ def test_long_name_without_monitoring_is_accepted() -> None:
     spec = DatabaseSpec("o" * 15, monitoring_interval_seconds=0)
     doc = build("prod", key="long", name_prefix="p" * 40, spec=spec)
     assert instance(doc)["identifier"] == f"{'p' * 40}-{'o' * 15}"
+
+
+def test_pods_groups_alone_admit_no_node_group() -> None:
+    doc = build("dev", key="pods-only", source_security_group_ids={}, pod_security_group_applications=("api",))
+    assert sorted(ingress(doc)) == ["pods-api-ingress"]
+
+
+def test_add_pod_security_group_grows_the_attribute(prod: Synth) -> None:
+    def _build(stack: TerraformStack) -> None:
+        context = AwsContext(stack, "context", region="us-east-1")
+        database = PostgresDatabase(stack, "database", props=props(context, "dev"))
+        database.add_pod_security_group("reports")
+        built["added"] = database
+
+    doc = synth(_build)
+    assert (sorted(built["added"].pod_security_group_ids), len(resources(doc, "aws_security_group"))) == (
+        ["reports"],
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("app", "message"),
+    [
+        ("api", r"`add_pod_security_group\(api\)`: is already admitted"),
+        ("API", r"`add_pod_security_group\(API\)`: must be a DNS-1123 label"),
+    ],
+)
+def test_add_pod_security_group_errors(app: str, message: str) -> None:
+    def _build(stack: TerraformStack) -> None:
+        context = AwsContext(stack, "context", region="us-east-1")
+        database = PostgresDatabase(stack, "database", props=props(context, "dev", pod_security_group_applications=("api",)))
+        database.add_pod_security_group(app)
+
+    with pytest.raises(ConfigError, match=message):
+        synth(_build)
