@@ -248,6 +248,13 @@ class ApplicationProps:
         )
         role = self.service_account_role
         require(
+            role is None or isinstance(role, WorkloadRole),
+            f"{path}.service_account_role",
+            "must be a WorkloadRole",
+            type(role).__name__,
+            "pass WorkloadRole(role_arn, IdentityMode.POD_IDENTITY or IRSA), e.g. PlatformStack.workload_role(...)",
+        )
+        require(
             not spec.needs_aws or role is not None,
             f"{path}.service_account_role",
             "is required when the application needs AWS (spec.needs_aws)",
@@ -261,16 +268,8 @@ class ApplicationProps:
             role.role_arn if role is not None else None,
             "set needs_aws=True on the application or drop the role",
         )
-        if role is not None:
-            require(
-                isinstance(role, WorkloadRole),
-                f"{path}.service_account_role",
-                "must be a WorkloadRole",
-                type(role).__name__,
-                "pass WorkloadRole(role_arn, IdentityMode.POD_IDENTITY or IRSA), e.g. PlatformStack.workload_role(...)",
-            )
-            if not is_reference(role.role_arn):
-                require_iam_arn(f"{path}.service_account_role.role_arn", role.role_arn)
+        if role is not None and not is_reference(role.role_arn):
+            require_iam_arn(f"{path}.service_account_role.role_arn", role.role_arn)
         require(
             not (spec.secrets or spec.database is not None) or self.secret_store is not None,
             f"{path}.secret_store",
