@@ -218,7 +218,8 @@ def _named_in_service_account_values(value: Any, name: str, inside: bool = False
         if inside and value.get("name") == name:
             return True
         return any(
-            _named_in_service_account_values(item, name, inside or key == "serviceAccount") for key, item in value.items()
+            _named_in_service_account_values(item, name, inside or key == "serviceAccount")
+            for key, item in value.items()
         )
     if isinstance(value, list):
         return any(_named_in_service_account_values(item, name, inside) for item in value)
@@ -251,7 +252,9 @@ def pods_wait_for_their_pod_identity(doc: Doc) -> list[str]:
         namespace, name = str(body.get("namespace")), str(body.get("service_account"))
         workloads = [a for a in graph.of_type(*WORKLOAD_TYPES) if _runs_service_account(graph, a, namespace, name)]
         if workloads and not agents:
-            problems.append(f"{association} binds {namespace}/{name}, but the stack installs no {POD_IDENTITY_AGENT} add-on")
+            problems.append(
+                f"{association} binds {namespace}/{name}, but the stack installs no {POD_IDENTITY_AGENT} add-on"
+            )
         problems += _missing(
             graph,
             workloads,
