@@ -23,7 +23,7 @@ from constructs_lib.apps.application import (
     DatabaseConnection,
 )
 from constructs_lib.apps.config import ApplicationSpec
-from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, EksClusterProps
 from constructs_lib.cluster.node_group import ManagedNodeGroup
 from constructs_lib.config import EnvironmentConfig, Stage
@@ -37,6 +37,7 @@ from constructs_lib.identity.pod_identity import (
     PodIdentityRoleProps,
     ServiceAccountRef,
 )
+from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.network.cidr import Tier
 from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.platform.addon import Addon, PermissionsContext
@@ -209,8 +210,39 @@ class PlatformStack(EnvironmentStack):
             ),
         )
 
+    def workload_role(self, name: str, namespace: str, service_account: str, permissions: Permissions) -> WorkloadRole:
+        """The role ``<prefix>-<name>`` of ``namespace:service_account`` (a Helm add-on's or an
+        application's), given the way ``config.cluster.workload_identity`` says.
+
+        POD_IDENTITY: a :class:`PodIdentityRole` with one association; the workload waits for it and
+        for the ``eks-pod-identity-agent`` add-on, and its service account needs no annotation. IRSA:
+        :meth:`irsa_role`; the service account carries the role-arn annotation. The construct id is
+        ``irsa-<name>`` in both modes (the roles were IRSA roles first): switching modes keeps the
+        role's and its policy's addresses, so terraform updates the trust policy in place and only
+        adds or removes the association.
+        """
+        if self.config.cluster.workload_identity is IdentityMode.IRSA:
+            irsa = self.irsa_role(name, namespace, service_account, permissions)
+            return WorkloadRole(irsa.role_arn, IdentityMode.IRSA)
+        role = PodIdentityRole(
+            self,
+            f"irsa-{name}",
+            props=PodIdentityRoleProps(
+                name_prefix=self.config.prefix,
+                name=name,
+                cluster_name=self.cluster.cluster_name,
+                service_accounts=(ServiceAccountRef(namespace, service_account),),
+                permissions=permissions,
+            ),
+        )
+        return WorkloadRole(
+            role.role_arn,
+            IdentityMode.POD_IDENTITY,
+            depends_on=(*role.associations.values(), self.cluster.pod_identity_agent_addon),
+        )
+
     def _platform(self) -> None:
-        """Kubernetes and Helm providers, add-ons with their IRSA roles, the baseline, the applications."""
+        """Kubernetes and Helm providers, add-ons with their roles, the baseline, the applications."""
         config, cluster, context = self.config, self.cluster, self.context
         addons = config.addons
         KubernetesProviders(
@@ -254,9 +286,7 @@ class PlatformStack(EnvironmentStack):
                 addons=addons,
                 # Each add-on that calls AWS gets its role `irsa-<role name>` here, in the stack.
                 identity=AddonIdentity(
-                    make_role=lambda name, namespace, account, permissions: (
-                        self.irsa_role(name, namespace, account, permissions).role_arn
-                    ),
+                    make_role=self.workload_role,
                     permissions=PermissionsContext(
                         aws=context,
                         cluster_name=cluster.cluster_name,
@@ -279,7 +309,7 @@ class PlatformStack(EnvironmentStack):
             repository_urls=self.registry.repository_urls,
             name_prefix=config.prefix,
             production=config.production,
-            service_account_role_arns=app_roles,
+            service_account_roles=app_roles,
             # The Deployment complies with "restricted" in every stage, so dev enforces it too.
             pod_security=PodSecurityLevel.RESTRICTED,
             # An internet-facing ALB's nodes live in the public subnets: only they may reach an
@@ -314,20 +344,20 @@ class PlatformStack(EnvironmentStack):
         assert self.database is not None
         return (self.database.pod_security_group_ids[app], self.network.node_security_group_id)
 
-    def _application_role(self, spec: ApplicationSpec) -> str:
-        """The IRSA role ``<prefix>-app-<name>`` of an application that calls AWS."""
+    def _application_role(self, spec: ApplicationSpec) -> WorkloadRole:
+        """The role ``<prefix>-app-<name>`` of an application that calls AWS (:meth:`workload_role`)."""
         permissions = presets.application(self.context, name_prefix=self.config.prefix, app_name=spec.name)
         bucket = self.application_buckets.get(spec.name)
         if bucket is not None:
             permissions += presets.application_bucket_access(
                 self.context, bucket_arn=bucket.bucket_arn, kms_key_arn=bucket.kms_key_arn
             )
-        return self.irsa_role(f"app-{spec.name}", spec.name, spec.name, permissions).role_arn
+        return self.workload_role(f"app-{spec.name}", spec.name, spec.name, permissions)
 
     # -- composition verbs ----------------------------------------------------------------------
     def add_addon(self, addon: Addon) -> Release:
         """Install ``addon`` (an add-on of one's own, or a built-in one the config leaves off) like the
-        built-in ones: its namespace, IRSA role (``irsa-<role_name>``), release and custom resources,
+        built-in ones: its namespace, role (``irsa-<role_name>``, :meth:`workload_role`), release and custom resources,
         all waiting for the nodes, the deployer's access and the load balancer controller.
 
         Raises ConfigError before creating anything when the add-on breaks the contract, takes an
@@ -363,7 +393,7 @@ class PlatformStack(EnvironmentStack):
 
     def add_application(self, spec: ApplicationSpec) -> Application:
         """Deploy one more application, as if it were the last of ``config.applications``: the same
-        rules (checked against the environment with the application appended), the same IRSA role
+        rules (checked against the environment with the application appended), the same role
         and the same construct path (``applications/<name>``), so moving it into the config later
         changes no address.
 
@@ -400,7 +430,7 @@ class PlatformStack(EnvironmentStack):
             database.add_pod_security_group(spec.name)
             pod_groups = self._pod_security_groups(spec.name)
         bucket = self._application_bucket(spec) if spec.bucket else None
-        role_arn = self._application_role(spec) if spec.needs_aws else None
+        role = self._application_role(spec) if spec.needs_aws else None
         application = Application(
             self.applications,
             spec.name,
@@ -409,7 +439,7 @@ class PlatformStack(EnvironmentStack):
                 repository_url=props.repository_urls[spec.repository],
                 production=props.production,
                 load_balancer_group=props.name_prefix,
-                service_account_role_arn=role_arn,
+                service_account_role=role,
                 pod_security=props.pod_security,
                 quota=props.quota,
                 load_balancer_cidrs=props.load_balancer_cidrs,

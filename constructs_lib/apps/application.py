@@ -87,7 +87,8 @@ from constructs import Construct
 
 from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
-from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION
+from constructs_lib.cluster.config import IdentityMode
+from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import (
@@ -197,8 +198,9 @@ class ApplicationProps:
     production: bool
     #: ALB group shared by the environment's ingresses (one ALB instead of one per application: cost).
     load_balancer_group: str
-    #: IRSA role of the application; required when ``spec.needs_aws``.
-    service_account_role_arn: str | None = None
+    #: The application's role (``PlatformStack.workload_role``: EKS Pod Identity or IRSA); required
+    #: exactly when ``spec.needs_aws``. With Pod Identity the Deployment waits for its association.
+    service_account_role: WorkloadRole | None = None
     #: PSS profile enforced on the namespace. Default RESTRICTED.
     pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
     #: Default: seed 003's production quota.
@@ -250,22 +252,30 @@ class ApplicationProps:
             self.repository_url,
             "pass the registry tier's repository_url, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/x/api'",
         )
+        role = self.service_account_role
         require(
-            not spec.needs_aws or self.service_account_role_arn is not None,
-            f"{path}.service_account_role_arn",
+            role is None or isinstance(role, WorkloadRole),
+            f"{path}.service_account_role",
+            "must be a WorkloadRole",
+            type(role).__name__,
+            "pass WorkloadRole(role_arn, IdentityMode.POD_IDENTITY or IRSA), e.g. PlatformStack.workload_role(...)",
+        )
+        require(
+            not spec.needs_aws or role is not None,
+            f"{path}.service_account_role",
             "is required when the application needs AWS (spec.needs_aws)",
             None,
-            "pass the identity tier's IRSA role ARN for the application",
+            "pass the identity tier's role for the application (PlatformStack.workload_role)",
         )
         require(
-            spec.needs_aws or self.service_account_role_arn is None,
-            f"{path}.service_account_role_arn",
+            spec.needs_aws or role is None,
+            f"{path}.service_account_role",
             "only applies when spec.needs_aws is on",
-            self.service_account_role_arn,
+            role.role_arn if role is not None else None,
             "set needs_aws=True on the application or drop the role",
         )
-        if self.service_account_role_arn is not None and not is_reference(self.service_account_role_arn):
-            require_iam_arn(f"{path}.service_account_role_arn", self.service_account_role_arn)
+        if role is not None and not is_reference(role.role_arn):
+            require_iam_arn(f"{path}.service_account_role.role_arn", role.role_arn)
         require(
             not (spec.secrets or spec.database is not None) or self.secret_store is not None,
             f"{path}.secret_store",
@@ -354,7 +364,8 @@ def security_group_policy(
 class Application(Construct):
     """One application in its own namespace (:class:`ApplicationNamespace`), with:
 
-    * ServiceAccount ``<name>`` (IRSA annotation and token automount only when it needs AWS);
+    * ServiceAccount ``<name>`` (token automount only when it needs AWS; the role-arn annotation with
+      an IRSA role, none with Pod Identity, whose association the Deployment waits for);
     * Role + RoleBinding: get/list on its own ConfigMap ``<name>-config`` and Secret ``<name>-secrets``;
     * ConfigMap ``<name>-config`` (when ``config`` is set), as environment variables;
     * ExternalSecret ``<name>-secrets`` from the ClusterSecretStore (when ``secrets`` is set), mounted
@@ -389,6 +400,7 @@ class Application(Construct):
         labels = {_NAME: name, "app.kubernetes.io/version": spec.image_tag, "app.kubernetes.io/managed-by": "cdktf"}
         selector = {_NAME: name}
 
+        role_mode = props.service_account_role.mode if props.service_account_role is not None else None
         namespace = ApplicationNamespace(
             self,
             "namespace",
@@ -402,6 +414,7 @@ class Application(Construct):
                 allowed_peers=spec.allowed_peers,
                 egress_peers=props.egress_peers,
                 allow_https_egress=spec.needs_aws,
+                allow_pod_identity_agent=role_mode is IdentityMode.POD_IDENTITY,
                 monitoring_namespace=props.monitoring_namespace,
                 database_cidrs=props.database.subnet_cidrs if props.database is not None else (),
                 database_port=props.database.port if props.database is not None else None,
@@ -410,15 +423,16 @@ class Application(Construct):
         )
         inside = [namespace.namespace]
 
-        annotations = (
-            {ROLE_ARN_ANNOTATION: props.service_account_role_arn}
-            if props.service_account_role_arn is not None
-            else None
+        role_annotations = (
+            dict(props.service_account_role.service_account_annotations) if props.service_account_role else {}
         )
+        annotations = role_annotations or None
         ServiceAccountV1(
             self,
             "service-account",
             metadata=ServiceAccountV1Metadata(name=name, namespace=name, labels=labels, annotations=annotations),
+            # Unchanged by the identity mode: the token AWS credentials come from (IRSA's aws-iam-token,
+            # Pod Identity's eks-pod-identity-token) is a separate volume the EKS webhook adds itself.
             automount_service_account_token=spec.needs_aws,
             depends_on=inside,
         )
@@ -445,6 +459,9 @@ class Application(Construct):
 
         env_from: list[DeploymentV1SpecTemplateSpecContainerEnvFrom] = []
         workload_after: list[ITerraformDependable] = list(inside)
+        if props.service_account_role is not None:
+            # Pod Identity: a pod gets credentials only if its association and the agent exist when it starts.
+            workload_after += props.service_account_role.depends_on
         config = dict(spec.config)
         if props.database is not None:
             config |= props.database.config()
@@ -820,8 +837,8 @@ class ApplicationsProps:
     #: ``<project>-<env>``: the shared ALB's group name.
     name_prefix: str
     production: bool
-    #: Application name -> IRSA role ARN, for applications with ``needs_aws``.
-    service_account_role_arns: Mapping[str, str] = field(default_factory=dict)
+    #: Application name -> its role (``PlatformStack.workload_role``), for applications with ``needs_aws``.
+    service_account_roles: Mapping[str, WorkloadRole] = field(default_factory=dict)
     pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
     quota: ResourceQuotaSpec = field(default_factory=ResourceQuotaSpec)
     load_balancer_cidrs: tuple[str, ...] = ()
@@ -847,7 +864,7 @@ class ApplicationsProps:
         )
         object.__setattr__(self, "bucket_names", MappingProxyType(dict(self.bucket_names)))
         object.__setattr__(self, "repository_urls", MappingProxyType(dict(self.repository_urls)))
-        object.__setattr__(self, "service_account_role_arns", MappingProxyType(dict(self.service_account_role_arns)))
+        object.__setattr__(self, "service_account_roles", MappingProxyType(dict(self.service_account_roles)))
         object.__setattr__(self, "load_balancer_cidrs", tuple(self.load_balancer_cidrs))
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
@@ -889,10 +906,10 @@ class ApplicationsProps:
                 name,
                 f"use one of {sorted(names)}",
             )
-        for name in self.service_account_role_arns:
+        for name in self.service_account_roles:
             require(
                 name in names,
-                f"{path}.service_account_role_arns.{name}",
+                f"{path}.service_account_roles.{name}",
                 "must name an application",
                 name,
                 f"use one of {sorted(names)}",
@@ -922,7 +939,7 @@ class Applications(Construct):
                     repository_url=props.repository_urls[spec.repository],
                     production=props.production,
                     load_balancer_group=props.name_prefix,
-                    service_account_role_arn=props.service_account_role_arns.get(spec.name),
+                    service_account_role=props.service_account_roles.get(spec.name),
                     pod_security=props.pod_security,
                     quota=props.quota,
                     load_balancer_cidrs=props.load_balancer_cidrs,

@@ -44,6 +44,7 @@ __all__ = [
     "ClusterConfig",
     "CniIdentity",
     "ControlPlaneLogType",
+    "IdentityMode",
     "NodeGroupSpec",
     "NodeRole",
     "SupportType",
@@ -140,6 +141,23 @@ class CniIdentity(enum.Enum):
 
     IRSA = "IRSA"
     NODE_ROLE = "NODE_ROLE"
+
+
+class IdentityMode(enum.Enum):
+    """How the platform's Helm add-ons and applications that call AWS get their IAM role.
+
+    ``POD_IDENTITY``: an EKS Pod Identity association per service account (the
+    ``eks-pod-identity-agent`` add-on hands out the credentials); the role trusts
+    ``pods.eks.amazonaws.com`` with session-tag conditions naming the cluster, namespace and service
+    account; the service account carries no annotation. ``IRSA``: the role trusts the cluster's OIDC
+    provider for ``system:serviceaccount:<ns>:<sa>`` and the service account carries the
+    ``eks.amazonaws.com/role-arn`` annotation. Either way the role is ``<prefix>-<name>``, one per
+    service account, with the same permissions. (The vpc-cni add-on has its own choice,
+    :class:`CniIdentity`; the EBS CSI driver always uses Pod Identity through its managed add-on.)
+    """
+
+    POD_IDENTITY = "POD_IDENTITY"
+    IRSA = "IRSA"
 
 
 @dataclass(frozen=True)
@@ -438,6 +456,11 @@ class ClusterConfig:
     #: Identity of the vpc-cni add-on. Default IRSA: least privilege, as AWS recommends; the node
     #: role then keeps only the worker and ECR policies.
     cni_identity: CniIdentity = CniIdentity.IRSA
+    #: How Helm add-ons and applications that call AWS get their roles. Default POD_IDENTITY: what
+    #: current EKS recommends; the trust names the cluster, namespace and service account through
+    #: session tags, nothing on the service account can point a pod at another role, and the role
+    #: needs no per-cluster OIDC trust. IRSA stays available for clusters without the agent's reach.
+    workload_identity: IdentityMode = IdentityMode.POD_IDENTITY
     #: Add-on name -> pinned version (``v1.20.4-eksbuild.1``). Default: none pinned; an unpinned
     #: add-on gets the most recent version EKS publishes for the cluster's Kubernetes version
     #: (``data aws_eks_addon_version``), read at plan time, so a new release shows up as an in-place

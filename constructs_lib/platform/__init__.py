@@ -1,4 +1,4 @@
-"""The platform tier: providers, Helm add-ons wired to IRSA, custom resources, and the Kubernetes baseline.
+"""The platform tier: providers, Helm add-ons with their IAM roles, custom resources, and the Kubernetes baseline.
 
 * :mod:`constructs_lib.platform.config`: ``AddonsConfig`` and its option objects, ``ResourceQuotaSpec``,
   the add-on namespaces and quantity parsing (no provider import, so configuration is validated

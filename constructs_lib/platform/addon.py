@@ -4,7 +4,8 @@ An add-on (built in, under :mod:`constructs_lib.platform.addons`, or a user's ow
 :class:`Addon`: its chart pin, namespace and Pod Security level, service account, whether it is
 cluster-critical, the control-plane ports of its webhooks, its IAM permissions (when it calls AWS),
 its Helm values, its custom resources and the add-ons it waits for. :class:`PlatformAddons
-<constructs_lib.platform.addons.PlatformAddons>` turns one into a namespace, an IRSA role, a release
+<constructs_lib.platform.addons.PlatformAddons>` turns one into a namespace, a role (EKS Pod Identity or
+IRSA, :class:`~constructs_lib.cluster.config.IdentityMode`), a release
 and the custom resources' release; ``PlatformAddons.add_addon`` / ``PlatformStack.add_addon`` plug a
 user's add-on in the same way as the built-in ones.
 """
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
 
-from constructs_lib.cluster.config import system_placement
-from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION, Permissions
+from constructs_lib.cluster.config import IdentityMode, system_placement
+from constructs_lib.identity.irsa import Permissions
+from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.platform.helm import ChartSource
 from constructs_lib.security.context import ArnContext
@@ -89,13 +91,13 @@ class CatalogEntry:
     source: ChartSource
     #: The add-on's own namespace.
     namespace: str
-    #: Service account the chart creates; an IRSA role's trust policy names ``namespace:service_account``.
+    #: Service account the chart creates; the role's trust policy (and Pod Identity association) names it.
     service_account: str
     #: PSS profile enforced on the namespace (warn and audit are always ``restricted``).
     pod_security: PodSecurityLevel
     #: Cluster-critical: tolerates the system node group's taint, runs with ``system-cluster-critical``.
     critical: bool
-    #: Calls AWS APIs, so an IRSA role ARN is required.
+    #: Calls AWS APIs, so a role is required.
     needs_aws: bool
     #: TCP ports the control plane calls on the add-on's pods (admission webhooks, aggregated APIs),
     #: as the pinned chart configures them (chart_facts notes each). Default none.
@@ -136,10 +138,21 @@ class AddonContext:
     kubernetes_version: str
     #: The environment's add-on toggles and options.
     options: AddonsConfig
-    #: The add-on's IRSA role ARN; None when it calls no AWS API.
-    role_arn: str | None = None
+    #: The add-on's role (ARN, how pods get it); None when it calls no AWS API.
+    role: WorkloadRole | None = None
     #: The backup bucket's name (velero); None when the environment has none.
     backup_bucket_name: str | None = None
+
+    @property
+    def role_arn(self) -> str | None:
+        """The add-on's role ARN; None when it calls no AWS API."""
+        return self.role.role_arn if self.role is not None else None
+
+    @property
+    def uses_irsa(self) -> bool:
+        """The add-on has a role and its pods get it through IRSA (the service-account token of the
+        cluster's OIDC issuer), not EKS Pod Identity."""
+        return self.role is not None and self.role.mode is IdentityMode.IRSA
 
 
 @dataclass(frozen=True)
@@ -160,8 +173,8 @@ class PermissionsContext:
     database_kms_key_arn: str | None = None
 
 
-#: Makes the IRSA role of an add-on: ``(role name, namespace, service account, permissions) -> role ARN``.
-RoleFactory = Callable[[str, str, str, Permissions], str]
+#: Makes the role of an add-on: ``(role name, namespace, service account, permissions) -> role``.
+RoleFactory = Callable[[str, str, str, Permissions], WorkloadRole]
 
 
 @dataclass(frozen=True)
@@ -182,9 +195,9 @@ class Addon(abc.ABC):
 
     Attributes: ``name`` (a snake_case key, e.g. ``velero``: release and namespace are DNS names),
     ``release_name``, ``source`` (the chart pin), ``namespace`` (its own; created by the platform with
-    PSS labels), ``service_account`` (the chart creates it; the IRSA trust policy names it),
+    PSS labels), ``service_account`` (the chart creates it; the role's trust policy names it),
     ``pod_security``, ``critical`` (tolerates the system taint, ``system-cluster-critical``),
-    ``control_plane_ports`` (its webhooks'), ``role_name`` (IRSA role ``<prefix>-<role_name>``; set
+    ``control_plane_ports`` (its webhooks'), ``role_name`` (role ``<prefix>-<role_name>``; set
     exactly when the add-on calls AWS), ``after`` (add-ons by name its release waits for),
     ``intercepts_services`` (its webhook sees every Service: every add-on installed after it waits for
     it), ``facts`` (what we verified about the chart, or None for a user's add-on).
@@ -219,7 +232,7 @@ class Addon(abc.ABC):
         )
 
     def permissions(self, context: PermissionsContext) -> Permissions:
-        """What the IRSA role may do; called only when ``role_name`` is set. Default: nothing."""
+        """What the role may do; called only when ``role_name`` is set. Default: nothing."""
         return Permissions()
 
     @abc.abstractmethod
@@ -232,10 +245,11 @@ class Addon(abc.ABC):
 
     # -- helpers for values ----------------------------------------------------------------------
     def service_account_values(self, context: AddonContext, *, create: bool = True) -> dict[str, Any]:
-        """The usual ``serviceAccount`` block: name, and the IRSA annotation when there is a role."""
+        """The usual ``serviceAccount`` block: name, and the role's annotations (the IRSA role-arn
+        annotation; none with EKS Pod Identity, whose association binds the role)."""
         account: dict[str, Any] = {"create": create, "name": self.service_account}
-        if context.role_arn is not None:
-            account["annotations"] = {ROLE_ARN_ANNOTATION: context.role_arn}
+        if context.role is not None and context.role.service_account_annotations:
+            account["annotations"] = dict(context.role.service_account_annotations)
         return account
 
     def critical_scheduling(self) -> dict[str, Any]:

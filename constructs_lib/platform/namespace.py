@@ -43,10 +43,22 @@ from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec, require_cpu, require_memory
 from constructs_lib.validation import require, require_cidr, require_dns_label, require_range, require_unique
 
-__all__ = ["IMDS_CIDR", "ApplicationNamespace", "ApplicationNamespaceProps", "LimitRangeSpec"]
+__all__ = [
+    "IMDS_CIDR",
+    "POD_IDENTITY_AGENT_CIDRS",
+    "POD_IDENTITY_AGENT_PORT",
+    "ApplicationNamespace",
+    "ApplicationNamespaceProps",
+    "LimitRangeSpec",
+]
 
-#: The instance metadata service; egress to it is always excluded (pods use IRSA, never the node's role).
+#: The instance metadata service; egress to it is always excluded (pods use their own role, never the node's).
 IMDS_CIDR = "169.254.169.254/32"
+#: Where the ``eks-pod-identity-agent`` daemonset (host network) serves credentials on every node: a
+#: link-local address for IPv4 clusters and one for IPv6 clusters (EKS user guide, Pod Identity
+#: considerations), on HTTP port 80. A default-deny egress policy blocks it unless allowed.
+POD_IDENTITY_AGENT_CIDRS = ("169.254.170.23/32", "fd00:ec2::23/128")
+POD_IDENTITY_AGENT_PORT = 80
 _NAME_LABEL = "kubernetes.io/metadata.name"
 
 
@@ -107,6 +119,9 @@ class ApplicationNamespaceProps:
     egress_peers: Mapping[str, int] = field(default_factory=dict)
     #: HTTPS (443) to anywhere but IMDS: AWS APIs through IRSA, external APIs. Default off.
     allow_https_egress: bool = False
+    #: Egress to the node's EKS Pod Identity agent (:data:`POD_IDENTITY_AGENT_CIDRS`, TCP 80), where
+    #: pods with a Pod Identity role get their credentials. Default off: only such pods need it.
+    allow_pod_identity_agent: bool = False
     #: Namespace of Prometheus, allowed to scrape ``port``. Default none.
     monitoring_namespace: str | None = None
     #: The database subnets' CIDRs this namespace may reach on ``database_port`` (an application with
@@ -168,7 +183,8 @@ class ApplicationNamespace(Construct):
     * ``allow-ingress``: ``port`` from the load balancer CIDRs, the ingress controller's namespace,
       the allowed peers' namespaces and Prometheus' namespace (each only when configured);
     * ``allow-egress``: to each egress peer's namespace on its port, to the database subnets on the
-      database port (when ``database_cidrs``), and HTTPS anywhere except IMDS when ``allow_https_egress``;
+      database port (when ``database_cidrs``), HTTPS anywhere except IMDS when ``allow_https_egress``,
+      and the node's Pod Identity agent when ``allow_pod_identity_agent``;
     * a ResourceQuota and a LimitRange.
 
     Attributes: ``name`` (the namespace name) and ``namespace`` (the resource, for ``depends_on``).
@@ -293,6 +309,16 @@ class ApplicationNamespace(Construct):
                         )
                     ],
                     ports=[NetworkPolicyV1SpecEgressPorts(port="443", protocol="TCP")],
+                )
+            )
+        if props.allow_pod_identity_agent:
+            egress.append(
+                NetworkPolicyV1SpecEgress(
+                    to=[
+                        NetworkPolicyV1SpecEgressTo(ip_block=NetworkPolicyV1SpecEgressToIpBlock(cidr=cidr))
+                        for cidr in POD_IDENTITY_AGENT_CIDRS
+                    ],
+                    ports=[NetworkPolicyV1SpecEgressPorts(port=str(POD_IDENTITY_AGENT_PORT), protocol="TCP")],
                 )
             )
         if egress:

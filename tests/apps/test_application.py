@@ -18,7 +18,9 @@ from constructs_lib.apps.application import (
     DatabaseConnection,
 )
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
+from constructs_lib.cluster.config import IdentityMode
 from constructs_lib.errors import ConfigError
+from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
 from tests.helpers import Synth, network_policy, resources, synth
@@ -65,7 +67,7 @@ def props(spec: ApplicationSpec, **changes: Any) -> ApplicationProps:
         repository_url=f"123456789012.dkr.ecr.us-east-1.amazonaws.com/eks-platform/prod/{spec.repository}",
         production=spec.name == "api",
         load_balancer_group="eks-platform-prod",
-        service_account_role_arn=ROLE if spec.needs_aws else None,
+        service_account_role=WorkloadRole(ROLE, IdentityMode.POD_IDENTITY) if spec.needs_aws else None,
         load_balancer_cidrs=("10.30.0.0/16",),
         monitoring_namespace="monitoring",
         egress_peers={"worker": 8080} if spec.name == "api" else {},
@@ -77,7 +79,9 @@ def props(spec: ApplicationSpec, **changes: Any) -> ApplicationProps:
 def doc() -> Synth:
     def _build(stack: TerraformStack) -> None:
         store = NamespaceV1(stack, "secret-store", metadata={"name": "stand-in-for-the-store-release"})
-        Application(stack, "api", props=props(API, secret_store=store))
+        association = NamespaceV1(stack, "association", metadata={"name": "stand-in-for-the-association"})
+        role = WorkloadRole(ROLE, IdentityMode.POD_IDENTITY, depends_on=(association,))
+        Application(stack, "api", props=props(API, secret_store=store, service_account_role=role))
         Application(stack, "worker", props=props(WORKER))
         Application(
             stack,
@@ -245,18 +249,42 @@ def test_no_environment_sources_without_config_or_secrets(doc: Synth) -> None:
 
 def test_deployment_waits_for_config_and_external_secret(doc: Synth) -> None:
     depends = of(doc, "kubernetes_deployment_v1", "api")["depends_on"]
-    assert [d.split(".")[0] for d in depends] == ["kubernetes_namespace_v1", "kubernetes_config_map_v1", "helm_release"]
+    assert [d.split(".")[0] for d in depends][-2:] == ["kubernetes_config_map_v1", "helm_release"]
+
+
+def test_deployment_waits_for_its_pod_identity_association(doc: Synth) -> None:
+    depends = of(doc, "kubernetes_deployment_v1", "api")["depends_on"]
+    assert [d for d in depends if "association" in d] == ["kubernetes_namespace_v1.association"]
 
 
 # -- service account and RBAC -------------------------------------------------------------------
 
 
-def test_aws_application_gets_irsa_and_token(doc: Synth) -> None:
+def test_pod_identity_application_gets_no_annotation_and_keeps_its_token(doc: Synth) -> None:
     account = of(doc, "kubernetes_service_account_v1", "api")
+    assert ("annotations" in account["metadata"], account["automount_service_account_token"]) == (False, True)
+
+
+@pytest.fixture(scope="module")
+def irsa_doc() -> Synth:
+    def _build(stack: TerraformStack) -> None:
+        spec = dataclasses.replace(WORKER, needs_aws=True)
+        Application(stack, "worker", props=props(spec, service_account_role=WorkloadRole(ROLE, IdentityMode.IRSA)))
+
+    return synth(_build)
+
+
+def test_irsa_application_gets_the_role_annotation_and_token(irsa_doc: Synth) -> None:
+    account = of(irsa_doc, "kubernetes_service_account_v1", "worker")
     assert (account["metadata"]["annotations"], account["automount_service_account_token"]) == (
         {"eks.amazonaws.com/role-arn": ROLE},
         True,
     )
+
+
+def test_irsa_application_needs_no_pod_identity_agent(irsa_doc: Synth) -> None:
+    ports = [rule["ports"] for rule in network_policy(irsa_doc, "worker", "allow-egress")["egress"]]
+    assert ports == [[{"port": "443", "protocol": "TCP"}]]
 
 
 def test_other_applications_mount_no_token(doc: Synth) -> None:
@@ -457,7 +485,14 @@ def test_internal_application_does_not_admit_the_alb(doc: Synth) -> None:
 
 
 def test_aws_application_may_reach_https(doc: Synth) -> None:
-    assert network_policy(doc, "api", "allow-egress")["egress"][-1]["ports"] == [{"port": "443", "protocol": "TCP"}]
+    assert network_policy(doc, "api", "allow-egress")["egress"][-2]["ports"] == [{"port": "443", "protocol": "TCP"}]
+
+
+def test_pod_identity_application_may_reach_the_agent(doc: Synth) -> None:
+    assert network_policy(doc, "api", "allow-egress")["egress"][-1] == {
+        "ports": [{"port": "80", "protocol": "TCP"}],
+        "to": [{"ip_block": {"cidr": "169.254.170.23/32"}}, {"ip_block": {"cidr": "fd00:ec2::23/128"}}],
+    }
 
 
 def test_egress_peers_option(doc: Synth) -> None:
@@ -483,14 +518,23 @@ def test_pod_security_option(doc: Synth) -> None:
         ),
         (
             dataclasses.replace(WORKER, needs_aws=True),
-            {"service_account_role_arn": None},
-            r"`applications\.worker\.service_account_role_arn`: is required when the application needs AWS",
+            {"service_account_role": None},
+            r"`applications\.worker\.service_account_role`: is required when the application needs AWS",
         ),
-        (WORKER, {"service_account_role_arn": ROLE}, r"`applications\.worker\.service_account_role_arn`: only applies"),
+        (
+            WORKER,
+            {"service_account_role": WorkloadRole(ROLE, IdentityMode.IRSA)},
+            r"`applications\.worker\.service_account_role`: only applies",
+        ),
         (
             dataclasses.replace(WORKER, needs_aws=True),
-            {"service_account_role_arn": "role/x"},
-            r"`applications\.worker\.service_account_role_arn`: must be an IAM role or user ARN",
+            {"service_account_role": WorkloadRole("role/x", IdentityMode.POD_IDENTITY)},
+            r"`applications\.worker\.service_account_role\.role_arn`: must be an IAM role or user ARN",
+        ),
+        (
+            dataclasses.replace(WORKER, needs_aws=True),
+            {"service_account_role": ROLE},
+            r"`applications\.worker\.service_account_role`: must be a WorkloadRole \(got 'str'\)",
         ),
         (
             dataclasses.replace(WORKER, secrets=(SecretRef("A", "b"),)),

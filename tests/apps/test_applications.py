@@ -10,8 +10,10 @@ from cdktf import TerraformStack
 
 from constructs_lib.apps.application import Applications, ApplicationsProps
 from constructs_lib.apps.config import ApplicationSpec, SecretRef
+from constructs_lib.cluster.config import IdentityMode
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.errors import ConfigError
+from constructs_lib.identity.workload import WorkloadRole
 from stacks.environments import DEV, PROD, STAGING
 from tests.helpers import Synth, network_policy, resources, synth
 
@@ -23,7 +25,7 @@ PROPS = ApplicationsProps(
     repository_urls={"apps/api": "registry/apps/api", "apps/worker": "registry/apps/worker"},
     name_prefix="eks-platform-dev",
     production=False,
-    service_account_role_arns={"api": ROLE},
+    service_account_roles={"api": WorkloadRole(ROLE, IdentityMode.IRSA)},
 )
 
 
@@ -93,8 +95,10 @@ def environment_props(environment: EnvironmentConfig) -> ApplicationsProps:
         name_prefix=environment.prefix,
         production=environment.production,
         load_balancer_cidrs=(environment.network.vpc_cidr,),
-        service_account_role_arns={
-            a.name: f"arn:aws:iam::123456789012:role/{environment.prefix}-app-{a.name}"
+        service_account_roles={
+            a.name: WorkloadRole(
+                f"arn:aws:iam::123456789012:role/{environment.prefix}-app-{a.name}", IdentityMode.POD_IDENTITY
+            )
             for a in environment.applications
             if a.needs_aws
         },
@@ -135,8 +139,13 @@ def test_environment_progression(environment: EnvironmentConfig, expected: list[
             r"`props\.applications\[0\]\.secrets\[0\]\.remote_key`: must start with 'eks-platform-dev/'",
         ),
         (
-            {"service_account_role_arns": {"api": ROLE, "billing": ROLE}},
-            r"`props\.service_account_role_arns\.billing`: must name an application",
+            {
+                "service_account_roles": {
+                    "api": WorkloadRole(ROLE, IdentityMode.IRSA),
+                    "billing": WorkloadRole(ROLE, IdentityMode.IRSA),
+                }
+            },
+            r"`props\.service_account_roles\.billing`: must name an application",
         ),
         (
             {"pod_security_group_ids": {"billing": ("sg-1",)}},

@@ -14,6 +14,7 @@ from constructs_lib.cluster.config import (
     ClusterConfig,
     CniIdentity,
     ControlPlaneLogType,
+    IdentityMode,
     NodeGroupSpec,
     NodeRole,
     SupportType,
@@ -455,3 +456,19 @@ def test_support_type_must_be_an_enum() -> None:
 def test_stage_knobs_must_be_booleans(field: str) -> None:
     with pytest.raises(ConfigError, match=rf"cluster.{field}`: must be true or false"):
         ClusterConfig(**{field: "yes"}).validate("cluster", production=True)  # type: ignore[arg-type]
+
+
+def test_workloads_use_pod_identity_by_default() -> None:
+    assert ClusterConfig().workload_identity is IdentityMode.POD_IDENTITY
+
+
+def test_workload_identity_reads_from_plain_data() -> None:
+    assert from_dict(ClusterConfig, {"workload_identity": "irsa"}, "cluster").workload_identity is IdentityMode.IRSA
+
+
+def test_workload_identity_must_be_enum() -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"workload_identity`: must be one of POD_IDENTITY, IRSA \(got 'IRSA'\); fix: use an IdentityMode member, e.g. IdentityMode.POD_IDENTITY",
+    ):
+        _check(workload_identity="IRSA")

@@ -13,8 +13,10 @@ import pytest
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 
+from constructs_lib.cluster.config import IdentityMode
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity.irsa import Permissions
+from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.addon import (
     Addon,
     AddonContext,
@@ -66,9 +68,9 @@ class HelloAddon(Addon):
 MADE_ROLES: list[tuple[str, str, str, Permissions]] = []
 
 
-def _make_role(name: str, namespace: str, account: str, permissions: Permissions) -> str:
+def _make_role(name: str, namespace: str, account: str, permissions: Permissions) -> WorkloadRole:
     MADE_ROLES.append((name, namespace, account, permissions))
-    return f"arn:aws:iam::123456789012:role/made-{name}"
+    return WorkloadRole(f"arn:aws:iam::123456789012:role/made-{name}", IdentityMode.IRSA)
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def test_only_the_load_balancer_controller_intercepts_services() -> None:
     ],
 )
 def test_role_names_keep_the_terraform_addresses(name: str, role: str) -> None:
-    """The stack's IRSA roles are `irsa-<role_name>`: renaming one replaces a production role."""
+    """The stack's roles are `irsa-<role_name>` (in both identity modes): renaming one replaces a production role."""
     assert BUILTIN_ADDONS[name].role_name == role
 
 
@@ -226,6 +228,25 @@ def test_own_addon_gets_a_role_from_the_identity() -> None:
     )
 
 
+def test_own_addon_with_pod_identity_has_no_annotation_and_waits_for_the_association() -> None:
+    def _build(stack: TerraformStack) -> None:
+        association = NamespaceV1(stack, "association", metadata={"name": "stand-in-for-the-association"})
+        identity = dataclasses.replace(
+            IDENTITY,
+            make_role=lambda name, namespace, account, permissions: WorkloadRole(
+                f"arn:aws:iam::123456789012:role/made-{name}", IdentityMode.POD_IDENTITY, depends_on=(association,)
+            ),
+        )
+        access = NamespaceV1(stack, "access", metadata={"name": "stand-in-for-access"})
+        props = dataclasses.replace(PROPS, addons=AddonsConfig(), depends_on=(access,), identity=identity)
+        PlatformAddons(stack, "addons", props=props).add_addon(HelloAddon(role_name="hello"))
+
+    doc = synth(_build)
+    body = release(doc, "hello")
+    account = json.loads(body["values"][0])["serviceAccount"]
+    assert ("annotations" in account, "kubernetes_namespace_v1.association" in body["depends_on"]) == (False, True)
+
+
 def test_own_addon_opens_its_ports_in_control_plane_ports() -> None:
     assert 8080 in control_plane_ports(AddonsConfig(), [HelloAddon(control_plane_ports=(8080,))])
 
@@ -248,7 +269,7 @@ def test_own_addon_opens_its_ports_in_control_plane_ports() -> None:
             r"`add_addon\(hello\)\.source\.version`: must pin an exact chart version",
         ),
         (HelloAddon(after=("argo_cd",)), r"`add_addon\(hello\)\.after\[0\]`: must name an add-on installed before"),
-        (HelloAddon(role_name="hello"), r"`add_addon\(hello\)\.role_name`: needs an IRSA role"),
+        (HelloAddon(role_name="hello"), r"`add_addon\(hello\)\.role_name`: needs a role"),
         (HelloAddon(control_plane_ports=(70000,)), r"`add_addon\(hello\)\.control_plane_ports\[0\]`"),
         (HelloAddon(pod_security="restricted"), r"`add_addon\(hello\)\.pod_security`: must be a PodSecurityLevel"),  # type: ignore[arg-type]
     ],

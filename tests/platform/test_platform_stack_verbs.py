@@ -76,8 +76,13 @@ def test_added_application_has_the_config_path_address(stack: PlatformStack) -> 
     assert stack.applications.applications["reports"].node.path == "dev/applications/reports"
 
 
-def test_added_application_gets_its_irsa_role(doc: Synth) -> None:
+def test_added_application_gets_its_role(doc: Synth) -> None:
     assert any(b["name"] == "eks-platform-dev-app-reports" for b in resources(doc, "aws_iam_role").values())
+
+
+def test_added_application_gets_its_pod_identity_association(doc: Synth) -> None:
+    associations = {(b["namespace"], b["service_account"]) for b in resources(doc, "aws_eks_pod_identity_association").values()}
+    assert ("reports", "reports") in associations
 
 
 def test_added_node_group(doc: Synth) -> None:

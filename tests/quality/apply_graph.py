@@ -13,6 +13,10 @@ runs them over the reference stacks, an every-option variant, and a small bad st
 * Load balancers: an Ingress, a Service of type LoadBalancer or a release that creates one waits for the
   AWS Load Balancer Controller's release, so destroy deletes it while the controller still runs.
 * Namespaces: an object in namespace N waits for the namespace resource named N.
+* Pod Identity: a pod whose service account has a Pod Identity association (a Deployment, StatefulSet
+  or DaemonSet naming it, or a Helm release whose ``serviceAccount`` values name it, in the
+  association's namespace) waits for the association and for the ``eks-pod-identity-agent`` add-on:
+  a pod started before them gets no credentials until it is restarted.
 * Empty registries: a Deployment or StatefulSet never waits for its rollout (images arrive later).
 * Controllers own fields: replicas of a Deployment under an HPA and a node group's desired size are
   ignored by terraform.
@@ -21,6 +25,7 @@ runs them over the reference stacks, an every-option variant, and a small bad st
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -202,6 +207,63 @@ def objects_wait_for_their_namespace(doc: Doc) -> list[str]:
     return problems
 
 
+#: The EKS add-on that serves Pod Identity credentials on every node.
+POD_IDENTITY_AGENT = "eks-pod-identity-agent"
+
+
+def _named_in_service_account_values(value: Any, name: str, inside: bool = False) -> bool:
+    """True when a ``serviceAccount`` block of Helm values (at any depth, e.g. velero's
+    ``serviceAccount.server``) has ``name: <name>``."""
+    if isinstance(value, Mapping):
+        if inside and value.get("name") == name:
+            return True
+        return any(
+            _named_in_service_account_values(item, name, inside or key == "serviceAccount")
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return any(_named_in_service_account_values(item, name, inside) for item in value)
+    return False
+
+
+def _runs_service_account(graph: ApplyGraph, address: str, namespace: str, name: str) -> bool:
+    """Does the workload at ``address`` run pods as ``namespace/name``?"""
+    body = graph.bodies[address]
+    if address.startswith("helm_release."):
+        if body.get("namespace") != namespace:
+            return False
+        values = []
+        for text in body.get("values", []) or []:
+            try:
+                values.append(json.loads(text))
+            except (TypeError, ValueError):
+                continue
+        return _named_in_service_account_values(values, name)
+    pod = _first(_first(_first(body.get("spec")).get("template")).get("spec"))
+    return _namespace_of(body) == namespace and pod.get("service_account_name") == name
+
+
+def pods_wait_for_their_pod_identity(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    agents = [a for a in graph.of_type("aws_eks_addon") if graph.bodies[a].get("addon_name") == POD_IDENTITY_AGENT]
+    problems = []
+    for association in graph.of_type("aws_eks_pod_identity_association"):
+        body = graph.bodies[association]
+        namespace, name = str(body.get("namespace")), str(body.get("service_account"))
+        workloads = [a for a in graph.of_type(*WORKLOAD_TYPES) if _runs_service_account(graph, a, namespace, name)]
+        if workloads and not agents:
+            problems.append(
+                f"{association} binds {namespace}/{name}, but the stack installs no {POD_IDENTITY_AGENT} add-on"
+            )
+        problems += _missing(
+            graph,
+            workloads,
+            [association, *agents],
+            "a pod gets Pod Identity credentials only if its association and the agent exist when it starts",
+        )
+    return problems
+
+
 def rollouts_never_block(doc: Doc) -> list[str]:
     graph = ApplyGraph(doc)
     return [
@@ -249,6 +311,7 @@ RULES = (
     workloads_wait_for_nodes_and_dns,
     load_balancers_wait_for_controller,
     objects_wait_for_their_namespace,
+    pods_wait_for_their_pod_identity,
     rollouts_never_block,
     controller_fields_are_ignored,
 )

@@ -120,6 +120,50 @@ BAD: dict[str, tuple[Callable[[Doc], list[str]], dict[str, Any], str]] = {
         _stack(kubernetes_config_map_v1={"cfg": {"metadata": [{"name": "cfg", "namespace": "ghost"}]}}),
         "kubernetes_config_map_v1.cfg lives in namespace 'ghost', which nothing in the stack creates",
     ),
+    "deployment before its pod identity association": (
+        apply_graph.pods_wait_for_their_pod_identity,
+        _stack(
+            aws_eks_addon={"agent": {"addon_name": "eks-pod-identity-agent"}},
+            aws_eks_pod_identity_association={"api": {"namespace": "apps", "service_account": "api"}},
+            kubernetes_deployment_v1={
+                "api": {
+                    "metadata": [{"name": "api", "namespace": "apps"}],
+                    "spec": [{"template": [{"spec": [{"service_account_name": "api"}]}]}],
+                    "depends_on": ["aws_eks_addon.agent"],
+                }
+            },
+        ),
+        "kubernetes_deployment_v1.api does not wait for aws_eks_pod_identity_association.api",
+    ),
+    "release before the pod identity agent": (
+        apply_graph.pods_wait_for_their_pod_identity,
+        _stack(
+            aws_eks_addon={"agent": {"addon_name": "eks-pod-identity-agent"}},
+            aws_eks_pod_identity_association={"velero": {"namespace": "apps", "service_account": "velero-server"}},
+            helm_release={
+                "velero": {
+                    "namespace": "apps",
+                    "values": ['{"serviceAccount": {"server": {"name": "velero-server"}}}'],
+                    "depends_on": ["aws_eks_pod_identity_association.velero"],
+                }
+            },
+        ),
+        "helm_release.velero does not wait for aws_eks_addon.agent",
+    ),
+    "pod identity without the agent": (
+        apply_graph.pods_wait_for_their_pod_identity,
+        _stack(
+            aws_eks_pod_identity_association={"api": {"namespace": "apps", "service_account": "api"}},
+            kubernetes_deployment_v1={
+                "api": {
+                    "metadata": [{"name": "api", "namespace": "apps"}],
+                    "spec": [{"template": [{"spec": [{"service_account_name": "api"}]}]}],
+                    "depends_on": ["aws_eks_pod_identity_association.api"],
+                }
+            },
+        ),
+        "aws_eks_pod_identity_association.api binds apps/api, but the stack installs no eks-pod-identity-agent add-on",
+    ),
     "rollout waited for": (
         apply_graph.rollouts_never_block,
         _stack(kubernetes_deployment_v1={"api": {"metadata": [{"name": "api", "namespace": "apps"}]}}),
@@ -213,3 +257,19 @@ def test_system_node_group_is_never_spot(every_option_json: Doc) -> None:
 
     groups = [g for g in every_option_json["resource"]["aws_eks_node_group"].values() if g.get("labels") == dict(SYSTEM_NODE_LABELS)]
     assert [g["capacity_type"] for g in groups] == ["ON_DEMAND"]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_pod_identity_rule_sees_every_association_workload(stacks_json: dict[str, Doc], environment: str) -> None:
+    """The rule is not vacuous: each association of the reference stacks binds a workload it checks."""
+    graph = apply_graph.ApplyGraph(stacks_json[environment])
+    bound = {}
+    for association in graph.of_type("aws_eks_pod_identity_association"):
+        body = graph.bodies[association]
+        namespace, name = body["namespace"], body["service_account"]
+        bound[f"{namespace}/{name}"] = [
+            a
+            for a in graph.of_type(*apply_graph.WORKLOAD_TYPES)
+            if apply_graph._runs_service_account(graph, a, namespace, name)
+        ]
+    assert bound and all(bound.values()), bound

@@ -123,7 +123,21 @@ def test_pod_identity_check_sees_the_reference_roles(stacks_json: Stacks, enviro
         for stmt in checks.statements(document)
         if stmt.get("Principal") == {"Service": "pods.eks.amazonaws.com"}
     ]
-    assert found, "the EBS CSI role (at least) trusts EKS Pod Identity"
+    roles = {where.split(".")[1].split("_")[0] for where in found}
+    # The EBS CSI driver, every add-on that calls AWS (alb-controller in every environment) and the
+    # applications with needs_aws (api): all exercise the check.
+    assert {"irsa-ebs-csi", "irsa-alb-controller", "irsa-app-api"} <= roles, roles
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_irsa_check_sees_the_reference_cni_role(stacks_json: Stacks, environment: str) -> None:
+    found = [
+        where
+        for where, document in checks.iam_documents(stacks_json[environment])
+        for stmt in checks.statements(document)
+        if "sts:AssumeRoleWithWebIdentity" in checks._as_list(stmt.get("Action"))
+    ]
+    assert found, "the vpc-cni role (CniIdentity.IRSA) keeps IRSA in the reference stacks"
 
 
 @pytest.fixture(scope="module")

@@ -88,20 +88,17 @@ class ExternalSecretsAddon(Addon):
         }
 
     def custom_resources(self, context: AddonContext) -> Sequence[CustomResources]:
+        aws: dict[str, Any] = {"service": "SecretsManager", "region": context.region}
+        if context.uses_irsa:
+            # IRSA: the controller requests a token for its own service account and exchanges it for
+            # the annotated role's credentials.
+            aws["auth"] = {"jwt": {"serviceAccountRef": {"name": self.service_account, "namespace": self.namespace}}}
+        # With EKS Pod Identity there is no auth block: the provider then uses the controller pod's
+        # own credentials (the AWS SDK's default chain, which reads the Pod Identity agent).
         store = {
             "apiVersion": "external-secrets.io/v1",
             "kind": "ClusterSecretStore",
             "metadata": {"name": CLUSTER_SECRET_STORE_NAME},
-            "spec": {
-                "provider": {
-                    "aws": {
-                        "service": "SecretsManager",
-                        "region": context.region,
-                        "auth": {
-                            "jwt": {"serviceAccountRef": {"name": self.service_account, "namespace": self.namespace}}
-                        },
-                    }
-                }
-            },
+            "spec": {"provider": {"aws": aws}},
         }
         return (CustomResources(CLUSTER_SECRET_STORE_RELEASE, (store,)),)

@@ -1,4 +1,4 @@
-"""PlatformAddons: per add-on, its namespace, IRSA role, Helm release and custom resources."""
+"""PlatformAddons: per add-on, its namespace, role (Pod Identity or IRSA), Helm release and custom resources."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from cdktf_cdktf_provider_helm.release import Release
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
 from constructs import Construct
 
+from constructs_lib.cluster.config import IdentityMode
+from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.addon import (
     Addon,
     AddonContext,
@@ -43,10 +45,11 @@ _ADDON_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z", re.ASCII)
 
 @dataclass(frozen=True)
 class AddonIdentity:
-    """How :class:`PlatformAddons` makes the IRSA role of an add-on that calls AWS."""
+    """How :class:`PlatformAddons` makes the role of an add-on that calls AWS."""
 
-    #: ``(role name, namespace, service account, permissions) -> role ARN``; ``PlatformStack`` passes
-    #: its ``irsa_role`` (roles ``irsa-<role name>`` in the stack, named ``<prefix>-<role name>``).
+    #: ``(role name, namespace, service account, permissions) -> WorkloadRole``; ``PlatformStack``
+    #: passes its ``workload_role`` (roles ``irsa-<role name>`` in the stack, named
+    #: ``<prefix>-<role name>``, Pod Identity or IRSA as ``ClusterConfig.workload_identity`` says).
     make_role: RoleFactory
     #: What the add-ons' permissions may read.
     permissions: PermissionsContext
@@ -64,10 +67,11 @@ class PlatformAddonsProps:
     kubernetes_version: str
     addons: AddonsConfig = field(default_factory=AddonsConfig)
     #: IRSA role ARN per add-on name (``aws_load_balancer_controller``, ``cluster_autoscaler``,
-    #: ``external_secrets``, ``velero``), for roles made elsewhere. Default none: each enabled add-on
-    #: that calls AWS then gets its role from ``identity``.
+    #: ``external_secrets``, ``velero``), for IRSA roles made elsewhere: the chart's service account
+    #: gets the role-arn annotation. Default none: each enabled add-on that calls AWS then gets its
+    #: role from ``identity``.
     service_account_role_arns: Mapping[str, str] = field(default_factory=dict)
-    #: Makes the missing IRSA roles. Default None: every add-on that calls AWS needs an entry in
+    #: Makes the missing roles. Default None: every add-on that calls AWS needs an entry in
     #: ``service_account_role_arns``.
     identity: AddonIdentity | None = None
     #: Name of the backup bucket (:class:`~constructs_lib.platform.backup.BackupBucket`); required with velero.
@@ -107,7 +111,7 @@ class PlatformAddonsProps:
             require(
                 addon.role_name is None or name in self.service_account_role_arns or self.identity is not None,
                 f"{path}.service_account_role_arns.{name}",
-                "is required: the add-on calls AWS APIs through its IRSA role",
+                "is required: the add-on calls AWS APIs through its role",
                 None,
                 f"pass the identity tier's role ARN for {addon.namespace}:{addon.service_account}, or an `identity`",
             )
@@ -126,14 +130,15 @@ class PlatformAddons(Construct):
 
     * a namespace ``<release>-namespace`` (PSS labels: the add-on's enforce level, warn and audit
       restricted) that waits for ``depends_on`` (the deployer's access, nodes);
-    * when the add-on calls AWS, its IRSA role from ``identity`` (or the ARN given for it);
+    * when the add-on calls AWS, its role from ``identity`` (EKS Pod Identity or IRSA; or the IRSA
+      role ARN given for it); with Pod Identity the release waits for the association and the agent;
     * a :class:`HelmAddon` that waits for ``depends_on``, its namespace, the add-ons it names in
       ``after`` and every installed add-on that intercepts Services (the load balancer controller,
       whose webhook sees every Service);
     * its custom resources through :class:`PlatformResources`, after its own release.
 
     Attributes: ``releases`` (add-on name -> helm_release), ``namespaces`` (add-on name -> namespace
-    name), ``role_arns`` (add-on name -> IRSA role ARN), ``installed`` (add-on name -> :class:`Addon`),
+    name), ``role_arns`` (add-on name -> role ARN), ``installed`` (add-on name -> :class:`Addon`),
     ``custom_resource_releases`` (release name -> helm_release), ``secret_store_release`` (the
     ClusterSecretStore's release, or None; ExternalSecrets depend on it), ``ingress_controller_namespace``
     (where ingress traffic comes from in-cluster, or None).
@@ -160,14 +165,14 @@ class PlatformAddons(Construct):
         """
         self.validate_addon(addon)
         props = self._props
-        role_arn = self._role(addon)
+        role = self._role(addon)
         context = AddonContext(
             cluster_name=props.cluster_name,
             region=props.region,
             vpc_id=props.vpc_id,
             kubernetes_version=props.kubernetes_version,
             options=props.addons,
-            role_arn=role_arn,
+            role=role,
             backup_bucket_name=props.backup_bucket_name,
         )
         values = addon.values(context)
@@ -184,6 +189,9 @@ class PlatformAddons(Construct):
             depends_on=list(props.depends_on) or None,
         )
         depends_on: list[ITerraformDependable] = [*props.depends_on, namespace]
+        # With Pod Identity the pods get credentials only if the association (and the agent) exists
+        # when they start.
+        depends_on += role.depends_on if role is not None else ()
         # The load balancer controller is installed first, so it does not wait for itself.
         waits_for = [name for name, other in self.installed.items() if other.intercepts_services]
         waits_for += [name for name in addon.after if name not in waits_for]
@@ -202,8 +210,8 @@ class PlatformAddons(Construct):
         self.releases[addon.name] = release
         self.namespaces[addon.name] = addon.namespace
         self.installed[addon.name] = addon
-        if role_arn is not None:
-            self.role_arns[addon.name] = role_arn
+        if role is not None:
+            self.role_arns[addon.name] = role.role_arn
         for resources in custom_resources:
             self.custom_resource_releases[resources.release_name] = PlatformResources(
                 self,
@@ -290,7 +298,7 @@ class PlatformAddons(Construct):
             require(
                 addon.name in self._props.service_account_role_arns or self._props.identity is not None,
                 f"{path}.role_name",
-                "needs an IRSA role: the add-on calls AWS APIs",
+                "needs a role: the add-on calls AWS APIs",
                 addon.role_name,
                 "build PlatformAddons with an `identity` (PlatformStack does), or pass its role ARN",
             )
@@ -299,12 +307,12 @@ class PlatformAddons(Construct):
         """Release names of the installed add-ons."""
         return tuple(addon.release_name for addon in self.installed.values())
 
-    def _role(self, addon: Addon) -> str | None:
+    def _role(self, addon: Addon) -> WorkloadRole | None:
         if addon.role_name is None:
             return None
         given = self._props.service_account_role_arns.get(addon.name)
         if given is not None:
-            return given
+            return WorkloadRole(given, IdentityMode.IRSA)
         identity = self._props.identity
         assert identity is not None  # validate_addon checked it
         permissions = addon.permissions(identity.permissions)

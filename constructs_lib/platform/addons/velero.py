@@ -93,7 +93,7 @@ class VeleroAddon(Addon):
                     {"name": "default", "provider": "aws", "config": {"region": context.region}}
                 ],
             },
-            # IRSA, no static credentials secret.
+            # The role (Pod Identity or IRSA) through the AWS SDK's default chain, no static credentials secret.
             "credentials": {"useSecret": False},
             "serviceAccount": {"server": self.service_account_values(context)},
             "deployNodeAgent": False,
