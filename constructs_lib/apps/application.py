@@ -74,18 +74,12 @@ from cdktf_cdktf_provider_kubernetes.pod_disruption_budget_v1 import (
     PodDisruptionBudgetV1Spec,
     PodDisruptionBudgetV1SpecSelector,
 )
-from cdktf_cdktf_provider_kubernetes.role_binding_v1 import (
-    RoleBindingV1,
-    RoleBindingV1Metadata,
-    RoleBindingV1RoleRef,
-    RoleBindingV1Subject,
-)
-from cdktf_cdktf_provider_kubernetes.role_v1 import RoleV1, RoleV1Metadata, RoleV1Rule
 from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metadata, ServiceV1Spec, ServiceV1SpecPort
 from constructs import Construct
 
 from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
+from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.cluster.config import IdentityMode
 from constructs_lib.identity.workload import WorkloadRole
@@ -436,25 +430,8 @@ class Application(Construct):
             automount_service_account_token=spec.needs_aws,
             depends_on=inside,
         )
-        RoleV1(
-            self,
-            "role",
-            metadata=RoleV1Metadata(name=f"{name}-read-own-config", namespace=name, labels=labels),
-            rule=[
-                RoleV1Rule(api_groups=[""], resources=[kind], verbs=["get", "list"], resource_names=[own])
-                for kind, own in (("configmaps", config_name), ("secrets", secret_name))
-            ],
-            depends_on=inside,
-        )
-        RoleBindingV1(
-            self,
-            "role-binding",
-            metadata=RoleBindingV1Metadata(name=f"{name}-read-own-config", namespace=name, labels=labels),
-            role_ref=RoleBindingV1RoleRef(
-                api_group="rbac.authorization.k8s.io", kind="Role", name=f"{name}-read-own-config"
-            ),
-            subject=[RoleBindingV1Subject(kind="ServiceAccount", name=name, namespace=name)],
-            depends_on=inside,
+        read_own_config(
+            self, name=name, labels=labels, config_name=config_name, secret_name=secret_name, depends_on=inside
         )
 
         env_from: list[DeploymentV1SpecTemplateSpecContainerEnvFrom] = []

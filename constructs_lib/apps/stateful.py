@@ -32,13 +32,6 @@ from cdktf_cdktf_provider_kubernetes.pod_disruption_budget_v1 import (
     PodDisruptionBudgetV1Spec,
     PodDisruptionBudgetV1SpecSelector,
 )
-from cdktf_cdktf_provider_kubernetes.role_binding_v1 import (
-    RoleBindingV1,
-    RoleBindingV1Metadata,
-    RoleBindingV1RoleRef,
-    RoleBindingV1Subject,
-)
-from cdktf_cdktf_provider_kubernetes.role_v1 import RoleV1, RoleV1Metadata, RoleV1Rule
 from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metadata, ServiceV1Spec, ServiceV1SpecPort
 from cdktf_cdktf_provider_kubernetes.stateful_set_v1 import (
@@ -85,6 +78,7 @@ from cdktf_cdktf_provider_kubernetes.stateful_set_v1 import (
 )
 from constructs import Construct
 
+from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.apps.stateful_config import (
     CLIENT_PORT_NAME,
@@ -354,24 +348,12 @@ class StatefulWorkload(Construct):
             automount_service_account_token=False,
             depends_on=inside,
         )
-        RoleV1(
+        read_own_config(
             self,
-            "role",
-            metadata=RoleV1Metadata(name=f"{name}-read-own-config", namespace=name, labels=labels),
-            rule=[
-                RoleV1Rule(api_groups=[""], resources=[kind], verbs=["get", "list"], resource_names=[own])
-                for kind, own in (("configmaps", config_name), ("secrets", f"{name}-secrets"))
-            ],
-            depends_on=inside,
-        )
-        RoleBindingV1(
-            self,
-            "role-binding",
-            metadata=RoleBindingV1Metadata(name=f"{name}-read-own-config", namespace=name, labels=labels),
-            role_ref=RoleBindingV1RoleRef(
-                api_group="rbac.authorization.k8s.io", kind="Role", name=f"{name}-read-own-config"
-            ),
-            subject=[RoleBindingV1Subject(kind="ServiceAccount", name=name, namespace=name)],
+            name=name,
+            labels=labels,
+            config_name=config_name,
+            secret_name=f"{name}-secrets",
             depends_on=inside,
         )
 

@@ -36,6 +36,7 @@ __all__ = [
     "IrsaRoleProps",
     "Permissions",
     "ServiceAccountMode",
+    "require_role_name",
     "trust_policy",
     "validate_permissions",
 ]
@@ -168,6 +169,25 @@ def _policy_id(arn: str) -> str:
     return "managed--" + match.group(1).replace("/", "--")
 
 
+def require_role_name(path: str, name_prefix: str, name: str) -> str:
+    """``<name_prefix>-<name>``, the IAM role name of a workload role, checked; raises ConfigError.
+
+    One home for the rule both :class:`IrsaRole` and ``PodIdentityRole`` follow: DNS-label parts and
+    IAM's :data:`ROLE_NAME_MAX` characters in all.
+    """
+    require_dns_label(f"{path}.name_prefix", name_prefix, max_length=40)
+    require_dns_label(f"{path}.name", name)
+    role_name = f"{name_prefix}-{name}"
+    require(
+        len(role_name) <= ROLE_NAME_MAX,
+        f"{path}.name",
+        f"the role name `<name_prefix>-<name>` must be at most {ROLE_NAME_MAX} characters",
+        role_name,
+        f"shorten `name` to at most {ROLE_NAME_MAX - len(name_prefix) - 1} characters",
+    )
+    return role_name
+
+
 class IrsaRole(Construct):
     """An IAM role assumable only by one Kubernetes service account, via the cluster's OIDC provider.
 
@@ -179,16 +199,7 @@ class IrsaRole(Construct):
     def __init__(self, scope: Construct, id: str, *, props: IrsaRoleProps) -> None:
         super().__init__(scope, id)
         path = f"irsa[{props.name}]"
-        require_dns_label(f"{path}.name_prefix", props.name_prefix, max_length=40)
-        require_dns_label(f"{path}.name", props.name)
-        role_name = f"{props.name_prefix}-{props.name}"
-        require(
-            len(role_name) <= ROLE_NAME_MAX,
-            f"{path}.name",
-            f"the role name `<name_prefix>-<name>` must be at most {ROLE_NAME_MAX} characters",
-            role_name,
-            f"shorten `name` to at most {ROLE_NAME_MAX - len(props.name_prefix) - 1} characters",
-        )
+        role_name = require_role_name(path, props.name_prefix, props.name)
         namespace = _require_name(f"{path}.namespace", props.namespace)
         service_account = _require_name(f"{path}.service_account", props.service_account)
         if not Token.is_unresolved(props.oidc_provider_arn):

@@ -35,7 +35,13 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from constructs import Construct
 
 from constructs_lib.iam import policy_document, statement
-from constructs_lib.identity.irsa import ROLE_NAME_MAX, Permissions, _policy_id, _require_name, validate_permissions
+from constructs_lib.identity.irsa import (
+    Permissions,
+    _policy_id,
+    _require_name,
+    require_role_name,
+    validate_permissions,
+)
 from constructs_lib.validation import require, require_dns_label, require_unique
 
 __all__ = [
@@ -139,16 +145,7 @@ class PodIdentityRole(Construct):
     def __init__(self, scope: Construct, id: str, *, props: PodIdentityRoleProps) -> None:
         super().__init__(scope, id)
         path = f"pod_identity[{props.name}]"
-        require_dns_label(f"{path}.name_prefix", props.name_prefix, max_length=40)
-        require_dns_label(f"{path}.name", props.name)
-        role_name = f"{props.name_prefix}-{props.name}"
-        require(
-            len(role_name) <= ROLE_NAME_MAX,
-            f"{path}.name",
-            f"the role name `<name_prefix>-<name>` must be at most {ROLE_NAME_MAX} characters",
-            role_name,
-            f"shorten `name` to at most {ROLE_NAME_MAX - len(props.name_prefix) - 1} characters",
-        )
+        role_name = require_role_name(path, props.name_prefix, props.name)
         if not Token.is_unresolved(props.cluster_name):
             require_dns_label(f"{path}.cluster_name", props.cluster_name, max_length=100)
         require(
