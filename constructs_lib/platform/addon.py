@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
 
-from constructs_lib.cluster.config import system_placement
+from constructs_lib.cluster.config import NodeGroupSpec, system_placement
+from constructs_lib.cluster.karpenter import KarpenterNodes
 from constructs_lib.identity.irsa import ROLE_ARN_ANNOTATION, Permissions
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.platform.helm import ChartSource
@@ -140,6 +141,10 @@ class AddonContext:
     role_arn: str | None = None
     #: The backup bucket's name (velero); None when the environment has none.
     backup_bucket_name: str | None = None
+    #: The environment's node-group matrix (Karpenter turns the non-SYSTEM groups into NodePools).
+    node_groups: tuple[NodeGroupSpec, ...] = ()
+    #: Karpenter's queue and instance profile; None without Karpenter.
+    karpenter: KarpenterNodes | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,10 @@ class PermissionsContext:
     #: (external-secrets syncs the credentials); None otherwise.
     database_secret_arn: str | None = None
     database_kms_key_arn: str | None = None
+    #: Route 53 zones external-dns may change (``AddonsConfig.dns.hosted_zone_ids``); empty without it.
+    hosted_zone_ids: tuple[str, ...] = ()
+    #: Karpenter's queue, instance profile and node role; None without Karpenter.
+    karpenter: KarpenterNodes | None = None
 
 
 #: Makes the IRSA role of an add-on: ``(role name, namespace, service account, permissions) -> role ARN``.

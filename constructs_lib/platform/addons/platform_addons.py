@@ -12,6 +12,8 @@ from cdktf_cdktf_provider_helm.release import Release
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
 from constructs import Construct
 
+from constructs_lib.cluster.config import NodeGroupSpec
+from constructs_lib.cluster.karpenter import KarpenterNodes
 from constructs_lib.platform.addon import (
     Addon,
     AddonContext,
@@ -74,8 +76,14 @@ class PlatformAddonsProps:
     backup_bucket_name: str | None = None
     #: What every release waits for: the node groups (pods need nodes), access entries, ...
     depends_on: Sequence[ITerraformDependable] = ()
+    #: The node-group matrix (Karpenter's NodePools come from it). Default none.
+    node_groups: Sequence[NodeGroupSpec] = ()
+    #: Karpenter's queue and instance profile (:class:`~constructs_lib.cluster.karpenter.KarpenterInterruption`);
+    #: required with karpenter.
+    karpenter: KarpenterNodes | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "node_groups", tuple(self.node_groups))
         object.__setattr__(self, "service_account_role_arns", MappingProxyType(dict(self.service_account_role_arns)))
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
@@ -117,6 +125,13 @@ class PlatformAddonsProps:
             "is required when velero is on",
             self.backup_bucket_name,
             "create a BackupBucket and pass its bucket_name",
+        )
+        require(
+            not self.addons.karpenter or self.karpenter is not None,
+            f"{path}.karpenter",
+            "is required when karpenter is on (its queue and instance profile)",
+            None,
+            "create a KarpenterInterruption and pass its nodes",
         )
 
 
@@ -169,6 +184,8 @@ class PlatformAddons(Construct):
             options=props.addons,
             role_arn=role_arn,
             backup_bucket_name=props.backup_bucket_name,
+            node_groups=tuple(props.node_groups),
+            karpenter=props.karpenter,
         )
         values = addon.values(context)
         custom_resources = addon.custom_resources(context)
