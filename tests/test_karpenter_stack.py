@@ -150,3 +150,23 @@ def test_private_subnets_carry_the_discovery_tag(doc: dict[str, Any]) -> None:
 def test_node_security_group_carries_the_discovery_tag(doc: dict[str, Any]) -> None:
     tagged = [g["name"] for g in _resources(doc, "aws_security_group").values() if DISCOVERY_TAG in g.get("tags", {})]
     assert tagged == ["eks-platform-prod-nodes"]
+
+
+def _address(doc: dict[str, Any], name: str) -> str:
+    (key,) = [k for k, b in _resources(doc, "helm_release").items() if b["name"] == name]
+    return f"helm_release.{key}"
+
+
+@pytest.mark.parametrize("name", ["kube-prometheus-stack", "velero", "external-dns"])
+def test_non_critical_addons_wait_for_the_node_pools(doc: dict[str, Any], name: str) -> None:
+    # Their pods need application nodes, which exist only once the NodePools do.
+    assert _address(doc, "karpenter-node-pools") in _release(doc, name)["depends_on"]
+
+
+@pytest.mark.parametrize("name", ["aws-load-balancer-controller", "external-secrets", "metrics-server"])
+def test_critical_addons_do_not_wait_for_the_node_pools(doc: dict[str, Any], name: str) -> None:
+    assert _address(doc, "karpenter-node-pools") not in _release(doc, name)["depends_on"]
+
+
+def test_karpenter_installs_right_after_the_load_balancer_controller() -> None:
+    assert ADDONS.enabled()[:2] == ("aws_load_balancer_controller", "karpenter")

@@ -211,6 +211,10 @@ class Addon(abc.ABC):
     role_name: str | None = None
     after: tuple[str, ...] = ()
     intercepts_services: bool = False
+    #: Its custom resources make the nodes that non-critical pods run on (Karpenter's NodePools): every
+    #: non-critical add-on installed after it waits for them, or its release would wait for pods that
+    #: have no node. Default False.
+    provides_nodes: bool = False
     facts: ChartFacts | None = None
 
     @property

@@ -228,6 +228,12 @@ class AddonsConfig:
     aws_load_balancer_controller: bool = True
     #: Scales node groups. Default on: node groups' desired size is left to it.
     cluster_autoscaler: bool = True
+    #: Karpenter launches the application nodes (NodePools from the non-SYSTEM node groups) instead of
+    #: cluster-autoscaler scaling managed node groups; the SYSTEM group stays managed. Default off.
+    #: Installed right after the load balancer controller: the add-ons that need application nodes wait
+    #: for its NodePools.
+    #: Exclusive with cluster_autoscaler (two autoscalers would race for the same pending pods).
+    karpenter: bool = False
     #: Resource metrics for the HPAs. Default on: every application has an HPA.
     metrics_server: bool = True
     #: Syncs AWS Secrets Manager into Kubernetes secrets. Default on: applications read secrets so.
@@ -246,10 +252,6 @@ class AddonsConfig:
     vertical_pod_autoscaler: bool = False
     #: Publishes ingress hosts in Route 53 (zones and domains in ``dns``). Default off: it needs zones.
     external_dns: bool = False
-    #: Karpenter launches the application nodes (NodePools from the non-SYSTEM node groups) instead of
-    #: cluster-autoscaler scaling managed node groups; the SYSTEM group stays managed. Default off.
-    #: Exclusive with cluster_autoscaler (two autoscalers would race for the same pending pods).
-    karpenter: bool = False
     #: Options of kube_prometheus_stack (used when it is on).
     monitoring: MonitoringOptions = field(default_factory=MonitoringOptions)
     #: Options of velero (used when it is on).

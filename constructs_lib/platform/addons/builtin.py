@@ -28,6 +28,7 @@ BUILTIN_ADDONS: Mapping[str, Addon] = MappingProxyType(
         for addon in (
             AwsLoadBalancerControllerAddon(),
             ClusterAutoscalerAddon(),
+            KarpenterAddon(),
             MetricsServerAddon(),
             ExternalSecretsAddon(),
             KubePrometheusStackAddon(),
@@ -37,7 +38,6 @@ BUILTIN_ADDONS: Mapping[str, Addon] = MappingProxyType(
             VeleroAddon(),
             VerticalPodAutoscalerAddon(),
             ExternalDnsAddon(),
-            KarpenterAddon(),
         )
     }
 )

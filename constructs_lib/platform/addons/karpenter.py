@@ -123,6 +123,7 @@ class KarpenterAddon(Addon):
     service_account = "karpenter"
     critical = True
     role_name = "karpenter"
+    provides_nodes = True
     facts = ChartFacts(
         version="1.14.1",
         repository="aws/karpenter-provider-aws",

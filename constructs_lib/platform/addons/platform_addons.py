@@ -163,6 +163,8 @@ class PlatformAddons(Construct):
         self.role_arns: dict[str, str] = {}
         self.installed: dict[str, Addon] = {}
         self.custom_resource_releases: dict[str, Release] = {}
+        #: The releases that make application nodes (Karpenter's NodePools); non-critical add-ons wait for them.
+        self._node_provisioning: list[Release] = []
         for name in props.addons.enabled():  # declaration order: the load balancer controller comes first
             self.add_addon(BUILTIN_ADDONS[name])
         self.secret_store_release: Release | None = self.custom_resource_releases.get(CLUSTER_SECRET_STORE_RELEASE)
@@ -205,6 +207,8 @@ class PlatformAddons(Construct):
         waits_for = [name for name, other in self.installed.items() if other.intercepts_services]
         waits_for += [name for name in addon.after if name not in waits_for]
         depends_on += [self.releases[name] for name in waits_for]
+        if not addon.critical:  # its pods need application nodes: wait for the node provider's NodePools
+            depends_on += self._node_provisioning
         release = HelmAddon(
             self,
             addon.release_name,
@@ -222,7 +226,7 @@ class PlatformAddons(Construct):
         if role_arn is not None:
             self.role_arns[addon.name] = role_arn
         for resources in custom_resources:
-            self.custom_resource_releases[resources.release_name] = PlatformResources(
+            resources_release = self.custom_resource_releases[resources.release_name] = PlatformResources(
                 self,
                 resources.release_name,
                 release_name=resources.release_name,
@@ -230,6 +234,8 @@ class PlatformAddons(Construct):
                 manifests=resources.manifests,
                 depends_on=[release],
             ).release
+            if addon.provides_nodes:
+                self._node_provisioning.append(resources_release)
         return release
 
     def validate_addon(self, addon: Addon, path: str = "add_addon") -> None:
