@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
-from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, validate_node_groups
+from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, system_node_group, validate_node_groups
 from constructs_lib.data.config import DatabaseSpec, require_application_bucket_name, require_pod_security_group_support
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
@@ -221,6 +221,13 @@ class EnvironmentConfig:
         self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
 
         self.addons.validate(f"{path}.addons")
+        require(
+            not self.addons.karpenter or system_node_group(self.node_groups) is not None,
+            f"{path}.addons.karpenter",
+            "needs a SYSTEM node group: Karpenter's controller runs on managed nodes, never on nodes it launches",
+            [g.name for g in self.node_groups],
+            "add NodeGroupSpec(..., role=NodeRole.SYSTEM) to node_groups",
+        )
         if self.database is not None:
             self.database.validate(f"{path}.database", stage=self.stage.value, name_prefix=self.prefix)
             require_pod_security_group_support(

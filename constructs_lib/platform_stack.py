@@ -25,6 +25,7 @@ from constructs_lib.apps.application import (
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, EksClusterProps
+from constructs_lib.cluster.karpenter import DISCOVERY_TAG, KarpenterInterruption, KarpenterNodes
 from constructs_lib.cluster.node_group import ManagedNodeGroup
 from constructs_lib.config import EnvironmentConfig, Stage
 from constructs_lib.data.bucket import ApplicationBucket
@@ -81,6 +82,8 @@ class PlatformStack(EnvironmentStack):
                 path=f"{path}.network",
                 node_groups_path=f"{path}.node_groups",
                 control_plane_to_node_ports=control_plane_ports(config.addons),
+                # Karpenter launches into the private subnets and the node group it finds by this tag.
+                node_discovery_tags={DISCOVERY_TAG: config.prefix} if config.addons.karpenter else {},
             ),
         )
         self.cluster = EksCluster(
@@ -99,6 +102,8 @@ class PlatformStack(EnvironmentStack):
                 pod_addressing=config.network.pod_addressing,
                 sandbox=config.stage is Stage.DEV,
                 pod_security_groups=config.database is not None and config.database.pod_security_groups,
+                # With Karpenter only the SYSTEM group is a managed node group; NodePools replace the rest.
+                karpenter_node_pools=config.addons.karpenter,
             ),
         )
         # The EBS CSI controller gets AWS credentials from EKS Pod Identity: the add-on creates the
@@ -123,6 +128,18 @@ class PlatformStack(EnvironmentStack):
             pod_identity=AddonPodIdentity(EBS_CSI_SERVICE_ACCOUNT, self.ebs_csi_role.role_arn),
             # The controller (a deployment) runs on the system group; the node daemonset stays everywhere.
             configuration_values=self.cluster.system_addon_values("aws-ebs-csi-driver"),
+        )
+        #: Karpenter's interruption queue and instance profile; None without Karpenter.
+        self.karpenter: KarpenterNodes | None = (
+            KarpenterInterruption(
+                self,
+                "karpenter",
+                name_prefix=config.prefix,
+                node_role_name=self.cluster.node_role_name,
+                node_role_arn=self.cluster.node_role_arn,
+            ).nodes
+            if config.addons.karpenter
+            else None
         )
         self.registry = EcrRegistry(
             self,
@@ -295,10 +312,14 @@ class PlatformStack(EnvironmentStack):
                         backup_kms_key_arns=(self.backup.kms_key_arn,) if self.backup is not None else (),
                         database_secret_arn=database.master_user_secret_arn if database and reads_database else None,
                         database_kms_key_arn=database.kms_key_arn if database and reads_database else None,
+                        hosted_zone_ids=config.addons.dns.hosted_zone_ids,
+                        karpenter=self.karpenter,
                     ),
                 ),
                 backup_bucket_name=self.backup.bucket_name if self.backup is not None else None,
                 depends_on=[*ready, self.baseline.storage_class],
+                node_groups=config.node_groups,
+                karpenter=self.karpenter,
             ),
         )
         self._added_applications: list[ApplicationSpec] = []

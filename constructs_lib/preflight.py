@@ -32,6 +32,8 @@ DOCUMENTATION_NETWORKS = tuple(
 )
 #: An all-zero security group id: a placeholder, never a real group.
 _PLACEHOLDER_SECURITY_GROUP = re.compile(r"^sg-0+$")
+#: A hosted zone id of zeros after the ``Z``: the reference environments' placeholder, never a real zone.
+_PLACEHOLDER_HOSTED_ZONE = re.compile(r"^Z0{7}")
 #: RFC 2606's example domains.
 EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 
@@ -95,6 +97,8 @@ def _example(path: str, value: str) -> ConfigError | None:
         return ConfigError(path, "is an example host (RFC 2606 domain)", value, "use your own domain")
     if "example" in value and path.endswith(".bucket"):
         return ConfigError(path, "is the example state bucket", value, "name your state bucket")
+    if _PLACEHOLDER_HOSTED_ZONE.match(value):
+        return ConfigError(path, "is a placeholder hosted zone id (zeros)", value, "use your Route 53 zone's id")
     if _PLACEHOLDER_SECURITY_GROUP.match(value):
         return ConfigError(path, "is a placeholder security group id (all zeros)", value, "use your runner's group")
     try:

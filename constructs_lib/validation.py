@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_LOG_RETENTION_DAYS",
     "DEFAULT_MAX_ITEMS",
     "DNS_LABEL",
+    "HOSTED_ZONE_ID",
     "LOG_RETENTION_DAYS",
     "MAX_ITEMS",
     "MAX_STRING_LENGTH",
@@ -37,6 +38,7 @@ __all__ = [
     "require_account_id",
     "require_cidr",
     "require_dns_label",
+    "require_hosted_zone_id",
     "require_iam_arn",
     "require_image_tag",
     "require_k8s_label",
@@ -76,6 +78,23 @@ def is_reference(value: Any) -> bool:
     """``value`` is a terraform reference, known only at plan time: a cdktf token (``${TfToken[...]}``)
     or a ``${...}`` expression. Pure Python, so config validation needs no jsii."""
     return isinstance(value, str) and "${" in value
+
+
+#: A Route 53 hosted zone id as the APIs and ARNs use it: ``Z`` and up to 31 capitals and digits,
+#: without the ``/hostedzone/`` prefix some consoles show.
+HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}\Z", re.ASCII)
+
+
+def require_hosted_zone_id(path: str, value: Any) -> str:
+    """``value`` is a bare Route 53 hosted zone id (:data:`HOSTED_ZONE_ID`)."""
+    require(
+        isinstance(value, str) and HOSTED_ZONE_ID.match(value) is not None,
+        path,
+        "must be a Route 53 hosted zone id (starts with 'Z', no '/hostedzone/' prefix)",
+        value,
+        "use the bare id, e.g. 'Z0123456789ABCDEFGHIJ'",
+    )
+    return str(value)
 
 
 def require(condition: bool, path: str, rule: str, value: Any, fix: str) -> None:

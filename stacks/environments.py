@@ -32,7 +32,7 @@ from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroup
 from constructs_lib.config import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.network.config import NatMode, NetworkConfig
-from constructs_lib.platform.config import AddonsConfig
+from constructs_lib.platform.config import AddonsConfig, DnsOptions
 from constructs_lib.registry.config import RepositorySpec, TagMutability, default_lifecycle_rules
 
 __all__ = ["DEV", "ENVIRONMENTS", "PROD", "STAGING"]
@@ -73,7 +73,8 @@ def _repositories(mutability: TagMutability) -> tuple[RepositorySpec, ...]:
 
 # ---- Example values: replace them before the first deploy ---------------------------------------
 # `make deploy` (preflight) refuses an environment that still holds any of them: AWS's documentation
-# account, the documentation network 203.0.113.0/24, example.com hosts and the example state bucket.
+# account, the documentation network 203.0.113.0/24, example.com hosts, the zero hosted zone and the
+# example state bucket.
 
 #: The AWS account every environment deploys into (the provider refuses any other account).
 EXAMPLE_ACCOUNT_ID = "123456789012"
@@ -92,6 +93,8 @@ RUNNER_CIDRS = ("203.0.113.10/32",)
 PROD_RUNNER_SECURITY_GROUP = "sg-00000000000000000"
 #: State bucket shared by staging and prod (one key per environment); create it with `make state-bucket`.
 STATE = StateBackend(bucket="example-eks-platform-tfstate")
+#: Prod's public Route 53 zone (external-dns publishes the ingress hosts there); the zero id is a placeholder.
+PROD_HOSTED_ZONE_ID = "Z00000000000000000000"
 
 
 def _cluster(*, private: bool = False) -> ClusterConfig:
@@ -216,7 +219,12 @@ PROD = EnvironmentConfig(
         certificate_arn=PROD_CERTIFICATE_ARN,
     ),
     database=_DATABASE,
-    addons=AddonsConfig(kube_prometheus_stack=True, velero=True),
+    addons=AddonsConfig(
+        kube_prometheus_stack=True,
+        velero=True,
+        external_dns=True,
+        dns=DnsOptions(hosted_zone_ids=(PROD_HOSTED_ZONE_ID,), domains=("example.com",)),
+    ),
     tags=_TAGS,
     state=STATE,
 )

@@ -93,11 +93,17 @@ def _ready(config: EnvironmentConfig) -> EnvironmentConfig:
         )
         for app in config.applications
     )
+    dns = dataclasses.replace(
+        config.addons.dns,
+        hosted_zone_ids=tuple("Z0A1B2C3D4E5F6G7H8I9J" for _ in config.addons.dns.hosted_zone_ids),
+        domains=tuple(d.replace("example.com", "acme.io") for d in config.addons.dns.domains),
+    )
     return dataclasses.replace(
         config,
         account_id=OWN_ACCOUNT,
         cluster=cluster,
         applications=applications,
+        addons=dataclasses.replace(config.addons, dns=dns),
         state=StateBackend(bucket="acme-terraform-state"),
     )
 
@@ -123,8 +129,15 @@ def test_preflight_lists_every_example_value_of_prod() -> None:
         "prod.applications[0].ingress.certificate_arn",
         "prod.applications[1].ingress.host",
         "prod.applications[1].ingress.certificate_arn",
+        "prod.addons.dns.hosted_zone_ids[0]",
+        "prod.addons.dns.domains[0]",
         "prod.state.bucket",
     ]
+
+
+def test_preflight_refuses_the_placeholder_hosted_zone() -> None:
+    problems = {p.path: p.rule for p in preflight(PROD)}
+    assert problems["prod.addons.dns.hosted_zone_ids[0]"] == "is a placeholder hosted zone id (zeros)"
 
 
 @pytest.mark.parametrize(

@@ -172,6 +172,11 @@ class Taint:
     #: Default NO_SCHEDULE: pods without a matching toleration are not scheduled on the nodes.
     effect: TaintEffect = TaintEffect.NO_SCHEDULE
 
+    @property
+    def kubernetes_effect(self) -> str:
+        """The effect as Kubernetes spells it (``NoSchedule``), for taints written as Kubernetes objects."""
+        return _TAINT_EFFECT_NAMES[self.effect]
+
 
 class NodeRole(enum.Enum):
     """What a node group is for; SYSTEM implies the label and taint below."""

@@ -43,6 +43,7 @@ from constructs_lib.cluster.config import (
     ClusterConfig,
     CniIdentity,
     NodeGroupSpec,
+    NodeRole,
     principal_slug,
     system_node_group,
     system_placement,
@@ -156,6 +157,9 @@ class EksClusterProps:
     #: Security groups for pods (``DatabaseSpec.pod_security_groups``): the vpc-cni add-on manages
     #: trunk and branch ENIs (see :func:`vpc_cni_configuration`). Default False (see that field).
     pod_security_groups: bool = False
+    #: Karpenter launches the nodes of every non-SYSTEM group (as NodePools), so only the SYSTEM group
+    #: becomes a managed node group here; the whole matrix is still validated. Default False.
+    karpenter_node_pools: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "node_groups", tuple(self.node_groups))
@@ -387,6 +391,9 @@ class EksCluster(Construct):
         #: Spec name -> node group name (a reference, so readers wait for the group).
         self.node_group_names: Mapping[str, str] = MappingProxyType(self._node_group_names)
         for spec in props.node_groups:
+            if props.karpenter_node_pools and spec.role is not NodeRole.SYSTEM:
+                self._node_group_specs.append(spec)  # a NodePool: still part of the matrix add_node_group checks
+                continue
             self._node_group(spec)  # validated with the matrix by _validate
 
         self.coredns_addon = self.add_managed_addon("coredns", configuration_values=self.system_addon_values("coredns"))

@@ -17,7 +17,13 @@ from cdktf import Token
 from constructs_lib.iam import statement
 from constructs_lib.identity.irsa import Permissions
 from constructs_lib.security.context import ArnContext, arn
-from constructs_lib.validation import is_reference, require, require_dns_label, require_unique
+from constructs_lib.validation import (
+    is_reference,
+    require,
+    require_dns_label,
+    require_hosted_zone_id,
+    require_unique,
+)
 
 __all__ = [
     "ArnContext",
@@ -28,10 +34,10 @@ __all__ = [
     "ebs_csi_driver",
     "external_dns",
     "external_secrets",
+    "karpenter",
     "velero",
 ]
 
-_HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
 _PATH_PREFIX = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
 
@@ -300,6 +306,136 @@ def cluster_autoscaler(context: ArnContext, *, cluster_name: str) -> Permissions
     )
 
 
+def karpenter(
+    context: ArnContext, *, cluster_name: str, node_role_arn: str, instance_profile_arn: str, queue_arn: str
+) -> Permissions:
+    """Karpenter's controller: launch, tag and terminate only the instances, fleets and launch
+    templates it tags as the cluster's; read-only discovery in the region; its interruption queue.
+
+    Every write is bound to Karpenter's own tags (``kubernetes.io/cluster/<cluster>=owned`` and a
+    ``karpenter.sh/nodepool``), so one environment's controller cannot touch another's nodes; it
+    launches only into the subnets and security groups tagged ``karpenter.sh/discovery=<cluster>``.
+    The instance profile is made by the stack and named in the EC2NodeClass, so the controller gets
+    no IAM write action at all (upstream's policy lets it create and delete instance profiles); it may
+    pass only the node role, and only to EC2. No zonal-shift read: the platform leaves that setting off.
+    """
+    _require_cluster_name("presets.karpenter.cluster_name", cluster_name)
+    owned = {f"aws:ResourceTag/kubernetes.io/cluster/{cluster_name}": "owned"}
+    in_pool = {"aws:ResourceTag/karpenter.sh/nodepool": "*"}
+    request_owned = {
+        f"aws:RequestTag/kubernetes.io/cluster/{cluster_name}": "owned",
+        "aws:RequestTag/eks:eks-cluster-name": cluster_name,
+    }
+    request_pool = {"aws:RequestTag/karpenter.sh/nodepool": "*"}
+    launched = [
+        arn(context, "ec2", f"{kind}/*")
+        for kind in ("fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request")
+    ]
+    return Permissions(
+        statements=(
+            statement(
+                "LaunchWithPublicImages",
+                ["ec2:RunInstances", "ec2:CreateFleet"],
+                [
+                    arn(context, "ec2", "image/*", account=False),
+                    arn(context, "ec2", "snapshot/*", account=False),
+                    arn(context, "ec2", "capacity-reservation/*"),
+                    arn(context, "ec2", "placement-group/*"),
+                ],
+            ),
+            statement(
+                "LaunchIntoDiscoveredNetwork",
+                ["ec2:RunInstances", "ec2:CreateFleet"],
+                [arn(context, "ec2", "subnet/*"), arn(context, "ec2", "security-group/*")],
+                conditions={"StringEquals": {"aws:ResourceTag/karpenter.sh/discovery": cluster_name}},
+            ),
+            statement(
+                "LaunchFromOwnTemplates",
+                ["ec2:RunInstances", "ec2:CreateFleet"],
+                [arn(context, "ec2", "launch-template/*")],
+                conditions={"StringEquals": owned, "StringLike": in_pool},
+            ),
+            statement(
+                "CreateOwnedResources",
+                ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+                launched,
+                conditions={"StringEquals": request_owned, "StringLike": request_pool},
+            ),
+            statement(
+                "TagOnCreate",
+                ["ec2:CreateTags"],
+                launched,
+                conditions={
+                    "StringEquals": {
+                        **request_owned,
+                        "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
+                    },
+                    "StringLike": request_pool,
+                },
+            ),
+            statement(
+                "LabelOwnInstances",
+                ["ec2:CreateTags"],
+                [arn(context, "ec2", "instance/*")],
+                conditions={
+                    "StringEquals": owned,
+                    "StringLike": in_pool,
+                    "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": cluster_name},
+                    # Only the labels it adds after launch (node claim, name), never the ownership tags.
+                    "ForAllValues:StringEquals": {
+                        "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]
+                    },
+                },
+            ),
+            statement(
+                "DeleteOwnedResources",
+                ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+                [arn(context, "ec2", "instance/*"), arn(context, "ec2", "launch-template/*")],
+                conditions={"StringEquals": owned, "StringLike": in_pool},
+            ),
+            statement(
+                "PassNodeRoleToEc2",
+                ["iam:PassRole"],
+                [node_role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": f"ec2.{context.dns_suffix}"}},
+            ),
+            statement("ReadNodeInstanceProfile", ["iam:GetInstanceProfile"], [instance_profile_arn]),
+            statement("DescribeOwnCluster", ["eks:DescribeCluster"], [arn(context, "eks", f"cluster/{cluster_name}")]),
+            statement(
+                "ConsumeInterruptionQueue",
+                ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+                [queue_arn],
+            ),
+            statement(
+                "DiscoverInRegion",
+                [
+                    "ec2:DescribeCapacityReservations",
+                    "ec2:DescribeImages",
+                    "ec2:DescribeInstanceStatus",
+                    "ec2:DescribeInstanceTypeOfferings",
+                    "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeInstances",
+                    "ec2:DescribeLaunchTemplates",
+                    "ec2:DescribePlacementGroups",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSpotPriceHistory",
+                    "ec2:DescribeSubnets",
+                ],
+                ["*"],
+                conditions={"StringEquals": {"aws:RequestedRegion": context.region}},
+            ),
+            statement(
+                "ReadPublicImageParameters",
+                ["ssm:GetParameter"],
+                # AWS's public parameters (image ids) have no account in their ARN; only AWS can own a
+                # name under /aws/, so the account wildcard widens nothing.
+                [f"arn:{context.partition}:ssm:{context.region}:*:parameter/aws/service/*"],
+            ),
+            statement("ReadPrices", ["pricing:GetProducts"], ["*"]),
+        )
+    )
+
+
 def _decrypt_through_secrets_manager_and_ssm(context: ArnContext, kms_key_arns: Sequence[str]) -> dict[str, object]:
     """kms:Decrypt only when called by Secrets Manager or SSM in this region, on the given keys or the account's."""
     via = [f"{service}.{context.region}.{context.dns_suffix}" for service in ("secretsmanager", "ssm")]
@@ -411,13 +547,7 @@ def external_dns(context: ArnContext, *, hosted_zone_ids: Sequence[str]) -> Perm
         "pass the ids of the environment's zones, e.g. ('Z0123456789ABCDEFGHIJ',)",
     )
     for index, zone in enumerate(zones):
-        require(
-            isinstance(zone, str) and _HOSTED_ZONE_ID.match(zone) is not None,
-            f"presets.external_dns.hosted_zone_ids[{index}]",
-            "must be a Route 53 hosted zone id (starts with 'Z', no '/hostedzone/' prefix)",
-            zone,
-            "use the bare id, e.g. 'Z0123456789ABCDEFGHIJ'",
-        )
+        require_hosted_zone_id(f"presets.external_dns.hosted_zone_ids[{index}]", zone)
     require_unique("presets.external_dns.hosted_zone_ids", zones, "hosted zone id")
     return Permissions(
         statements=(

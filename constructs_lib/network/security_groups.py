@@ -16,7 +16,9 @@ bastion, the cluster) add theirs through the group ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
@@ -56,9 +58,12 @@ class SecurityGroupsProps:
     #: APIs), each opened alone: no range. Default :data:`CONTROL_PLANE_TO_NODE_PORTS`; must include
     #: the kubelet's 10250.
     control_plane_to_node_ports: tuple[int, ...] = CONTROL_PLANE_TO_NODE_PORTS
+    #: Extra tags of the node group (e.g. Karpenter's discovery tag). Default none.
+    node_tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "control_plane_to_node_ports", tuple(self.control_plane_to_node_ports))
+        object.__setattr__(self, "node_tags", MappingProxyType(dict(self.node_tags)))
 
 
 class SecurityGroups(Construct):
@@ -75,7 +80,7 @@ class SecurityGroups(Construct):
         low, high = props.node_target_ports
 
         self.alb = self._group("alb", "Application load balancers: HTTP and HTTPS from the internet")
-        self.nodes = self._group("nodes", "EKS worker nodes and their pods")
+        self.nodes = self._group("nodes", "EKS worker nodes and their pods", props.node_tags)
         self.control_plane = self._group("control-plane", "EKS control plane (additional cluster security group)")
         self.alb_security_group_id: str = self.alb.id
         self.node_security_group_id: str = self.nodes.id
@@ -215,7 +220,7 @@ class SecurityGroups(Construct):
             referenced_security_group_id=security_group_id,
         )
 
-    def _group(self, name: str, description: str) -> SecurityGroup:
+    def _group(self, name: str, description: str, tags: Mapping[str, str] | None = None) -> SecurityGroup:
         full_name = f"{self.props.name_prefix}-{name}"
         return SecurityGroup(
             self,
@@ -223,7 +228,7 @@ class SecurityGroups(Construct):
             name=full_name,
             description=description,
             vpc_id=self.props.vpc_id,
-            tags={"Name": full_name},
+            tags={**(tags or {}), "Name": full_name},
         )
 
 

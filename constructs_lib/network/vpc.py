@@ -17,7 +17,9 @@ the seed 002 security groups and the bastion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -82,6 +84,13 @@ class NetworkProps:
     #: :data:`~constructs_lib.network.security_groups.CONTROL_PLANE_TO_NODE_PORTS`; the reference stack
     #: passes the enabled add-ons' ports (``constructs_lib.platform.catalog.control_plane_ports``).
     control_plane_to_node_ports: tuple[int, ...] = CONTROL_PLANE_TO_NODE_PORTS
+    #: Tags on the private subnets and the node security group, by which a node provisioner finds
+    #: where to launch nodes (the stack passes ``karpenter.sh/discovery=<cluster>`` with Karpenter).
+    #: Default none.
+    node_discovery_tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "node_discovery_tags", MappingProxyType(dict(self.node_discovery_tags)))
 
 
 class Network(Construct):
@@ -140,7 +149,9 @@ class Network(Construct):
         igw = InternetGateway(self, "internet-gateway", vpc_id=vpc.id, tags=self._name("igw"))
 
         self.public_subnet_ids_by_az = self._subnets(Tier.PUBLIC, {ELB_ROLE_TAG: "1"})
-        self.private_subnet_ids_by_az = self._subnets(Tier.PRIVATE, {INTERNAL_ELB_ROLE_TAG: "1"})
+        self.private_subnet_ids_by_az = self._subnets(
+            Tier.PRIVATE, {INTERNAL_ELB_ROLE_TAG: "1", **props.node_discovery_tags}
+        )
         self.database_subnet_ids_by_az = self._subnets(Tier.DATABASE, {})
         self.public_subnet_ids: list[str] = list(self.public_subnet_ids_by_az.values())
         self.private_subnet_ids: list[str] = list(self.private_subnet_ids_by_az.values())
@@ -216,6 +227,7 @@ class Network(Construct):
                 node_target_ports=config.node_target_ports,
                 node_internet_egress_ports=config.node_internet_egress_ports,
                 control_plane_to_node_ports=props.control_plane_to_node_ports,
+                node_tags=props.node_discovery_tags,
             ),
         )
         self.security_groups = groups

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
 
-from constructs_lib.cluster.config import IdentityMode, system_placement
+from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec, system_placement
+from constructs_lib.cluster.karpenter import KarpenterNodes
 from constructs_lib.identity.irsa import Permissions
 from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.config import AddonsConfig
@@ -142,6 +143,10 @@ class AddonContext:
     role: WorkloadRole | None = None
     #: The backup bucket's name (velero); None when the environment has none.
     backup_bucket_name: str | None = None
+    #: The environment's node-group matrix (Karpenter turns the non-SYSTEM groups into NodePools).
+    node_groups: tuple[NodeGroupSpec, ...] = ()
+    #: Karpenter's queue and instance profile; None without Karpenter.
+    karpenter: KarpenterNodes | None = None
 
     @property
     def role_arn(self) -> str | None:
@@ -171,6 +176,10 @@ class PermissionsContext:
     #: (external-secrets syncs the credentials); None otherwise.
     database_secret_arn: str | None = None
     database_kms_key_arn: str | None = None
+    #: Route 53 zones external-dns may change (``AddonsConfig.dns.hosted_zone_ids``); empty without it.
+    hosted_zone_ids: tuple[str, ...] = ()
+    #: Karpenter's queue, instance profile and node role; None without Karpenter.
+    karpenter: KarpenterNodes | None = None
 
 
 #: Makes the role of an add-on: ``(role name, namespace, service account, permissions) -> role``.
@@ -215,6 +224,10 @@ class Addon(abc.ABC):
     role_name: str | None = None
     after: tuple[str, ...] = ()
     intercepts_services: bool = False
+    #: Its custom resources make the nodes that non-critical pods run on (Karpenter's NodePools): every
+    #: non-critical add-on installed after it waits for them, or its release would wait for pods that
+    #: have no node. Default False.
+    provides_nodes: bool = False
     facts: ChartFacts | None = None
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -11,6 +12,7 @@ from constructs_lib.validation import (
     frozen_tuple,
     require,
     require_dns_label,
+    require_hosted_zone_id,
     require_range,
     require_shape,
     require_unique,
@@ -24,6 +26,8 @@ __all__ = [
     "AddonsConfig",
     "BackupOptions",
     "CertificateOptions",
+    "DnsOptions",
+    "DnsPolicy",
     "MonitoringOptions",
     "ResourceQuotaSpec",
     "cpu_cores",
@@ -48,6 +52,8 @@ ADDON_NAMESPACES: Mapping[str, str] = MappingProxyType(
         "argo_cd": "argocd",
         "velero": "velero",
         "vertical_pod_autoscaler": "vertical-pod-autoscaler",
+        "external_dns": "external-dns",
+        "karpenter": "karpenter",
     }
 )
 
@@ -77,6 +83,8 @@ LETSENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory"
 #: Five-field cron (minute hour day-of-month month day-of-week), digits, ``*``, ``/``, ``,`` and ``-``.
 _CRON = re.compile(r"^[\d*/,-]+( [\d*/,-]+){4}\Z", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}\Z", re.ASCII)
+#: A DNS domain name (lowercase labels, a letter-only top-level label), as external-dns filters take it.
+_DOMAIN = re.compile(r"^(?=.{1,253}\Z)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,64 @@ class CertificateOptions:
         )
 
 
+class DnsPolicy(enum.Enum):
+    """How external-dns reconciles records (its ``policy`` value)."""
+
+    #: Create and update records, never delete them.
+    UPSERT_ONLY = "upsert-only"
+    #: Also delete the records it owns when their source goes away.
+    SYNC = "sync"
+
+
+@dataclass(frozen=True)
+class DnsOptions:
+    """external-dns: the Route 53 zones it may change and the domains it publishes."""
+
+    #: Hosted zone ids (bare, ``Z...``) it may change; required when external_dns is on. Its IAM role
+    #: can change records in these zones only.
+    hosted_zone_ids: tuple[str, ...] = ()
+    #: Domains whose hosts it publishes (its ``domainFilters``); required when external_dns is on, so an
+    #: ingress host outside them is never published.
+    domains: tuple[str, ...] = ()
+    #: Default ``UPSERT_ONLY``: a deleted or renamed Ingress never removes a record (a typo cannot take a
+    #: live name down); SYNC also deletes the records it owns.
+    policy: DnsPolicy = DnsPolicy.UPSERT_ONLY
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hosted_zone_ids", frozen_tuple(self.hosted_zone_ids))
+        object.__setattr__(self, "domains", frozen_tuple(self.domains))
+
+    def validate(self, path: str, *, enabled: bool) -> None:
+        """Check the zones and domains (AddonsConfig's shape check covers the policy); raises ConfigError."""
+        if enabled:
+            require(
+                len(self.hosted_zone_ids) > 0,
+                f"{path}.hosted_zone_ids",
+                "must name at least one hosted zone when external_dns is on",
+                list(self.hosted_zone_ids),
+                "add the id of the zone of your ingress hosts, e.g. 'Z0123456789ABCDEFGHIJ'",
+            )
+            require(
+                len(self.domains) > 0,
+                f"{path}.domains",
+                "must name at least one domain when external_dns is on",
+                list(self.domains),
+                "add the domain of your ingress hosts, e.g. 'example.com'",
+            )
+        for index, zone in enumerate(self.hosted_zone_ids):
+            require_hosted_zone_id(f"{path}.hosted_zone_ids[{index}]", zone)
+        require_unique(f"{path}.hosted_zone_ids", self.hosted_zone_ids, "hosted zone id")
+        for index, domain in enumerate(self.domains):
+            require(
+                isinstance(domain, str) and _DOMAIN.match(domain) is not None,
+                f"{path}.domains[{index}]",
+                "must be a lowercase DNS domain name",
+                domain,
+                "write e.g. 'example.com' (no scheme, no trailing dot)",
+            )
+        require_unique(f"{path}.domains", self.domains, "domain")
+
+
 @dataclass(frozen=True)
 class AddonsConfig:
     """Add-on toggles and options. Defaults are the add-ons every environment needs to run the applications."""
@@ -162,6 +228,12 @@ class AddonsConfig:
     aws_load_balancer_controller: bool = True
     #: Scales node groups. Default on: node groups' desired size is left to it.
     cluster_autoscaler: bool = True
+    #: Karpenter launches the application nodes (NodePools from the non-SYSTEM node groups) instead of
+    #: cluster-autoscaler scaling managed node groups; the SYSTEM group stays managed. Default off.
+    #: Installed right after the load balancer controller: the add-ons that need application nodes wait
+    #: for its NodePools.
+    #: Exclusive with cluster_autoscaler (two autoscalers would race for the same pending pods).
+    karpenter: bool = False
     #: Resource metrics for the HPAs. Default on: every application has an HPA.
     metrics_server: bool = True
     #: Syncs AWS Secrets Manager into Kubernetes secrets. Default on: applications read secrets so.
@@ -178,12 +250,16 @@ class AddonsConfig:
     velero: bool = False
     #: Right-sizing recommendations. Default off.
     vertical_pod_autoscaler: bool = False
+    #: Publishes ingress hosts in Route 53 (zones and domains in ``dns``). Default off: it needs zones.
+    external_dns: bool = False
     #: Options of kube_prometheus_stack (used when it is on).
     monitoring: MonitoringOptions = field(default_factory=MonitoringOptions)
     #: Options of velero (used when it is on).
     backup: BackupOptions = field(default_factory=BackupOptions)
     #: Options of cert_manager (used when it is on).
     certificates: CertificateOptions = field(default_factory=CertificateOptions)
+    #: Options of external_dns (used when it is on).
+    dns: DnsOptions = field(default_factory=DnsOptions)
 
     def toggles(self) -> tuple[str, ...]:
         """Names of all add-on toggles, in declaration order."""
@@ -206,9 +282,17 @@ class AddonsConfig:
             self.ingress_nginx,
             "turn aws_load_balancer_controller on, or ingress_nginx off",
         )
+        require(
+            not (self.karpenter and self.cluster_autoscaler),
+            f"{path}.karpenter",
+            "supply at most one of `karpenter` or `cluster_autoscaler` (both would scale for the same pods)",
+            self.karpenter,
+            "set cluster_autoscaler=False to use Karpenter, or karpenter=False",
+        )
         self.monitoring.validate(f"{path}.monitoring")
         self.backup.validate(f"{path}.backup")
         self.certificates.validate(f"{path}.certificates", enabled=self.cert_manager)
+        self.dns.validate(f"{path}.dns", enabled=self.external_dns)
 
 
 # --------------------------------------------------------------------------------------------

@@ -138,6 +138,25 @@ def test_private_subnets_carry_internal_elb_tag(prod: Synth) -> None:
     assert all(s["tags"]["kubernetes.io/role/internal-elb"] == "1" for s in subnets(prod, "private").values())
 
 
+def test_no_discovery_tags_by_default(prod: Synth) -> None:
+    assert not any("karpenter.sh/discovery" in s["tags"] for s in resources(prod, "aws_subnet").values())
+
+
+@pytest.fixture(scope="module")
+def discovered() -> Synth:
+    return synth(lambda stack: _network(stack, PROD.network, node_discovery_tags={"karpenter.sh/discovery": PREFIX}))
+
+
+def test_discovery_tags_go_on_the_private_subnets_only(discovered: Synth) -> None:
+    tagged = [s["tags"]["tier"] for s in resources(discovered, "aws_subnet").values() if "karpenter.sh/discovery" in s["tags"]]
+    assert sorted(tagged) == ["private"] * 3
+
+
+def test_discovery_tags_go_on_the_node_security_group_only(discovered: Synth) -> None:
+    tagged = [g["name"] for g in resources(discovered, "aws_security_group").values() if "karpenter.sh/discovery" in g["tags"]]
+    assert tagged == [f"{PREFIX}-nodes"]
+
+
 def test_database_subnets_carry_no_elb_tag(prod: Synth) -> None:
     assert not any("kubernetes.io/role/elb" in s["tags"] for s in subnets(prod, "database").values())
 

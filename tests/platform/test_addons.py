@@ -25,13 +25,19 @@ from constructs_lib.platform.catalog import (
     VELERO_AWS_PLUGIN_IMAGE,
     control_plane_ports,
 )
-from constructs_lib.platform.config import AddonsConfig, BackupOptions, CertificateOptions, MonitoringOptions
+from constructs_lib.platform.config import (
+    AddonsConfig,
+    BackupOptions,
+    CertificateOptions,
+    DnsOptions,
+    MonitoringOptions,
+)
 from tests.helpers import Synth, resources, synth
 
 ARN = "arn:aws:iam::123456789012:role/eks-platform-prod-{}"
 ROLES = {
     name: ARN.format(name)
-    for name in ("aws_load_balancer_controller", "cluster_autoscaler", "external_secrets", "velero")
+    for name in ("aws_load_balancer_controller", "cluster_autoscaler", "external_secrets", "velero", "external_dns")
 }
 EVERYTHING = AddonsConfig(
     kube_prometheus_stack=True,
@@ -40,8 +46,13 @@ EVERYTHING = AddonsConfig(
     argo_cd=True,
     velero=True,
     vertical_pod_autoscaler=True,
+    external_dns=True,
     certificates=CertificateOptions(acme_email="platform@example.com"),
+    dns=DnsOptions(hosted_zone_ids=("Z0123456789ABCDEFGHIJ",), domains=("example.com",)),
 )
+#: Every built-in add-on EVERYTHING installs: all but karpenter, which replaces cluster_autoscaler
+#: (tests/platform/test_karpenter.py covers it).
+INSTALLED = sorted(name for name in CATALOG if name != "karpenter")
 PROPS = PlatformAddonsProps(
     cluster_name="eks-platform-prod",
     region="us-east-1",
@@ -118,7 +129,7 @@ def address(doc: Synth, name: str) -> str:
 # -- catalog ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(CATALOG))
+@pytest.mark.parametrize("name", INSTALLED)
 def test_release_uses_the_catalog_chart(doc: Synth, name: str) -> None:
     entry = CATALOG[name]
     body = release(doc, entry.release_name)
@@ -129,7 +140,7 @@ def test_release_uses_the_catalog_chart(doc: Synth, name: str) -> None:
     )
 
 
-@pytest.mark.parametrize("name", sorted(CATALOG))
+@pytest.mark.parametrize("name", INSTALLED)
 def test_release_installs_into_its_own_namespace(doc: Synth, name: str) -> None:
     assert release(doc, CATALOG[name].release_name)["namespace"] == CATALOG[name].namespace
 
@@ -178,7 +189,7 @@ def test_control_plane_ports_follow_the_load_balancer_controller() -> None:
     assert 9443 not in control_plane_ports(AddonsConfig(aws_load_balancer_controller=False))
 
 
-@pytest.mark.parametrize("name", sorted(CATALOG))
+@pytest.mark.parametrize("name", INSTALLED)
 def test_namespace_enforces_catalog_level_and_warns_restricted(doc: Synth, name: str) -> None:
     labels = namespace_labels(doc, CATALOG[name].namespace)
     assert (labels["pod-security.kubernetes.io/enforce"], labels["pod-security.kubernetes.io/warn"]) == (
@@ -187,7 +198,7 @@ def test_namespace_enforces_catalog_level_and_warns_restricted(doc: Synth, name:
     )
 
 
-@pytest.mark.parametrize("name", sorted(n for n, e in CATALOG.items() if e.critical))
+@pytest.mark.parametrize("name", sorted(n for n in INSTALLED if CATALOG[n].critical))
 def test_critical_addons_tolerate_the_system_taint(doc: Synth, name: str) -> None:
     rendered = json.dumps(values(doc, CATALOG[name].release_name))
     assert json.dumps(dict(CRITICAL_ADDONS_TOLERATION), sort_keys=True) in rendered
@@ -204,12 +215,12 @@ def test_non_critical_addons_do_not_tolerate_the_system_taint(doc: Synth) -> Non
 # -- dependencies -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(CATALOG))
+@pytest.mark.parametrize("name", INSTALLED)
 def test_every_release_waits_for_the_node_groups(doc: Synth, name: str) -> None:
     assert "kubernetes_namespace_v1.node-groups" in release(doc, CATALOG[name].release_name)["depends_on"]
 
 
-@pytest.mark.parametrize("name", sorted(n for n in CATALOG if n != "aws_load_balancer_controller"))
+@pytest.mark.parametrize("name", [n for n in INSTALLED if n != "aws_load_balancer_controller"])
 def test_releases_wait_for_the_load_balancer_controller_webhook(doc: Synth, name: str) -> None:
     assert address(doc, "aws-load-balancer-controller") in release(doc, CATALOG[name].release_name)["depends_on"]
 
@@ -233,7 +244,7 @@ def test_disabled_addons_are_not_installed(minimal: tuple[Synth, PlatformAddons]
 
 
 def test_releases_attribute(full: tuple[Synth, PlatformAddons]) -> None:
-    assert set(full[1].releases) == set(CATALOG)
+    assert set(full[1].releases) == set(INSTALLED)
 
 
 def test_namespaces_attribute(full: tuple[Synth, PlatformAddons]) -> None:
@@ -523,3 +534,40 @@ def test_autoscaler_images_cover_every_supported_kubernetes_version() -> None:
 @pytest.mark.parametrize(("version", "tag"), sorted(CLUSTER_AUTOSCALER_IMAGE_TAGS.items()))
 def test_autoscaler_image_minor_matches_kubernetes_minor(version: str, tag: str) -> None:
     assert tag.startswith(f"v{version}.")
+
+
+# -- external-dns -------------------------------------------------------------------------------
+def test_external_dns_publishes_ingresses_to_aws(doc: Synth) -> None:
+    rendered = values(doc, "external-dns")
+    assert (rendered["provider"], rendered["sources"]) == ({"name": "aws"}, ["ingress"])
+
+
+def test_external_dns_owner_is_the_cluster(doc: Synth) -> None:
+    assert values(doc, "external-dns")["txtOwnerId"] == "eks-platform-prod"
+
+
+def test_external_dns_filters_domains_and_zones(doc: Synth) -> None:
+    rendered = values(doc, "external-dns")
+    assert (rendered["domainFilters"], rendered["extraArgs"]) == (
+        ["example.com"],
+        {"zone-id-filter": ["Z0123456789ABCDEFGHIJ"]},
+    )
+
+
+def test_external_dns_policy_is_upsert_only_by_default(doc: Synth) -> None:
+    assert values(doc, "external-dns")["policy"] == "upsert-only"
+
+
+def test_external_dns_policy_sync_when_asked() -> None:
+    from constructs_lib.platform.config import DnsPolicy
+
+    addons = dataclasses.replace(EVERYTHING, dns=dataclasses.replace(EVERYTHING.dns, policy=DnsPolicy.SYNC))
+    assert values(build(addons=addons)[0], "external-dns")["policy"] == "sync"
+
+
+def test_external_dns_region_comes_from_the_environment(doc: Synth) -> None:
+    assert values(doc, "external-dns")["env"] == [{"name": "AWS_DEFAULT_REGION", "value": "us-east-1"}]
+
+
+def test_external_dns_is_off_without_the_toggle(minimal: tuple[Synth, PlatformAddons]) -> None:
+    assert "external_dns" not in minimal[1].releases

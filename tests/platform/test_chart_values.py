@@ -13,12 +13,15 @@ from constructs_lib.platform.catalog import CATALOG
 from constructs_lib.platform.chart_facts import CHART_FACTS
 from tests.helpers import Synth, resources, synth
 from tests.platform.test_addons import PROPS
+from tests.platform.test_karpenter import KARPENTER_PROPS
 
 
 @pytest.fixture(scope="module")
 def doc() -> Synth:
-    """Every add-on on (test_addons' PROPS)."""
-    return synth(lambda stack: PlatformAddons(stack, "addons", props=PROPS))
+    """Every add-on on (test_addons' PROPS), and karpenter (test_karpenter's KARPENTER_PROPS) beside it."""
+    everything = synth(lambda stack: PlatformAddons(stack, "addons", props=PROPS))
+    karpenter = synth(lambda stack: PlatformAddons(stack, "addons", props=KARPENTER_PROPS))
+    return {"resource": {"helm_release": {**resources(karpenter, "helm_release"), **resources(everything, "helm_release")}}}
 
 
 def rendered(doc: Synth, name: str) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from constructs_lib.platform.config import (
     AddonsConfig,
     BackupOptions,
     CertificateOptions,
+    DnsOptions,
+    DnsPolicy,
     MonitoringOptions,
     ResourceQuotaSpec,
     cpu_cores,
@@ -36,8 +38,32 @@ def test_toggles_exclude_option_objects() -> None:
     assert "monitoring" not in AddonsConfig().toggles()
 
 
-def test_toggles_list_all_ten_addons() -> None:
-    assert len(AddonsConfig().toggles()) == 10
+def test_toggles_list_all_twelve_addons() -> None:
+    assert len(AddonsConfig().toggles()) == 12
+
+
+ZONE = "Z0123456789ABCDEFGHIJ"
+
+
+def test_karpenter_instead_of_cluster_autoscaler_is_valid() -> None:
+    AddonsConfig(karpenter=True, cluster_autoscaler=False).validate("addons")
+
+
+def test_external_dns_is_off_by_default() -> None:
+    assert "external_dns" not in AddonsConfig().enabled()
+
+
+def test_dns_policy_defaults_to_upsert_only() -> None:
+    assert DnsOptions().policy is DnsPolicy.UPSERT_ONLY
+
+
+def test_dns_options_load_from_plain_data() -> None:
+    addons = from_dict(
+        AddonsConfig,
+        {"external_dns": True, "dns": {"hosted_zone_ids": [ZONE], "domains": ["acme.io"], "policy": "sync"}},
+        "addons",
+    )
+    assert (addons.dns.hosted_zone_ids, addons.dns.policy) == ((ZONE,), DnsPolicy.SYNC)
 
 
 def test_defaults_are_valid() -> None:
@@ -108,6 +134,42 @@ def test_certificate_email_is_optional_while_cert_manager_is_off() -> None:
         (
             AddonsConfig(certificates=CertificateOptions(acme_server="http://acme.example.com")),
             r"`a\.certificates\.acme_server`: must be an https:// ACME directory URL",
+        ),
+        (
+            AddonsConfig(karpenter=True),
+            r"`a\.karpenter`: supply at most one of `karpenter` or `cluster_autoscaler`",
+        ),
+        (
+            AddonsConfig(external_dns=True, dns=DnsOptions(domains=("acme.io",))),
+            r"`a\.dns\.hosted_zone_ids`: must name at least one hosted zone when external_dns is on",
+        ),
+        (
+            AddonsConfig(external_dns=True, dns=DnsOptions(hosted_zone_ids=(ZONE,))),
+            r"`a\.dns\.domains`: must name at least one domain when external_dns is on",
+        ),
+        (
+            AddonsConfig(dns=DnsOptions(hosted_zone_ids=("/hostedzone/Z123",))),
+            r"`a\.dns\.hosted_zone_ids\[0\]`: must be a Route 53 hosted zone id",
+        ),
+        (
+            AddonsConfig(dns=DnsOptions(hosted_zone_ids=("z123",))),
+            r"`a\.dns\.hosted_zone_ids\[0\]`: must be a Route 53 hosted zone id",
+        ),
+        (
+            AddonsConfig(dns=DnsOptions(hosted_zone_ids=(ZONE, ZONE))),
+            r"`a\.dns\.hosted_zone_ids`: hosted zone id must be unique",
+        ),
+        (
+            AddonsConfig(dns=DnsOptions(domains=("https://acme.io",))),
+            r"`a\.dns\.domains\[0\]`: must be a lowercase DNS domain name",
+        ),
+        (
+            AddonsConfig(dns=DnsOptions(domains=("acme.io", "acme.io"))),
+            r"`a\.dns\.domains`: domain must be unique",
+        ),
+        (
+            AddonsConfig(dns=DnsOptions(policy="sync")),  # type: ignore[arg-type]
+            r"`a\.dns\.policy`: must be one of UPSERT_ONLY, SYNC",
         ),
     ],
 )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.platform.config import AddonsConfig, CertificateOptions
+from constructs_lib.platform.config import AddonsConfig, CertificateOptions, DnsOptions
 from tests.quality import apply_graph
 from tests.quality.checks import Doc
 
@@ -26,10 +26,13 @@ def every_option_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     from constructs_lib.platform_stack import build_app
     from stacks.environments import PROD
 
+    # Karpenter replaces cluster-autoscaler (never both): tests/test_karpenter_stack.py runs these rules on it.
     addons = AddonsConfig(
         **dict.fromkeys(AddonsConfig().toggles(), True),
         certificates=CertificateOptions(acme_email="platform@example.com"),
+        dns=DnsOptions(hosted_zone_ids=("Z0123456789ABCDEFGHIJ",), domains=("example.com",)),
     )
+    addons = dataclasses.replace(addons, karpenter=False)
     cluster = dataclasses.replace(
         PROD.cluster,
         private_access_cidrs=("10.250.0.0/24",),
@@ -54,7 +57,7 @@ def test_every_option_variant_follows_rule(every_option_json: Doc, rule: str) ->
 
 def test_every_option_variant_installs_every_addon(every_option_json: Doc) -> None:
     charts = {body["chart"] for body in every_option_json["resource"]["helm_release"].values()}
-    assert {"cert-manager", "ingress-nginx", "argo-cd", "velero", "vertical-pod-autoscaler"} <= charts
+    assert {"cert-manager", "ingress-nginx", "argo-cd", "velero", "vertical-pod-autoscaler", "external-dns"} <= charts
 
 
 def test_prod_pins_every_managed_addon(stacks_json: dict[str, Doc]) -> None:
@@ -237,7 +240,8 @@ def _selects_system_nodes(values: Any) -> bool:
 def test_cluster_critical_releases_select_system_nodes(every_option_json: Doc) -> None:
     from constructs_lib.platform.catalog import CATALOG
 
-    critical = {entry.source.chart for entry in CATALOG.values() if entry.critical}
+    # karpenter is not in this variant (it replaces cluster-autoscaler): tests/test_karpenter_stack.py checks it.
+    critical = {entry.source.chart for name, entry in CATALOG.items() if entry.critical and name != "karpenter"}
     releases = every_option_json["resource"]["helm_release"].values()
     checked = [r["chart"] for r in releases if r["chart"] in critical]
     assert sorted(checked) == sorted(critical)

@@ -233,6 +233,42 @@ def test_parliament_newer_action_exception_is_narrow(excused: bool, detail: str)
     assert iam_lint._newer_action(detail) is excused
 
 
+_SUBNETS = "arn:aws:ec2:us-east-1:123456789012:subnet/*"
+_INSTANCES = "arn:aws:ec2:us-east-1:123456789012:instance/*"
+_RUN_INSTANCES_MISSES_SUBNET = '[{"action": "ec2:RunInstances", "required_format": "arn:*:ec2:*:*:subnet/*"}]'
+
+
+def _launch_policy(*resources_per_statement: list[str]) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["ec2:RunInstances"], "Resource": resources}
+            for resources in resources_per_statement
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("document", "detail", "excused"),
+    [
+        # The subnet is allowed by another statement: a split by resource type.
+        (_launch_policy([_INSTANCES], [_SUBNETS]), _RUN_INSTANCES_MISSES_SUBNET, True),
+        # No statement allows the subnet: a real hole.
+        (_launch_policy([_INSTANCES]), _RUN_INSTANCES_MISSES_SUBNET, False),
+        # Only RunInstances and CreateFleet are excused.
+        (
+            _launch_policy([_INSTANCES], [_SUBNETS]),
+            '[{"action": "ssm:GetParameter", "required_format": "arn:*:ssm:*:*:parameter/*"}]',
+            False,
+        ),
+    ],
+)
+def test_parliament_split_by_resource_type_exception_is_narrow(
+    document: dict[str, Any], detail: str, excused: bool
+) -> None:
+    assert iam_lint._covered_elsewhere(document, detail) is excused
+
+
 def test_parliament_accepts_exact_irsa_trust() -> None:
     assert [
         str(f)

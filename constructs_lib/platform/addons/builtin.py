@@ -11,8 +11,10 @@ from constructs_lib.platform.addons.alb_controller import AwsLoadBalancerControl
 from constructs_lib.platform.addons.argo_cd import ArgoCdAddon
 from constructs_lib.platform.addons.cert_manager import CertManagerAddon
 from constructs_lib.platform.addons.cluster_autoscaler import ClusterAutoscalerAddon
+from constructs_lib.platform.addons.external_dns import ExternalDnsAddon
 from constructs_lib.platform.addons.external_secrets import ExternalSecretsAddon
 from constructs_lib.platform.addons.ingress_nginx import IngressNginxAddon
+from constructs_lib.platform.addons.karpenter import KarpenterAddon
 from constructs_lib.platform.addons.kube_prometheus_stack import KubePrometheusStackAddon
 from constructs_lib.platform.addons.metrics_server import MetricsServerAddon
 from constructs_lib.platform.addons.velero import VeleroAddon
@@ -26,6 +28,7 @@ BUILTIN_ADDONS: Mapping[str, Addon] = MappingProxyType(
         for addon in (
             AwsLoadBalancerControllerAddon(),
             ClusterAutoscalerAddon(),
+            KarpenterAddon(),
             MetricsServerAddon(),
             ExternalSecretsAddon(),
             KubePrometheusStackAddon(),
@@ -34,6 +37,7 @@ BUILTIN_ADDONS: Mapping[str, Addon] = MappingProxyType(
             ArgoCdAddon(),
             VeleroAddon(),
             VerticalPodAutoscalerAddon(),
+            ExternalDnsAddon(),
         )
     }
 )

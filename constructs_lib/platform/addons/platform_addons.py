@@ -12,7 +12,8 @@ from cdktf_cdktf_provider_helm.release import Release
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
 from constructs import Construct
 
-from constructs_lib.cluster.config import IdentityMode
+from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
+from constructs_lib.cluster.karpenter import KarpenterNodes
 from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.addon import (
     Addon,
@@ -78,8 +79,14 @@ class PlatformAddonsProps:
     backup_bucket_name: str | None = None
     #: What every release waits for: the node groups (pods need nodes), access entries, ...
     depends_on: Sequence[ITerraformDependable] = ()
+    #: The node-group matrix (Karpenter's NodePools come from it). Default none.
+    node_groups: Sequence[NodeGroupSpec] = ()
+    #: Karpenter's queue and instance profile (:class:`~constructs_lib.cluster.karpenter.KarpenterInterruption`);
+    #: required with karpenter.
+    karpenter: KarpenterNodes | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "node_groups", tuple(self.node_groups))
         object.__setattr__(self, "service_account_role_arns", MappingProxyType(dict(self.service_account_role_arns)))
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
@@ -122,6 +129,13 @@ class PlatformAddonsProps:
             self.backup_bucket_name,
             "create a BackupBucket and pass its bucket_name",
         )
+        require(
+            not self.addons.karpenter or self.karpenter is not None,
+            f"{path}.karpenter",
+            "is required when karpenter is on (its queue and instance profile)",
+            None,
+            "create a KarpenterInterruption and pass its nodes",
+        )
 
 
 class PlatformAddons(Construct):
@@ -153,6 +167,8 @@ class PlatformAddons(Construct):
         self.role_arns: dict[str, str] = {}
         self.installed: dict[str, Addon] = {}
         self.custom_resource_releases: dict[str, Release] = {}
+        #: The releases that make application nodes (Karpenter's NodePools); non-critical add-ons wait for them.
+        self._node_provisioning: list[Release] = []
         for name in props.addons.enabled():  # declaration order: the load balancer controller comes first
             self.add_addon(BUILTIN_ADDONS[name])
         self.secret_store_release: Release | None = self.custom_resource_releases.get(CLUSTER_SECRET_STORE_RELEASE)
@@ -174,6 +190,8 @@ class PlatformAddons(Construct):
             options=props.addons,
             role=role,
             backup_bucket_name=props.backup_bucket_name,
+            node_groups=tuple(props.node_groups),
+            karpenter=props.karpenter,
         )
         values = addon.values(context)
         custom_resources = addon.custom_resources(context)
@@ -196,6 +214,8 @@ class PlatformAddons(Construct):
         waits_for = [name for name, other in self.installed.items() if other.intercepts_services]
         waits_for += [name for name in addon.after if name not in waits_for]
         depends_on += [self.releases[name] for name in waits_for]
+        if not addon.critical:  # its pods need application nodes: wait for the node provider's NodePools
+            depends_on += self._node_provisioning
         release = HelmAddon(
             self,
             addon.release_name,
@@ -213,7 +233,7 @@ class PlatformAddons(Construct):
         if role is not None:
             self.role_arns[addon.name] = role.role_arn
         for resources in custom_resources:
-            self.custom_resource_releases[resources.release_name] = PlatformResources(
+            resources_release = self.custom_resource_releases[resources.release_name] = PlatformResources(
                 self,
                 resources.release_name,
                 release_name=resources.release_name,
@@ -221,6 +241,8 @@ class PlatformAddons(Construct):
                 manifests=resources.manifests,
                 depends_on=[release],
             ).release
+            if addon.provides_nodes:
+                self._node_provisioning.append(resources_release)
         return release
 
     def validate_addon(self, addon: Addon, path: str = "add_addon") -> None:
