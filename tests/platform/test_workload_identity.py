@@ -23,6 +23,7 @@ PROD_WORKLOADS = {
     ("cluster-autoscaler", "cluster-autoscaler"): "eks-platform-prod-cluster-autoscaler",
     ("external-secrets", "external-secrets"): "eks-platform-prod-external-secrets",
     ("velero", "velero-server"): "eks-platform-prod-velero",
+    ("external-dns", "external-dns"): "eks-platform-prod-external-dns",
     ("api", "api"): "eks-platform-prod-app-api",
 }
 
@@ -119,7 +120,7 @@ def test_irsa_variant_keeps_the_role_names_and_addresses(irsa_prod: Doc, stacks_
 
 
 def test_irsa_variant_annotates_every_workload_service_account(irsa_prod: Doc) -> None:
-    # Four add-on charts and the api application's ServiceAccount.
+    # Five add-on charts and the api application's ServiceAccount.
     assert _annotations(irsa_prod) == len(PROD_WORKLOADS)
 
 
