@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
-from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, system_node_group, validate_node_groups
+from constructs_lib.cluster.config import (
+    ClusterConfig,
+    NodeGroupSpec,
+    NodeRole,
+    system_node_group,
+    validate_node_groups,
+)
 from constructs_lib.data.config import DatabaseSpec, require_application_bucket_name, require_pod_security_group_support
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
@@ -326,6 +332,16 @@ class EnvironmentConfig:
                 application.ingress.host if application.ingress else None,
                 "set addons.aws_load_balancer_controller=True or remove the ingress",
             )
+            if application.node_group is not None:
+                groups = {group.name: group for group in self.node_groups}
+                group = groups.get(application.node_group)
+                require(
+                    group is not None and group.role is not NodeRole.SYSTEM and bool(group.labels),
+                    f"{at}.node_group",
+                    "must name a labelled, non-SYSTEM node group of this environment (its labels select it)",
+                    application.node_group,
+                    f"use one of {sorted(n for n, g in groups.items() if g.role is not NodeRole.SYSTEM and g.labels)}",
+                )
             low, high = self.network.node_target_ports
             require(
                 application.ingress is None or low <= application.port <= high,

@@ -355,9 +355,17 @@ class PlatformStack(EnvironmentStack):
             pod_security_group_ids={
                 app: self._pod_security_groups(app) for app in (database.pod_security_group_ids if database else {})
             },
+            node_groups={group.name: group for group in config.node_groups},
             depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
         )
         self.applications = Applications(self, "applications", props=self._applications_props)
+
+    def _node_group_spec(self, name: str | None) -> NodeGroupSpec | None:
+        """The node group ``name`` (from the config or added since), or None for no name."""
+        if name is None:
+            return None
+        groups = {g.name: g for g in (*self.config.node_groups, *self._added_node_groups)}
+        return groups[name]
 
     def _pod_security_groups(self, app: str) -> tuple[str, ...]:
         """What ``app``'s SecurityGroupPolicy lists: its "pods" group (the one the database admits) and
@@ -471,6 +479,7 @@ class PlatformStack(EnvironmentStack):
                 database=props.database if spec.database is not None else None,
                 bucket_name=bucket.bucket_name if bucket is not None else None,
                 pod_security_group_ids=pod_groups,
+                node_group=self._node_group_spec(spec.node_group),
                 depends_on=props.depends_on,
             ),
         )

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec
-from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, NodeRole
+from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, NodeRole, Taint
 from constructs_lib.config import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.network.config import NatMode, NetworkConfig
@@ -204,12 +204,29 @@ PROD = EnvironmentConfig(
     ),
     cluster=_cluster(private=True),
     account_id=EXAMPLE_ACCOUNT_ID,
-    # Seed 004's matrix.
+    # Seed 004's matrix. The compute and memory groups are tainted `dedicated=<kind>`: only workloads that
+    # name them (ApplicationSpec.node_group) land there.
     node_groups=(
         NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=_SYSTEM),
         NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"}),
-        NodeGroupSpec("compute-intensive", ("c5.2xlarge",), 2, 2, 20, labels={"node-role": "compute"}),
-        NodeGroupSpec("memory-intensive", ("r5.xlarge",), 2, 2, 10, labels={"node-role": "memory"}),
+        NodeGroupSpec(
+            "compute-intensive",
+            ("c5.2xlarge",),
+            2,
+            2,
+            20,
+            labels={"node-role": "compute"},
+            taints=(Taint("dedicated", "compute"),),
+        ),
+        NodeGroupSpec(
+            "memory-intensive",
+            ("r5.xlarge",),
+            2,
+            2,
+            10,
+            labels={"node-role": "memory"},
+            taints=(Taint("dedicated", "memory"),),
+        ),
     ),
     repositories=_repositories(TagMutability.IMMUTABLE),
     applications=_applications(

@@ -190,3 +190,32 @@ def test_main_preflight_refuses_the_reference_prod_one_line_per_problem() -> Non
 def test_main_preflight_of_an_unknown_environment() -> None:
     run = _main("--preflight", "qa")
     assert (run.returncode, run.stderr.strip()) == (2, "preflight: no environment 'qa'; known: dev, staging, prod")
+
+
+# -- dedicated node groups ------------------------------------------------------------------------
+
+
+def test_prod_dedicated_groups_admit_only_workloads_that_ask() -> None:
+    taints = {g.name: [(t.key, t.value) for t in g.taints] for g in PROD.node_groups}
+    assert (taints["compute-intensive"], taints["memory-intensive"], taints["application"]) == (
+        [("dedicated", "compute")],
+        [("dedicated", "memory")],
+        [],
+    )
+
+
+def test_an_application_may_ask_for_a_dedicated_group() -> None:
+    api = dataclasses.replace(PROD.applications[0], node_group="compute-intensive")
+    dataclasses.replace(PROD, applications=(api, *PROD.applications[1:])).validate()
+
+
+@pytest.mark.parametrize("group", ["system", "gpu"])
+def test_an_application_names_a_labelled_workload_group(group: str) -> None:
+    api = dataclasses.replace(PROD.applications[0], node_group=group)
+    with pytest.raises(
+        ConfigError,
+        match=rf"`prod\.applications\[0\]\.node_group`: must name a labelled, non-SYSTEM node group of this "
+        rf"environment \(its labels select it\) \(got '{group}'\); fix: use one of \['application', "
+        r"'compute-intensive', 'memory-intensive'\]",
+    ):
+        dataclasses.replace(PROD, applications=(api, *PROD.applications[1:])).validate()

@@ -37,6 +37,7 @@ from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
     DeploymentV1SpecTemplateSpecContainerStartupProbe,
     DeploymentV1SpecTemplateSpecContainerStartupProbeHttpGet,
     DeploymentV1SpecTemplateSpecContainerVolumeMount,
+    DeploymentV1SpecTemplateSpecToleration,
     DeploymentV1SpecTemplateSpecTopologySpreadConstraint,
     DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
     DeploymentV1SpecTemplateSpecVolume,
@@ -81,7 +82,7 @@ from constructs import Construct
 from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
 from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
-from constructs_lib.cluster.config import IdentityMode
+from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME
 from constructs_lib.platform.catalog import PodSecurityLevel
@@ -223,6 +224,9 @@ class ApplicationProps:
     #: keep admitting the ALB, peers and nodes. Default none: no SecurityGroupPolicy, pods use the
     #: node's groups. At most 5 (the policy's and an ENI's default limit).
     pod_security_group_ids: tuple[str, ...] = ()
+    #: The node group ``spec.node_group`` names; required exactly when it names one. Its labels become
+    #: the pods' nodeSelector, its taints their tolerations.
+    node_group: NodeGroupSpec | None = None
     #: What the namespace and workloads wait for (add-on releases, priority classes, node groups).
     depends_on: Sequence[ITerraformDependable] = ()
 
@@ -235,6 +239,13 @@ class ApplicationProps:
     def validate(self, path: str) -> None:
         """Check the spec and how it fits the platform; raises ConfigError."""
         spec = self.spec
+        require(
+            (self.node_group.name if self.node_group is not None else None) == spec.node_group,
+            f"{path}.node_group",
+            "must be the node group spec.node_group names (and only then)",
+            self.node_group.name if self.node_group is not None else None,
+            f"pass the environment's NodeGroupSpec named {spec.node_group!r}" if spec.node_group else "leave it out",
+        )
         spec.validate(f"{path}.spec", production=self.production)
         self.quota.validate(f"{path}.quota")
         require(
@@ -486,7 +497,7 @@ class Application(Construct):
             workload_after.append(group_policy.release)
 
         self.deployment = self._deployment(
-            spec, labels, selector, env_from, secret_name if has_secret else None, workload_after
+            spec, labels, selector, env_from, secret_name if has_secret else None, workload_after, props.node_group
         )
         ServiceV1(
             self,
@@ -548,6 +559,7 @@ class Application(Construct):
         env_from: list[DeploymentV1SpecTemplateSpecContainerEnvFrom],
         secret_name: str | None,
         depends_on: list[ITerraformDependable],
+        node_group: NodeGroupSpec | None,
     ) -> DeploymentV1:
         name = spec.name
         resources = spec.resources
@@ -600,6 +612,15 @@ class Application(Construct):
                         automount_service_account_token=spec.needs_aws,
                         priority_class_name="normal",
                         termination_grace_period_seconds=30,
+                        node_selector=dict(sorted(node_group.labels.items())) if node_group is not None else None,
+                        toleration=[
+                            DeploymentV1SpecTemplateSpecToleration(
+                                key=taint.key, operator="Equal", value=taint.value, effect=taint.kubernetes_effect
+                            )
+                            for taint in node_group.taints
+                        ]
+                        if node_group is not None and node_group.taints
+                        else None,
                         security_context=pod_security_context(spec.run_as_user),
                         container=[
                             DeploymentV1SpecTemplateSpecContainer(
@@ -830,6 +851,8 @@ class ApplicationsProps:
     #: Application name -> the security groups of its pods (``ApplicationProps.pod_security_group_ids``).
     #: Default none.
     pod_security_group_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The environment's node groups by name, for applications that name one (``spec.node_group``).
+    node_groups: Mapping[str, NodeGroupSpec] = field(default_factory=dict)
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
@@ -839,6 +862,7 @@ class ApplicationsProps:
             "pod_security_group_ids",
             MappingProxyType({app: tuple(groups) for app, groups in self.pod_security_group_ids.items()}),
         )
+        object.__setattr__(self, "node_groups", MappingProxyType(dict(self.node_groups)))
         object.__setattr__(self, "bucket_names", MappingProxyType(dict(self.bucket_names)))
         object.__setattr__(self, "repository_urls", MappingProxyType(dict(self.repository_urls)))
         object.__setattr__(self, "service_account_roles", MappingProxyType(dict(self.service_account_roles)))
@@ -928,6 +952,7 @@ class Applications(Construct):
                     database=props.database if spec.database is not None else None,
                     bucket_name=props.bucket_names.get(spec.name),
                     pod_security_group_ids=props.pod_security_group_ids.get(spec.name, ()),
+                    node_group=props.node_groups.get(spec.node_group) if spec.node_group else None,
                     depends_on=props.depends_on,
                 ),
             )

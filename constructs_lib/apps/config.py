@@ -203,6 +203,10 @@ class ApplicationSpec:
     #: for the IRSA role. Requires ``needs_aws`` (stated, not implied: the role, the mounted token and
     #: HTTPS egress should be visible in the config). Default off: no bucket, no cost.
     bucket: bool = False
+    #: A dedicated node group (compute, memory, GPU) the pods must run on: they select its labels and
+    #: tolerate its taints. Default None: any untainted group (the application group). Tainted groups
+    #: admit only the workloads that name them.
+    node_group: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "config", frozen_mapping(self.config))
@@ -218,6 +222,8 @@ class ApplicationSpec:
         """Check the application's own rules; raises ConfigError."""
         require_shape(path, self, ApplicationSpec)
         require_dns_label(f"{path}.name", self.name, max_length=40)
+        if self.node_group is not None:
+            require_dns_label(f"{path}.node_group", self.node_group, max_length=32)
         require_image_tag(f"{path}.image_tag", self.image_tag, example="v1.4.2")
         require_range(f"{path}.port", self.port, 1024, 65535, fix="listen on an unprivileged port such as 8080")
         require_range(f"{path}.replicas", self.replicas, 1, 100)

@@ -18,7 +18,7 @@ from constructs_lib.apps.application import (
     DatabaseConnection,
 )
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
-from constructs_lib.cluster.config import IdentityMode
+from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec, Taint
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.catalog import PodSecurityLevel
@@ -787,3 +787,33 @@ def test_pods_are_created_after_their_security_group_policy(pod_groups_doc: Synt
 
 def test_no_security_group_policy_by_default(doc: Synth) -> None:
     assert not [r for r in resources(doc, "helm_release").values() if "security-group-policy" in r["name"]]
+
+
+# -- dedicated node groups ----------------------------------------------------------------------
+
+COMPUTE = NodeGroupSpec(
+    "compute", ("c5.2xlarge",), 1, 1, 4, labels={"node-role": "compute"}, taints=(Taint("dedicated", "compute"),)
+)
+
+
+@pytest.fixture(scope="module")
+def placed() -> Synth:
+    spec = dataclasses.replace(WORKER, node_group="compute")
+    return synth(lambda stack: Application(stack, "worker", props=props(spec, node_group=COMPUTE)))
+
+
+def test_pods_select_and_tolerate_their_dedicated_group(placed: Synth) -> None:
+    template = pod(placed, "worker")
+    assert (template["node_selector"], template["toleration"]) == (
+        {"node-role": "compute"},
+        [{"key": "dedicated", "operator": "Equal", "value": "compute", "effect": "NoSchedule"}],
+    )
+
+
+def test_pods_without_a_group_have_no_selector(doc: Synth) -> None:
+    assert "node_selector" not in pod(doc, "worker") and "toleration" not in pod(doc, "worker")
+
+
+def test_node_group_must_be_the_one_the_spec_names() -> None:
+    with pytest.raises(ConfigError, match=r"`applications\.worker\.node_group`: must be the node group spec\.node_group names"):
+        synth(lambda stack: Application(stack, "worker", props=props(WORKER, node_group=COMPUTE)))
