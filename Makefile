@@ -52,9 +52,11 @@ bootstrap: $(PIPENV_STAMP)
 
 # The virtualenv exactly as Pipfile.lock pins it, re-synced when the lock changes (a new pipenv alone
 # does not re-sync). --python only when creating it: pipenv recreates an existing virtualenv given one.
+# The interpreter's full path, not `python3`: pipenv reads a bare `python3` as "any 3.x" and picks the
+# newest one it finds (pyenv's 3.13 here), not the one $(PYTHON) runs.
 $(VENV)/.synced: Pipfile.lock | $(PIPENV_STAMP)
 	@echo "==> pipenv sync: $(VENV)/ as Pipfile.lock pins it (first time: minutes, the provider bindings are large)"
-	$(PIPENV) sync --dev $(if $(wildcard $(PY)),,--python $(PYTHON))
+	$(PIPENV) sync --dev $(if $(wildcard $(PY)),,--python "$$($(PYTHON) -c 'import sys; print(sys.executable)')")
 	@touch $@
 
 node_modules/.installed: package-lock.json
