@@ -639,3 +639,16 @@ def require_shape(path: str, value: Any, hint: Any, *, limit: int = DEFAULT_MAX_
         )
     else:  # pragma: no cover - a library bug, not bad input
         raise TypeError(f"unsupported config type {hint!r} at {path}")
+
+
+def require_repository_url(path: str, value: Any, *, example: str) -> str:
+    """``value`` is a container repository URL without a tag (the workload adds its pinned tag);
+    ``example`` is the repository name shown in the fix. Raises ConfigError."""
+    require(
+        isinstance(value, str) and bool(value) and ":" not in value.split("/")[-1],
+        path,
+        "must be a repository URL without a tag",
+        value,
+        f"pass the registry tier's repository_url, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/x/{example}'",
+    )
+    return str(value)

@@ -622,3 +622,11 @@ def test_to_dict_is_the_inverse_of_from_dict() -> None:
     for environment in ENVIRONMENTS:
         assert from_dict(EnvironmentConfig, to_dict(environment), "e") == environment
     assert to_dict(PROD)["network"]["nat_mode"] == "per_az"
+
+
+@pytest.mark.parametrize("url", ["", "123456789012.dkr.ecr.us-east-1.amazonaws.com/x/api:v1", None])
+def test_repository_url_rule(url: object) -> None:
+    from constructs_lib.validation import require_repository_url
+
+    with pytest.raises(ConfigError, match=r"^`p`: must be a repository URL without a tag .*e\.g\. '.*/x/api'$"):
+        require_repository_url("p", url, example="api")

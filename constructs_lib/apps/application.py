@@ -94,7 +94,7 @@ from constructs_lib.platform.config import (
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources
-from constructs_lib.validation import is_reference, require, require_iam_arn, require_unique
+from constructs_lib.validation import is_reference, require, require_iam_arn, require_repository_url, require_unique
 
 __all__ = [
     "DATABASE_SSLMODE",
@@ -248,15 +248,7 @@ class ApplicationProps:
         )
         spec.validate(f"{path}.spec", production=self.production)
         self.quota.validate(f"{path}.quota")
-        require(
-            isinstance(self.repository_url, str)
-            and bool(self.repository_url)
-            and ":" not in self.repository_url.split("/")[-1],
-            f"{path}.repository_url",
-            "must be a repository URL without a tag",
-            self.repository_url,
-            "pass the registry tier's repository_url, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/x/api'",
-        )
+        require_repository_url(f"{path}.repository_url", self.repository_url, example="api")
         role = self.service_account_role
         require(
             role is None or isinstance(role, WorkloadRole),

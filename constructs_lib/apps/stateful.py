@@ -93,7 +93,7 @@ from constructs_lib.platform.baseline import PRIORITY_CLASSES
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import RESERVED_NAMESPACES, ResourceQuotaSpec, cpu_cores, memory_bytes
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps, LimitRangeSpec
-from constructs_lib.validation import require, require_dns_label, require_range
+from constructs_lib.validation import require, require_dns_label, require_range, require_repository_url
 
 __all__ = [
     "CLUSTER_DOMAIN",
@@ -176,15 +176,7 @@ class StatefulWorkloadProps:
         )
         self.quota.validate(f"{path}.quota")
         self.limits.validate(f"{path}.limits")
-        require(
-            isinstance(self.repository_url, str)
-            and bool(self.repository_url)
-            and ":" not in self.repository_url.split("/")[-1],
-            f"{path}.repository_url",
-            "must be a repository URL without a tag",
-            self.repository_url,
-            "pass the registry tier's repository_url, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/x/mongodb'",
-        )
+        require_repository_url(f"{path}.repository_url", self.repository_url, example="mongodb")
         require(
             not (self.production and self.retain_claims_on_delete is False),
             f"{path}.retain_claims_on_delete",
