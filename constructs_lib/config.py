@@ -46,6 +46,7 @@ from constructs_lib.validation import (
     frozen_mapping,
     frozen_tuple,
     max_items,
+    memo,
     parse_acm_certificate_arn,
     require,
     require_account_id,
@@ -176,8 +177,13 @@ class EnvironmentConfig:
     def validate(self) -> None:
         """Check every rule of every section; raises the first ConfigError found.
 
-        Paths start with the environment name, e.g. ``prod.node_groups[1].max_size``.
+        Paths start with the environment name, e.g. ``prod.node_groups[1].max_size``. A config that
+        passed is remembered as valid (it is frozen, and its collections are copies), so the callers
+        that ask again (``load_environments``, ``main.py``, ``build_app``, ``EnvironmentStack``) cost
+        nothing; ``dataclasses.replace`` makes a new config, checked afresh.
         """
+        if memo(self).get("valid"):
+            return
         usable = isinstance(self.name, str) and 0 < len(self.name) <= 63 and self.name.isprintable()
         path = self.name if usable else "environment"
         # Types, collection sizes and strings first: every later rule may then trust them.
@@ -216,9 +222,6 @@ class EnvironmentConfig:
             path=f"{path}.network",
             region=self.region,
             node_groups_path=f"{path}.node_groups",
-            # Only errors here: validation runs several times per synthesis (load_environments,
-            # main.py, build_app), and the Network built from this config issues the warning once.
-            warn=False,
         )
 
         for index, repository in enumerate(self.repositories):
@@ -244,6 +247,7 @@ class EnvironmentConfig:
                 users=[a.name for a in self.applications if a.database is not None],
             )
         self._validate_applications(path)
+        memo(self)["valid"] = True
 
     def _validate_deployment(self, path: str) -> None:
         """What a first apply needs: a way to the API server, a fixed deployer and admin, shared state,

@@ -8,6 +8,7 @@ import ipaddress
 import re
 import types
 import typing
+import weakref
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -652,3 +653,23 @@ def require_repository_url(path: str, value: Any, *, example: str) -> str:
         f"pass the registry tier's repository_url, e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/x/{example}'",
     )
     return str(value)
+
+
+_MEMOS: dict[int, tuple[weakref.ref[Any], dict[str, Any]]] = {}
+
+
+def memo(value: Any) -> dict[str, Any]:
+    """A dict that lives as long as ``value`` (a frozen config): where what is derived from it once is
+    kept (its validity, its subnet plan, its capacity report). Kept beside the object, not in its
+    ``__dict__``, so ``vars(config)`` still lists only its fields."""
+    key = id(value)
+    entry = _MEMOS.get(key)
+    if entry is not None and entry[0]() is value:
+        return entry[1]
+    cache: dict[str, Any] = {}
+
+    def forget(_ref: weakref.ref[Any]) -> None:
+        _MEMOS.pop(key, None)
+
+    _MEMOS[key] = (weakref.ref(value, forget), cache)
+    return cache

@@ -630,3 +630,19 @@ def test_repository_url_rule(url: object) -> None:
 
     with pytest.raises(ConfigError, match=r"^`p`: must be a repository URL without a tag .*e\.g\. '.*/x/api'$"):
         require_repository_url("p", url, example="api")
+
+
+def test_a_valid_config_is_validated_once_and_keeps_only_its_fields() -> None:
+    from constructs_lib.validation import memo
+
+    config = dataclasses.replace(DEV)
+    config.validate()
+    assert memo(config)["valid"] is True
+    assert set(vars(config)) == {f.name for f in dataclasses.fields(EnvironmentConfig)}
+
+
+def test_an_invalid_config_is_checked_again_every_time() -> None:
+    config = dataclasses.replace(DEV, region="mars-1")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match=r"`dev\.region`"):
+            config.validate()

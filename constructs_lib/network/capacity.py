@@ -26,6 +26,7 @@ from constructs_lib.cluster.instance_types import InstanceNetworkLimits
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.cidr import Tier, plan_subnets
 from constructs_lib.network.config import BastionMode, NetworkConfig
+from constructs_lib.validation import memo
 
 __all__ = [
     "EKS_CONTROL_PLANE_ENIS",
@@ -465,15 +466,36 @@ def check_ip_capacity(
     path: str,
     region: str,
     node_groups_path: str = "node_groups",
-    warn: bool = True,
 ) -> CapacityReport:
     """Compare the node groups at max size with the private subnets' free IPs.
 
     ``path`` is the network config's path (``prod.network``), ``node_groups_path`` the node groups'
     (``prod.node_groups``). Raises ConfigError for an unknown instance type or a matrix that does not
     fit; above :data:`WARN_UTILIZATION` the report carries a warning, also issued as an
-    :class:`IpCapacityWarning` unless ``warn`` is False.
+    :class:`IpCapacityWarning`.
+
+    Computed once per network config, region and node-group matrix: the report is kept with the
+    (frozen) config (:func:`~constructs_lib.validation.memo`), so validation and the ``Network``
+    construct share it and the warning is issued once, by whichever asks first.
     """
+    cache: list[tuple[str, tuple[NodeGroupSpec, ...], CapacityReport]] = memo(config).setdefault(
+        "capacity_reports", []
+    )
+    groups = tuple(node_groups)
+    for cached_region, cached_groups, report in cache:
+        if cached_region == region and cached_groups == groups:
+            return report
+    report = _capacity(config, groups, path=path, region=region, node_groups_path=node_groups_path)
+    if report.warning is not None:
+        warnings.warn(report.warning, IpCapacityWarning, stacklevel=2)
+    cache.append((region, groups, report))
+    return report
+
+
+def _capacity(
+    config: NetworkConfig, node_groups: Sequence[NodeGroupSpec], *, path: str, region: str, node_groups_path: str
+) -> CapacityReport:
+    """The capacity report of :func:`check_ip_capacity`, computed (raises ConfigError)."""
     addressing = config.pod_addressing
     max_pods = 0
     required = 0
@@ -515,8 +537,6 @@ def check_ip_capacity(
             f"`{path}.private_subnet_cidrs`: {required / available:.0%} of the free private IPs are needed "
             f"at max size (warning above {WARN_UTILIZATION:.0%}): {numbers}"
         )
-        if warn:
-            warnings.warn(warning, IpCapacityWarning, stacklevel=2)
     return CapacityReport(max_pods=max_pods, required_ips=required, available_ips=available, warning=warning)
 
 

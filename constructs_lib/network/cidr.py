@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.validation import REGION_ZONES, parse_network, require
+from constructs_lib.validation import REGION_ZONES, memo, parse_network, require
 
 if TYPE_CHECKING:
     from constructs_lib.network.config import NetworkConfig
@@ -103,8 +103,18 @@ def default_layout(vpc: ipaddress.IPv4Network, zone_count: int) -> dict[Tier, tu
 def plan_subnets(config: NetworkConfig, path: str, *, region: str) -> CidrPlan:
     """Plan (or check the given) subnets of every tier; raises ConfigError on any conflict.
 
-    Assumes ``vpc_cidr`` and ``availability_zones`` passed their own checks.
+    Assumes ``vpc_cidr`` and ``availability_zones`` passed their own checks. The plan is computed
+    once per (frozen) config and region and kept on the config: validation, the capacity check and
+    the ``Network`` construct all read the same plan (``path`` only names fields in errors).
     """
+    plans: dict[str, CidrPlan] = memo(config).setdefault("subnet_plans", {})
+    if region not in plans:
+        plans[region] = _plan_subnets(config, path, region=region)
+    return plans[region]
+
+
+def _plan_subnets(config: NetworkConfig, path: str, *, region: str) -> CidrPlan:
+    """The plan of :func:`plan_subnets`, computed."""
     vpc = parse_network(f"{path}.vpc_cidr", config.vpc_cidr)
     zones = tuple(config.availability_zones)
     offered = REGION_AZ_COUNTS.get(region)

@@ -32,7 +32,9 @@ def group(instance_type: str, max_size: int) -> NodeGroupSpec:
 
 
 def check(config: NetworkConfig, *groups: NodeGroupSpec) -> CapacityReport:
-    return check_ip_capacity(config, groups, path="dev.network", region=REGION, node_groups_path="dev.node_groups")
+    # A fresh copy: the report (and its one warning) is kept on the config object it was computed for.
+    fresh = dataclasses.replace(config)
+    return check_ip_capacity(fresh, groups, path="dev.network", region=REGION, node_groups_path="dev.node_groups")
 
 
 @pytest.mark.parametrize(
@@ -128,11 +130,20 @@ def test_close_to_full_warns() -> None:
         check(SMALL, group("m5.xlarge", 15))
 
 
-def test_close_to_full_with_warn_off_only_reports() -> None:
+def test_the_same_matrix_is_checked_and_warned_about_once() -> None:
+    groups, config = (group("m5.xlarge", 15),), dataclasses.replace(SMALL)
+    with pytest.warns(IpCapacityWarning):
+        first = check_ip_capacity(config, groups, path="dev.network", region=REGION)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        report = check_ip_capacity(SMALL, (group("m5.xlarge", 15),), path="dev.network", region=REGION, warn=False)
-    assert report.warning is not None and "90% of the free private IPs" in report.warning
+        again = check_ip_capacity(config, groups, path="dev.network", region=REGION)
+    assert again is first and "90% of the free private IPs" in (again.warning or "")
+
+
+def test_a_subnet_plan_is_computed_once_per_region() -> None:
+    from constructs_lib.network.cidr import plan_subnets
+
+    assert plan_subnets(SMALL, "a", region=REGION) is plan_subnets(SMALL, "b", region=REGION)
 
 
 _NEAR_FULL = {
