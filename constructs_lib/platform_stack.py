@@ -17,7 +17,6 @@ from constructs import Construct
 
 from constructs_lib.apps.application import (
     Application,
-    ApplicationProps,
     Applications,
     ApplicationsProps,
     DatabaseConnection,
@@ -325,7 +324,7 @@ class PlatformStack(EnvironmentStack):
         self._added_applications: list[ApplicationSpec] = []
         self._added_node_groups: list[NodeGroupSpec] = []
         app_roles = {app.name: self._application_role(app) for app in config.applications if app.needs_aws}
-        self._applications_props = ApplicationsProps(
+        applications_props = ApplicationsProps(
             applications=config.applications,
             repository_urls=self.registry.repository_urls,
             name_prefix=config.prefix,
@@ -358,7 +357,7 @@ class PlatformStack(EnvironmentStack):
             node_groups={group.name: group for group in config.node_groups},
             depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
         )
-        self.applications = Applications(self, "applications", props=self._applications_props)
+        self.applications = Applications(self, "applications", props=applications_props)
 
     def _node_group_spec(self, name: str | None) -> NodeGroupSpec | None:
         """The node group ``name`` (from the config or added since), or None for no name."""
@@ -452,39 +451,20 @@ class PlatformStack(EnvironmentStack):
             spec.name,
             "rename the application",
         )
-        props = self._applications_props
         database = self.database
         pod_groups: tuple[str, ...] = ()
         if database is not None and database.spec.pod_security_groups and spec.database is not None:
             database.add_pod_security_group(spec.name)
             pod_groups = self._pod_security_groups(spec.name)
         bucket = self._application_bucket(spec) if spec.bucket else None
-        role = self._application_role(spec) if spec.needs_aws else None
-        application = Application(
-            self.applications,
-            spec.name,
-            props=ApplicationProps(
-                spec=spec,
-                repository_url=props.repository_urls[spec.repository],
-                production=props.production,
-                load_balancer_group=props.name_prefix,
-                service_account_role=role,
-                pod_security=props.pod_security,
-                quota=props.quota,
-                load_balancer_cidrs=props.load_balancer_cidrs,
-                load_balancer_security_group_id=props.load_balancer_security_group_id,
-                ingress_controller_namespace=props.ingress_controller_namespace,
-                monitoring_namespace=props.monitoring_namespace,
-                secret_store=props.secret_store,
-                database=props.database if spec.database is not None else None,
-                bucket_name=bucket.bucket_name if bucket is not None else None,
-                pod_security_group_ids=pod_groups,
-                node_group=self._node_group_spec(spec.node_group),
-                depends_on=props.depends_on,
-            ),
+        application = self.applications.add_application(
+            spec,
+            service_account_role=self._application_role(spec) if spec.needs_aws else None,
+            bucket_name=bucket.bucket_name if bucket is not None else None,
+            pod_security_group_ids=pod_groups,
+            node_group=self._node_group_spec(spec.node_group),
         )
         self._added_applications.append(spec)
-        self.applications.applications[spec.name] = application
         return application
 
     def add_node_group(self, spec: NodeGroupSpec) -> ManagedNodeGroup:

@@ -920,31 +920,55 @@ class Applications(Construct):
     def __init__(self, scope: Construct, id: str, *, props: ApplicationsProps) -> None:
         props.validate("props")
         super().__init__(scope, id)
-        specs = props.applications
+        self._props = props
         self.applications: dict[str, Application] = {}
-        for spec in specs:
-            callees = {other.name: other.port for other in specs if spec.name in other.allowed_peers}
-            self.applications[spec.name] = Application(
-                self,
-                spec.name,
-                props=ApplicationProps(
-                    spec=spec,
-                    repository_url=props.repository_urls[spec.repository],
-                    production=props.production,
-                    load_balancer_group=props.name_prefix,
-                    service_account_role=props.service_account_roles.get(spec.name),
-                    pod_security=props.pod_security,
-                    quota=props.quota,
-                    load_balancer_cidrs=props.load_balancer_cidrs,
-                    load_balancer_security_group_id=props.load_balancer_security_group_id,
-                    ingress_controller_namespace=props.ingress_controller_namespace,
-                    monitoring_namespace=props.monitoring_namespace,
-                    egress_peers=callees,
-                    secret_store=props.secret_store,
-                    database=props.database if spec.database is not None else None,
-                    bucket_name=props.bucket_names.get(spec.name),
-                    pod_security_group_ids=props.pod_security_group_ids.get(spec.name, ()),
-                    node_group=props.node_groups.get(spec.node_group) if spec.node_group else None,
-                    depends_on=props.depends_on,
-                ),
+        for spec in props.applications:
+            self.add_application(
+                spec,
+                service_account_role=props.service_account_roles.get(spec.name),
+                bucket_name=props.bucket_names.get(spec.name),
+                pod_security_group_ids=props.pod_security_group_ids.get(spec.name, ()),
+                node_group=props.node_groups.get(spec.node_group) if spec.node_group else None,
             )
+
+    def add_application(
+        self,
+        spec: ApplicationSpec,
+        *,
+        service_account_role: WorkloadRole | None = None,
+        bucket_name: str | None = None,
+        pod_security_group_ids: tuple[str, ...] = (),
+        node_group: NodeGroupSpec | None = None,
+    ) -> Application:
+        """One :class:`Application` (construct id = its name) with what the platform offers every
+        application (these props' shared fields) plus what is its own: its role, bucket, pods security
+        groups and dedicated node group. Its egress reaches the applications that list it as a peer.
+        ``Application`` checks the result before creating anything."""
+        props = self._props
+        callees = {other.name: other.port for other in props.applications if spec.name in other.allowed_peers}
+        application = Application(
+            self,
+            spec.name,
+            props=ApplicationProps(
+                spec=spec,
+                repository_url=props.repository_urls[spec.repository],
+                production=props.production,
+                load_balancer_group=props.name_prefix,
+                service_account_role=service_account_role,
+                pod_security=props.pod_security,
+                quota=props.quota,
+                load_balancer_cidrs=props.load_balancer_cidrs,
+                load_balancer_security_group_id=props.load_balancer_security_group_id,
+                ingress_controller_namespace=props.ingress_controller_namespace,
+                monitoring_namespace=props.monitoring_namespace,
+                egress_peers=callees,
+                secret_store=props.secret_store,
+                database=props.database if spec.database is not None else None,
+                bucket_name=bucket_name,
+                pod_security_group_ids=pod_security_group_ids,
+                node_group=node_group,
+                depends_on=props.depends_on,
+            ),
+        )
+        self.applications[spec.name] = application
+        return application
