@@ -61,6 +61,7 @@ __all__ = [
     "MAX_CONFIG_FILE_BYTES",
     "MAX_ENVIRONMENTS",
     "MAX_NESTING_DEPTH",
+    "ConfigTier",
     "EnvironmentConfig",
     "Stage",
     "StateBackend",
@@ -77,6 +78,25 @@ STANDARD_TAG_KEYS = ("environment", "project", "managed-by")
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", re.ASCII)
 _KEY_PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()/-]{1,200}\Z", re.ASCII)
+
+
+class ConfigTier(enum.IntEnum):
+    """The tiers of an environment's rules, in build order; validating a tier checks the ones below it too.
+
+    A stack validates the tiers it builds (``NetworkStack``: NETWORK, ``ClusterStack``: CLUSTER,
+    ``PlatformStack``: PLATFORM), so a VPC-only config needs no node groups and no deploy runner.
+    The types of every field (``validation.require_shape``) are checked in every tier.
+    """
+
+    #: Name, stage, project, region, account, tags and state (required outside dev).
+    BASE = 0
+    #: The VPC: CIDRs, zones, NAT, endpoints, bastion, security group ports.
+    NETWORK = 1
+    #: The control plane and its admins, the node groups and the subnets' IP capacity for them, the
+    #: managed add-on pins, the registry, and Karpenter's SYSTEM group.
+    CLUSTER = 2
+    #: The deploy runner's way to the API server, the Helm add-ons, the database and the applications.
+    PLATFORM = 3
 
 
 class Stage(enum.Enum):
@@ -174,18 +194,79 @@ class EnvironmentConfig:
         """``<project>-<name>``: the start of every AWS resource name, unique per environment."""
         return f"{self.project}-{self.name}"
 
-    def validate(self) -> None:
-        """Check every rule of every section; raises the first ConfigError found.
+    def validate(self, *, tier: ConfigTier = ConfigTier.PLATFORM) -> None:
+        """Check the rules of ``tier`` and of every tier below it; raises the first ConfigError found.
+
+        The default, PLATFORM, checks every rule of every section. A stack validates only the tiers
+        it builds (:class:`ConfigTier`): a ``NetworkStack`` needs no node groups and ignores a bad
+        application. The rules run in the same order whichever tier is asked for, so a config with
+        several errors reports the same first one in every tier that checks it.
 
         Paths start with the environment name, e.g. ``prod.node_groups[1].max_size``. A config that
-        passed is remembered as valid (it is frozen, and its collections are copies), so the callers
-        that ask again (``load_environments``, ``main.py``, ``build_app``, ``EnvironmentStack``) cost
-        nothing; ``dataclasses.replace`` makes a new config, checked afresh.
+        passed is remembered as valid up to its tier (it is frozen, and its collections are copies),
+        so the callers that ask again (``load_environments``, ``main.py``, ``build_app``,
+        ``EnvironmentStack``) cost nothing, and a higher tier checks only its own rules;
+        ``dataclasses.replace`` makes a new config, checked afresh.
         """
-        if memo(self).get("valid"):
+        done: ConfigTier | None = memo(self).get("valid_tier")
+        if done is not None and done >= tier:
             return
-        usable = isinstance(self.name, str) and 0 < len(self.name) <= 63 and self.name.isprintable()
-        path = self.name if usable else "environment"
+        # Each tier's rules run unless they passed before; none above the tier asked for.
+        base, network, cluster, platform = ((done is None or level > done) and level <= tier for level in ConfigTier)
+        path = self.name if self._usable_name() else "environment"
+        if base:
+            self._validate_base(path)
+        if network:
+            self.network.validate(f"{path}.network", region=self.region, production=self.production)
+        if cluster:
+            self.cluster.validate(f"{path}.cluster", production=self.production)
+        self._validate_deployment(path, base=base, cluster=cluster, platform=platform)
+
+        if cluster:
+            validate_node_groups(f"{path}.node_groups", self.node_groups, cluster_name=self.prefix)
+            check_ip_capacity(
+                self.network,
+                self.node_groups,
+                path=f"{path}.network",
+                region=self.region,
+                node_groups_path=f"{path}.node_groups",
+            )
+
+            for index, repository in enumerate(self.repositories):
+                repository.validate(f"{path}.repositories[{index}]", production=self.production)
+            require_unique(f"{path}.repositories", (r.name for r in self.repositories), "repository name")
+            self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
+
+        if platform:
+            self.addons.validate(f"{path}.addons")
+        if cluster:
+            # The cluster tier's: with Karpenter only the SYSTEM group stays a managed node group.
+            require(
+                not self.addons.karpenter or system_node_group(self.node_groups) is not None,
+                f"{path}.addons.karpenter",
+                "needs a SYSTEM node group: Karpenter's controller runs on managed nodes, never on nodes it launches",
+                [g.name for g in self.node_groups],
+                "add NodeGroupSpec(..., role=NodeRole.SYSTEM) to node_groups",
+            )
+        if platform:
+            if self.database is not None:
+                self.database.validate(f"{path}.database", stage=self.stage.value, name_prefix=self.prefix)
+                require_pod_security_group_support(
+                    f"{path}.database",
+                    self.database,
+                    node_groups=self.node_groups,
+                    node_groups_path=f"{path}.node_groups",
+                    users=[a.name for a in self.applications if a.database is not None],
+                )
+            self._validate_applications(path)
+        memo(self)["valid_tier"] = tier
+
+    def _usable_name(self) -> bool:
+        """Whether the name can start error paths (a broken one is reported as `environment.name`)."""
+        return isinstance(self.name, str) and 0 < len(self.name) <= 63 and self.name.isprintable()
+
+    def _validate_base(self, path: str) -> None:
+        """The BASE tier: the types of every field, then name, stage, project, region, account, tags, state."""
         # Types, collection sizes and strings first: every later rule may then trust them.
         require_shape(path, self, EnvironmentConfig)
         require_dns_label(f"{path}.name", self.name, max_length=12)
@@ -211,81 +292,50 @@ class EnvironmentConfig:
             )
         if self.state is not None:
             self.state.validate(f"{path}.state")
-        self.network.validate(f"{path}.network", region=self.region, production=self.production)
-        self.cluster.validate(f"{path}.cluster", production=self.production)
-        self._validate_deployment(path)
 
-        validate_node_groups(f"{path}.node_groups", self.node_groups, cluster_name=self.prefix)
-        check_ip_capacity(
-            self.network,
-            self.node_groups,
-            path=f"{path}.network",
-            region=self.region,
-            node_groups_path=f"{path}.node_groups",
-        )
-
-        for index, repository in enumerate(self.repositories):
-            repository.validate(f"{path}.repositories[{index}]", production=self.production)
-        require_unique(f"{path}.repositories", (r.name for r in self.repositories), "repository name")
-        self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
-
-        self.addons.validate(f"{path}.addons")
-        require(
-            not self.addons.karpenter or system_node_group(self.node_groups) is not None,
-            f"{path}.addons.karpenter",
-            "needs a SYSTEM node group: Karpenter's controller runs on managed nodes, never on nodes it launches",
-            [g.name for g in self.node_groups],
-            "add NodeGroupSpec(..., role=NodeRole.SYSTEM) to node_groups",
-        )
-        if self.database is not None:
-            self.database.validate(f"{path}.database", stage=self.stage.value, name_prefix=self.prefix)
-            require_pod_security_group_support(
-                f"{path}.database",
-                self.database,
-                node_groups=self.node_groups,
-                node_groups_path=f"{path}.node_groups",
-                users=[a.name for a in self.applications if a.database is not None],
+    def _validate_deployment(self, path: str, *, base: bool, cluster: bool, platform: bool) -> None:
+        """What a first apply needs: a way to the API server (PLATFORM: only the stack that installs
+        Kubernetes objects talks to it), a fixed deployer and admin (CLUSTER: its access entries),
+        shared state (BASE), and (where pinned) a version for every managed add-on (CLUSTER)."""
+        cluster_config = self.cluster
+        if platform:
+            require(
+                cluster_config.declares_deploy_access,
+                f"{path}.cluster",
+                "must declare how the machine that runs terraform reaches the API server (the stack installs "
+                "Helm charts and Kubernetes objects in the same apply)",
+                None,
+                "set endpoint_public_access=True with public_access_cidrs=(<runner egress CIDR>,), or "
+                "private_access_cidrs / private_access_security_group_ids for a runner inside the VPC",
             )
-        self._validate_applications(path)
-        memo(self)["valid"] = True
-
-    def _validate_deployment(self, path: str) -> None:
-        """What a first apply needs: a way to the API server, a fixed deployer and admin, shared state,
-        and (where pinned) a version for every managed add-on."""
-        cluster = self.cluster
-        require(
-            cluster.declares_deploy_access,
-            f"{path}.cluster",
-            "must declare how the machine that runs terraform reaches the API server (the stack installs "
-            "Helm charts and Kubernetes objects in the same apply)",
-            None,
-            "set endpoint_public_access=True with public_access_cidrs=(<runner egress CIDR>,), or "
-            "private_access_cidrs / private_access_security_group_ids for a runner inside the VPC",
-        )
         if self.stage is not Stage.DEV:
             stage = self.stage.value
-            require(
-                cluster.deployer_principal_arn is not None,
-                f"{path}.cluster.deployer_principal_arn",
-                f"is required in {stage}: without it cluster-admin follows whoever ran the last apply",
-                None,
-                "name the role terraform runs as, e.g. 'arn:aws:iam::<account>:role/ci-deployer'",
-            )
-            require(
-                len(cluster.admin_principal_arns) > 0,
-                f"{path}.cluster.admin_principal_arns",
-                f"must name at least one admin in {stage} (a stable admin or break-glass role besides the deployer)",
-                [],
-                "add e.g. 'arn:aws:iam::<account>:role/platform-admin'",
-            )
-            require(
-                self.state is not None,
-                f"{path}.state",
-                f"is required in {stage}: local state lives on one machine, unlocked and unshared",
-                None,
-                "set state=StateBackend(bucket=...) (create the bucket once with `make state-bucket`)",
-            )
-        cluster.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, production=self.production)
+            if cluster:
+                require(
+                    cluster_config.deployer_principal_arn is not None,
+                    f"{path}.cluster.deployer_principal_arn",
+                    f"is required in {stage}: without it cluster-admin follows whoever ran the last apply",
+                    None,
+                    "name the role terraform runs as, e.g. 'arn:aws:iam::<account>:role/ci-deployer'",
+                )
+                require(
+                    len(cluster_config.admin_principal_arns) > 0,
+                    f"{path}.cluster.admin_principal_arns",
+                    f"must name at least one admin in {stage} (a stable admin or break-glass role besides "
+                    "the deployer)",
+                    [],
+                    "add e.g. 'arn:aws:iam::<account>:role/platform-admin'",
+                )
+            if base:
+                require(
+                    self.state is not None,
+                    f"{path}.state",
+                    f"is required in {stage}: local state lives on one machine, unlocked and unshared",
+                    None,
+                    "set state=StateBackend(bucket=...) (create the bucket once with `make state-bucket`)",
+                )
+        if cluster:
+            cluster_config.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, production=self.production)
 
     def _validate_applications(self, path: str) -> None:
         """Each application on its own, then against the repositories, add-ons and each other.

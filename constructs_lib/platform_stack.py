@@ -26,7 +26,7 @@ from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, EksClusterProps
 from constructs_lib.cluster.karpenter import DISCOVERY_TAG, KarpenterInterruption, KarpenterNodes
 from constructs_lib.cluster.node_group import ManagedNodeGroup
-from constructs_lib.config import EnvironmentConfig, Stage
+from constructs_lib.config import ConfigTier, EnvironmentConfig, Stage
 from constructs_lib.data.bucket import ApplicationBucket
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.identity import presets
@@ -51,7 +51,7 @@ from constructs_lib.security.context import AwsContext
 from constructs_lib.stack import EnvironmentStack
 from constructs_lib.validation import require
 
-__all__ = ["PlatformStack", "build_app"]
+__all__ = ["ClusterStack", "NetworkStack", "PlatformStack", "build_app"]
 
 #: Resource types whose objects run pods (they wait for every node group).
 _WORKLOAD_TYPES = ("kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "kubernetes_daemon_set_v1", "helm_release")
@@ -60,12 +60,26 @@ _WORKLOAD_TYPES = ("kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "ku
 EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa"
 
 
-class PlatformStack(EnvironmentStack):
-    """Everything one environment runs, in dependency order: network, cluster, registry and
-    identity, the data tier (database, application buckets), platform add-ons, applications."""
+class NetworkStack(EnvironmentStack):
+    """The network tier of one environment alone: VPC, subnets, NAT, endpoints, flow logs, security
+    groups and bastion, with the network outputs. It checks only the BASE and NETWORK rules of the
+    config (:class:`~constructs_lib.config.ConfigTier`), so a config without node groups, runner
+    access or applications builds it; given node groups, the network still checks that their pods fit
+    the private subnets.
+
+    Attributes: ``context`` (the account and partition), ``network``.
+    """
+
+    config_tier = ConfigTier.NETWORK
 
     def __init__(self, scope: Construct, config: EnvironmentConfig) -> None:
         super().__init__(scope, config)
+        self._build()
+        self._outputs()
+
+    def _build(self) -> None:
+        """The stack's constructs in dependency order; each subclass adds its tier after its parent's."""
+        config = self.config
         path = config.name
         self.context = AwsContext(self, "aws-context", region=config.region)
         self.network = Network(
@@ -85,6 +99,66 @@ class PlatformStack(EnvironmentStack):
                 node_discovery_tags={DISCOVERY_TAG: config.prefix} if config.addons.karpenter else {},
             ),
         )
+
+    def _outputs(self) -> None:
+        """The stack's outputs; each subclass adds its tier's after its parent's."""
+        self._network_outputs()
+
+    def _output(self, name: str, value: object, description: str) -> None:
+        TerraformOutput(self, name, value=value, description=description)
+
+    def _network_outputs(self) -> None:
+        network = self.network
+        self._output("vpc_id", network.vpc_id, "ID of the environment's VPC")
+        self._output("vpc_cidr", network.vpc_cidr, "IPv4 range of the VPC")
+        self._output("public_subnet_ids", network.public_subnet_ids, "Public subnets (load balancers, NAT), one per AZ")
+        self._output(
+            "private_subnet_ids", network.private_subnet_ids, "Private subnets (EKS nodes and pods), one per AZ"
+        )
+        self._output("database_subnet_ids", network.database_subnet_ids, "Isolated database subnets, one per AZ")
+        self._output("db_subnet_group_name", network.db_subnet_group_name, "DB subnet group over the database subnets")
+        self._output(
+            "alb_security_group_id", network.alb_security_group_id, "Security group for application load balancers"
+        )
+        self._output("node_security_group_id", network.node_security_group_id, "Security group for EKS worker nodes")
+        self._output(
+            "control_plane_security_group_id",
+            network.control_plane_security_group_id,
+            "Additional security group for the EKS control plane",
+        )
+        self._output(
+            "flow_log_group_name", network.flow_log_group_name, "CloudWatch log group holding the VPC flow logs"
+        )
+        if network.bastion_autoscaling_group_name is not None:
+            self._output(
+                "bastion_autoscaling_group_name",
+                network.bastion_autoscaling_group_name,
+                "Auto scaling group of the SSM bastion (start a session on its instance with `aws ssm start-session`)",
+            )
+
+
+class ClusterStack(NetworkStack):
+    """The network and the cluster of one environment, without anything that talks to the Kubernetes
+    API (no Kubernetes or Helm provider): EKS with its access entries, managed add-ons and node groups,
+    the EBS CSI driver's role and add-on, Karpenter's interruption queue when ``addons.karpenter`` is
+    on, and the ECR registry. It checks the BASE, NETWORK and CLUSTER rules: the deploy runner needs
+    no way to the API server, the add-ons and applications of the config are not built nor checked.
+
+    A second stack reads the cluster by name: an ``aws_eks_cluster`` data source on the
+    ``cluster_name`` output gives the endpoint and CA for ``platform.providers.ClusterConnection``
+    (the Kubernetes and Helm providers, token from ``aws eks get-token``);
+    ``oidc_provider_arn`` serves IRSA roles, ``ecr_repository_urls`` the images, and the network
+    outputs (``alb_security_group_id``, ``node_security_group_id``, subnets) what it places.
+
+    Attributes: those of :class:`NetworkStack`, ``cluster``, ``ebs_csi_role``, ``ebs_csi_addon``,
+    ``karpenter`` (None without Karpenter), ``registry``.
+    """
+
+    config_tier = ConfigTier.CLUSTER
+
+    def _build(self) -> None:
+        super()._build()
+        config = self.config
         self.cluster = EksCluster(
             self,
             "cluster",
@@ -153,11 +227,92 @@ class PlatformStack(EnvironmentStack):
                 config=config.registry,
             ),
         )
+        self._added_node_groups: list[NodeGroupSpec] = []
+
+    def _outputs(self) -> None:
+        super()._outputs()
+        self._cluster_outputs()
+
+    def add_node_group(self, spec: NodeGroupSpec) -> ManagedNodeGroup:
+        """Add a managed node group after construction (:meth:`EksCluster.add_node_group`), checked as
+        if it were the last of ``config.node_groups``: the same rules, and the private subnets' IP
+        capacity at the groups' maximum sizes. The workloads built before it wait for it as for the others.
+        """
+        groups = (*self.config.node_groups, *self._added_node_groups, spec)
+        # The config's own rules include the private subnets' IP capacity for the whole matrix.
+        dataclasses.replace(self.config, node_groups=groups).validate(tier=self.config_tier)
+        group = self.cluster.add_node_group(spec)
+        self._added_node_groups.append(spec)
+        # Every workload waits for every node group (pods need nodes; on destroy the releases go
+        # before the nodes that run them): the ones built already wait for this group too.
+        for construct in self.node.find_all():
+            if isinstance(construct, TerraformResource) and construct.terraform_resource_type in _WORKLOAD_TYPES:
+                construct.depends_on = [*(construct.depends_on or []), group.node_group.fqn]
+        return group
+
+    def _cluster_outputs(self) -> None:
+        cluster, config = self.cluster, self.config
+        self._output("cluster_name", cluster.cluster_name, "EKS cluster name")
+        self._output(
+            "cluster_endpoint",
+            cluster.endpoint,
+            "Kubernetes API server URL (private unless public access is configured)",
+        )
+        self._output("cluster_arn", cluster.cluster_arn, "EKS cluster ARN")
+        self._output("oidc_provider_arn", cluster.oidc_provider_arn, "IAM OIDC provider ARN for IRSA roles")
+        self._output("node_role_arn", cluster.node_role_arn, "IAM role of the worker nodes")
+        self._output(
+            "configure_kubectl",
+            f"aws eks update-kubeconfig --name {cluster.name} --region {config.region}",
+            "Command that writes a kubeconfig entry for this cluster",
+        )
+        self._output(
+            "ecr_repository_urls",
+            dict(self.registry.repository_urls),
+            "ECR repository URL per repository name (push images here)",
+        )
+        self._output(
+            "ecr_pull_through_cache_prefixes",
+            dict(self.registry.cache_prefixes),
+            "ECR prefix per cached upstream: <registry>/<prefix>/<upstream image>",
+        )
+
+
+class PlatformStack(ClusterStack):
+    """Everything one environment runs, in dependency order: network, cluster, registry and
+    identity, the data tier (database, application buckets), platform add-ons, applications.
+    It checks every rule of the config."""
+
+    config_tier = ConfigTier.PLATFORM
+
+    def _build(self) -> None:
+        super()._build()
         self._data()
         self._platform()
-        self._network_outputs()
-        self._cluster_outputs()
+
+    def _outputs(self) -> None:
+        super()._outputs()
+        self._platform_outputs()
         self._data_outputs()
+
+    def _platform_outputs(self) -> None:
+        config = self.config
+        self._output(
+            "platform_addons",
+            sorted(self.addons.releases),
+            "Add-ons installed with Helm (AddonsConfig names), each in its own namespace",
+        )
+        self._output(
+            "application_namespaces",
+            sorted(a.name for a in config.applications),
+            "One namespace per application (PSS restricted, default-deny network policies, quota)",
+        )
+        if self.backup is not None:
+            self._output(
+                "backup_bucket_name",
+                self.backup.bucket_name,
+                "S3 bucket (KMS, versioned, private) velero writes the daily cluster backups to",
+            )
 
     def _data(self) -> None:
         """The environment's database (in the DB subnet group, the port open to the node security
@@ -322,7 +477,6 @@ class PlatformStack(EnvironmentStack):
             ),
         )
         self._added_applications: list[ApplicationSpec] = []
-        self._added_node_groups: list[NodeGroupSpec] = []
         app_roles = {app.name: self._application_role(app) for app in config.applications if app.needs_aws}
         applications_props = ApplicationsProps(
             applications=config.applications,
@@ -466,98 +620,6 @@ class PlatformStack(EnvironmentStack):
         )
         self._added_applications.append(spec)
         return application
-
-    def add_node_group(self, spec: NodeGroupSpec) -> ManagedNodeGroup:
-        """Add a managed node group after construction (:meth:`EksCluster.add_node_group`), checked as
-        if it were the last of ``config.node_groups``: the same rules, and the private subnets' IP
-        capacity at the groups' maximum sizes. The workloads built before it wait for it as for the others.
-        """
-        groups = (*self.config.node_groups, *self._added_node_groups, spec)
-        # The config's own rules include the private subnets' IP capacity for the whole matrix.
-        dataclasses.replace(self.config, node_groups=groups).validate()
-        group = self.cluster.add_node_group(spec)
-        self._added_node_groups.append(spec)
-        # Every workload waits for every node group (pods need nodes; on destroy the releases go
-        # before the nodes that run them): the ones built already wait for this group too.
-        for construct in self.node.find_all():
-            if isinstance(construct, TerraformResource) and construct.terraform_resource_type in _WORKLOAD_TYPES:
-                construct.depends_on = [*(construct.depends_on or []), group.node_group.fqn]
-        return group
-
-    def _output(self, name: str, value: object, description: str) -> None:
-        TerraformOutput(self, name, value=value, description=description)
-
-    def _network_outputs(self) -> None:
-        network = self.network
-        self._output("vpc_id", network.vpc_id, "ID of the environment's VPC")
-        self._output("vpc_cidr", network.vpc_cidr, "IPv4 range of the VPC")
-        self._output("public_subnet_ids", network.public_subnet_ids, "Public subnets (load balancers, NAT), one per AZ")
-        self._output(
-            "private_subnet_ids", network.private_subnet_ids, "Private subnets (EKS nodes and pods), one per AZ"
-        )
-        self._output("database_subnet_ids", network.database_subnet_ids, "Isolated database subnets, one per AZ")
-        self._output("db_subnet_group_name", network.db_subnet_group_name, "DB subnet group over the database subnets")
-        self._output(
-            "alb_security_group_id", network.alb_security_group_id, "Security group for application load balancers"
-        )
-        self._output("node_security_group_id", network.node_security_group_id, "Security group for EKS worker nodes")
-        self._output(
-            "control_plane_security_group_id",
-            network.control_plane_security_group_id,
-            "Additional security group for the EKS control plane",
-        )
-        self._output(
-            "flow_log_group_name", network.flow_log_group_name, "CloudWatch log group holding the VPC flow logs"
-        )
-        if network.bastion_autoscaling_group_name is not None:
-            self._output(
-                "bastion_autoscaling_group_name",
-                network.bastion_autoscaling_group_name,
-                "Auto scaling group of the SSM bastion (start a session on its instance with `aws ssm start-session`)",
-            )
-
-    def _cluster_outputs(self) -> None:
-        cluster, config = self.cluster, self.config
-        self._output("cluster_name", cluster.cluster_name, "EKS cluster name")
-        self._output(
-            "cluster_endpoint",
-            cluster.endpoint,
-            "Kubernetes API server URL (private unless public access is configured)",
-        )
-        self._output("cluster_arn", cluster.cluster_arn, "EKS cluster ARN")
-        self._output("oidc_provider_arn", cluster.oidc_provider_arn, "IAM OIDC provider ARN for IRSA roles")
-        self._output("node_role_arn", cluster.node_role_arn, "IAM role of the worker nodes")
-        self._output(
-            "configure_kubectl",
-            f"aws eks update-kubeconfig --name {cluster.name} --region {config.region}",
-            "Command that writes a kubeconfig entry for this cluster",
-        )
-        self._output(
-            "ecr_repository_urls",
-            dict(self.registry.repository_urls),
-            "ECR repository URL per repository name (push images here)",
-        )
-        self._output(
-            "platform_addons",
-            sorted(self.addons.releases),
-            "Add-ons installed with Helm (AddonsConfig names), each in its own namespace",
-        )
-        self._output(
-            "application_namespaces",
-            sorted(a.name for a in config.applications),
-            "One namespace per application (PSS restricted, default-deny network policies, quota)",
-        )
-        if self.backup is not None:
-            self._output(
-                "backup_bucket_name",
-                self.backup.bucket_name,
-                "S3 bucket (KMS, versioned, private) velero writes the daily cluster backups to",
-            )
-        self._output(
-            "ecr_pull_through_cache_prefixes",
-            dict(self.registry.cache_prefixes),
-            "ECR prefix per cached upstream: <registry>/<prefix>/<upstream image>",
-        )
 
     def _data_outputs(self) -> None:
         database = self.database

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from cdktf import LocalBackend, S3Backend, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
-from constructs_lib.config import EnvironmentConfig
+from constructs_lib.config import ConfigTier, EnvironmentConfig
 
 __all__ = ["MANAGED_BY", "REQUIRED_TERRAFORM_VERSION", "EnvironmentStack", "local_state_path"]
 
@@ -26,8 +28,9 @@ def local_state_path(name: str) -> str:
 class EnvironmentStack(TerraformStack):
     """A cdktf stack for one environment, named after it (``dev``, ``staging``, ``prod``).
 
-    On construction it validates the whole config (raising ConfigError before any resource exists),
-    then configures:
+    On construction it validates the config up to :attr:`config_tier` (the whole config here;
+    ``NetworkStack`` and ``ClusterStack`` check only the tiers they build), raising ConfigError before
+    any resource exists, then configures:
 
     * state: S3 with encryption and S3-native locking (``use_lockfile``, terraform >= 1.10, pinned in
       ``required_version``) at ``<key_prefix>/<name>/terraform.tfstate`` when ``config.state`` is set
@@ -38,8 +41,11 @@ class EnvironmentStack(TerraformStack):
       so a plan against the wrong account fails before it changes anything.
     """
 
+    #: The tiers of the config this stack checks (:meth:`EnvironmentConfig.validate`). Default: all of them.
+    config_tier: ClassVar[ConfigTier] = ConfigTier.PLATFORM
+
     def __init__(self, scope: Construct, config: EnvironmentConfig) -> None:
-        config.validate()
+        config.validate(tier=self.config_tier)
         super().__init__(scope, config.name)
         self.config = config
         self.uses_local_state = config.state is None

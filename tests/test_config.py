@@ -17,7 +17,7 @@ from constructs_lib.cluster.config import (
     NodeGroupSpec,
     Taint,
 )
-from constructs_lib.config import EnvironmentConfig, Stage, StateBackend, from_dict, load_environments
+from constructs_lib.config import ConfigTier, EnvironmentConfig, Stage, StateBackend, from_dict, load_environments
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import NatMode, NetworkConfig
@@ -637,7 +637,7 @@ def test_a_valid_config_is_validated_once_and_keeps_only_its_fields() -> None:
 
     config = dataclasses.replace(DEV)
     config.validate()
-    assert memo(config)["valid"] is True
+    assert memo(config)["valid_tier"] is ConfigTier.PLATFORM
     assert set(vars(config)) == {f.name for f in dataclasses.fields(EnvironmentConfig)}
 
 
