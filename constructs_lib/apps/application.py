@@ -84,7 +84,7 @@ from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.identity.workload import WorkloadRole
-from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME
+from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME, SecretStoreRef
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import (
     ResourceQuotaSpec,
@@ -94,7 +94,14 @@ from constructs_lib.platform.config import (
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources
-from constructs_lib.validation import is_reference, require, require_iam_arn, require_repository_url, require_unique
+from constructs_lib.validation import (
+    is_reference,
+    require,
+    require_dns_label,
+    require_iam_arn,
+    require_repository_url,
+    require_unique,
+)
 
 __all__ = [
     "DATABASE_SSLMODE",
@@ -212,8 +219,12 @@ class ApplicationProps:
     monitoring_namespace: str | None = None
     #: Applications this one calls, with their container ports (egress policy).
     egress_peers: Mapping[str, int] = field(default_factory=dict)
-    #: The ClusterSecretStore's release; required when ``spec.secrets`` is not empty or ``spec.database`` set.
-    secret_store: ITerraformDependable | None = None
+    #: Where the ExternalSecret reads ``spec.secrets`` and the database credentials from; required when
+    #: ``spec.secrets`` is not empty or ``spec.database`` set. The ClusterSecretStore's release when
+    #: this stack creates the store (``PlatformAddons.secret_store_release``: the ExternalSecret reads
+    #: ``CLUSTER_SECRET_STORE_NAME`` and waits for the release), or ``SecretStoreRef(name)`` for a store
+    #: that exists already on the cluster (no dependency).
+    secret_store: ITerraformDependable | SecretStoreRef | None = None
     #: The database ``spec.database`` names; required exactly when it is set.
     database: DatabaseConnection | None = None
     #: Name of the application's own bucket (``data.ApplicationBucket.bucket_name``); required exactly
@@ -278,8 +289,11 @@ class ApplicationProps:
             f"{path}.secret_store",
             "is required when the application has secrets or a database (external-secrets must be on)",
             None,
-            "turn the external_secrets add-on on and pass PlatformAddons.secret_store_release",
+            "turn the external_secrets add-on on and pass PlatformAddons.secret_store_release, or "
+            "SecretStoreRef(name) for a store the cluster already has",
         )
+        if isinstance(self.secret_store, SecretStoreRef):
+            require_dns_label(f"{path}.secret_store.name", self.secret_store.name)
         require(
             (spec.database is None) == (self.database is None),
             f"{path}.database",
@@ -463,14 +477,21 @@ class Application(Construct):
             )
         has_secret = bool(spec.secrets) or props.database is not None
         if has_secret:
-            assert props.secret_store is not None  # validated above
+            store = props.secret_store
+            assert store is not None  # validated above
+            store_after: list[ITerraformDependable] = []
+            if isinstance(store, SecretStoreRef):
+                # A store named by SecretStoreRef exists already: nothing to wait for.
+                store_name = store.name
+            else:
+                store_name, store_after = CLUSTER_SECRET_STORE_NAME, [store]
             external_secret = PlatformResources(
                 self,
                 "external-secret",
                 release_name=f"{name}-external-secret",
                 namespace=name,
-                manifests=[self._external_secret(spec, secret_name, props.database)],
-                depends_on=[props.secret_store, *inside],
+                manifests=[self._external_secret(spec, secret_name, props.database, store_name)],
+                depends_on=[*store_after, *inside],
             )
             workload_after.append(external_secret.release)
 
@@ -518,7 +539,7 @@ class Application(Construct):
     # ----------------------------------------------------------------------------------------
     @staticmethod
     def _external_secret(
-        spec: ApplicationSpec, secret_name: str, database: DatabaseConnection | None
+        spec: ApplicationSpec, secret_name: str, database: DatabaseConnection | None, store_name: str
     ) -> dict[str, Any]:
         data: list[dict[str, Any]] = []
         for secret in spec.secrets:
@@ -537,7 +558,7 @@ class Application(Construct):
             "spec": {
                 # One hour: rotated secrets arrive within the hour, at 24 Secrets Manager calls a day.
                 "refreshInterval": "1h",
-                "secretStoreRef": {"name": CLUSTER_SECRET_STORE_NAME, "kind": "ClusterSecretStore"},
+                "secretStoreRef": {"name": store_name, "kind": "ClusterSecretStore"},
                 "target": {"name": secret_name, "creationPolicy": "Owner"},
                 "data": data,
             },
@@ -835,7 +856,9 @@ class ApplicationsProps:
     load_balancer_security_group_id: str | None = None
     ingress_controller_namespace: str | None = None
     monitoring_namespace: str | None = None
-    secret_store: ITerraformDependable | None = None
+    #: The ClusterSecretStore's release, or ``SecretStoreRef(name)`` for an existing store
+    #: (``ApplicationProps.secret_store``).
+    secret_store: ITerraformDependable | SecretStoreRef | None = None
     #: The environment's database, given to the applications whose ``database`` names it. Default none.
     database: DatabaseConnection | None = None
     #: Application name -> its bucket's name, for applications with ``bucket``.

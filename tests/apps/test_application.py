@@ -21,6 +21,7 @@ from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Res
 from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec, Taint
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity.workload import WorkloadRole
+from constructs_lib.platform.addons import SecretStoreRef
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
 from tests.helpers import Synth, network_policy, resources, synth
@@ -343,6 +344,42 @@ def test_external_secret_maps_each_key(doc: Synth) -> None:
 def test_external_secret_waits_for_the_store(doc: Synth) -> None:
     (found,) = [b for b in resources(doc, "helm_release").values() if b["namespace"] == "api"]
     assert "kubernetes_namespace_v1.secret-store" in found["depends_on"]
+
+
+# -- a secret store that exists already, by name -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def named_store_doc() -> Synth:
+    def _build(stack: TerraformStack) -> None:
+        Application(stack, "api", props=props(API, secret_store=SecretStoreRef("team-secrets")))
+
+    return synth(_build)
+
+
+def test_external_secret_reads_the_named_store(named_store_doc: Synth) -> None:
+    assert helm_values(named_store_doc, "api")["spec"]["secretStoreRef"] == {
+        "name": "team-secrets",
+        "kind": "ClusterSecretStore",
+    }
+
+
+def test_external_secret_waits_for_no_store_when_it_is_named(named_store_doc: Synth) -> None:
+    (found,) = [b for b in resources(named_store_doc, "helm_release").values() if b["namespace"] == "api"]
+    # Only its own namespace (the release of a store in the same stack would be listed first).
+    assert [dependency.split("_")[:3] for dependency in found["depends_on"]] == [["kubernetes", "namespace", "v1.api"]]
+
+
+def test_secret_store_ref_defaults_to_the_librarys_store() -> None:
+    assert SecretStoreRef().name == "aws-secrets-manager"
+
+
+def test_named_secret_store_must_be_a_kubernetes_name() -> None:
+    def _build(stack: TerraformStack) -> None:
+        Application(stack, "api", props=props(API, secret_store=SecretStoreRef("Team_Secrets")))
+
+    with pytest.raises(ConfigError, match=r"^`applications\.api\.secret_store\.name`: must be a DNS-1123 label"):
+        synth(_build)
 
 
 # -- service, autoscaling, disruption -----------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from constructs_lib.platform.addon import GP3_STORAGE_CLASS, Addon, AddonContext, pod_security_labels
 from constructs_lib.platform.addons.builtin import BUILTIN_ADDONS
 from constructs_lib.platform.addons.cert_manager import CLUSTER_ISSUER_NAME
-from constructs_lib.platform.addons.external_secrets import CLUSTER_SECRET_STORE_NAME
+from constructs_lib.platform.addons.external_secrets import CLUSTER_SECRET_STORE_NAME, SecretStoreRef
 from constructs_lib.platform.addons.platform_addons import AddonIdentity, PlatformAddons, PlatformAddonsProps
 
 __all__ = [
@@ -26,5 +26,6 @@ __all__ = [
     "AddonIdentity",
     "PlatformAddons",
     "PlatformAddonsProps",
+    "SecretStoreRef",
     "pod_security_labels",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from constructs_lib.identity import presets
@@ -19,12 +20,23 @@ from constructs_lib.platform.addon import (
 from constructs_lib.platform.config import ADDON_NAMESPACES
 from constructs_lib.platform.helm import ChartSource
 
-__all__ = ["CLUSTER_SECRET_STORE_NAME", "CLUSTER_SECRET_STORE_RELEASE", "ExternalSecretsAddon"]
+__all__ = ["CLUSTER_SECRET_STORE_NAME", "CLUSTER_SECRET_STORE_RELEASE", "ExternalSecretsAddon", "SecretStoreRef"]
 
 #: The ClusterSecretStore every application's ExternalSecret reads from.
 CLUSTER_SECRET_STORE_NAME = "aws-secrets-manager"
 #: The release (and construct id) of that store.
 CLUSTER_SECRET_STORE_RELEASE = "cluster-secret-store"
+
+
+@dataclass(frozen=True)
+class SecretStoreRef:
+    """A ClusterSecretStore that exists already, by name: what a stack that only targets an existing
+    cluster gives its applications (``ApplicationProps.secret_store``). Their ExternalSecrets read
+    from it and wait for nothing; a stack that creates the store passes its release instead
+    (``PlatformAddons.secret_store_release``), so they wait for it."""
+
+    #: The store's name. Default: the one this library's external-secrets add-on creates.
+    name: str = CLUSTER_SECRET_STORE_NAME
 
 
 class ExternalSecretsAddon(Addon):
