@@ -3,7 +3,8 @@
 The stack holds no cluster: it reads the cluster's endpoint and CA by name (``aws_eks_cluster`` data
 source), configures the Kubernetes and Helm providers from them (``KubernetesProviders``, token from
 ``aws eks get-token``), reads the image repository by name (``aws_ecr_repository`` data source) and
-deploys one ``Application``: hardened Deployment, Service, HPA, PDB, TLS Ingress and network policies.
+deploys one ``Application``: hardened Deployment, Service, HPA, PDB, TLS Ingress and network policies,
+and its secrets through an ExternalSecret that reads the cluster's existing ClusterSecretStore by name.
 
 Run ``python main.py``: it writes ``cdktf.out/stacks/toa-website/cdk.tf.json``.
 """
@@ -23,7 +24,8 @@ from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
 from constructs_lib.apps.application import Application, ApplicationProps
-from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
+from constructs_lib.platform.addons import SecretStoreRef
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
 from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
@@ -44,6 +46,10 @@ CERTIFICATE_ARN = f"arn:aws:acm:{REGION}:{ACCOUNT_ID}:certificate/00000000-0000-
 PUBLIC_SUBNET_CIDRS = ("10.30.192.0/24", "10.30.193.0/24", "10.30.194.0/24")
 #: Namespace of the cluster's Prometheus, allowed to scrape the pods.
 MONITORING_NAMESPACE = "kube-prometheus-stack"
+#: The cluster's ClusterSecretStore (a cluster built by ``PlatformStack`` has ``aws-secrets-manager``,
+#: the default) and the Secrets Manager prefix its role may read (``<project>-<environment>/``).
+SECRET_STORE = SecretStoreRef()
+SECRETS_PREFIX = "eks-platform-prod/toa-website"
 
 #: Seed 001: the web app listens on 5000, runs 3 replicas (HPA 2-10), 250m-1 CPU and 256-512Mi memory,
 #: with startup, liveness and readiness probes under /api.
@@ -59,6 +65,11 @@ WEB_APP = ApplicationSpec(
     probes=Probes(startup_path="/api/startup", liveness_path="/api/alive", readiness_path="/api/ready"),
     ingress=IngressSpec(HOST, certificate_arn=CERTIFICATE_ARN),
     config={"NODE_ENV": "production", "PORT": "5000"},
+    # Seed 001's two secrets, as files under /etc/secrets (not environment variables).
+    secrets=(
+        SecretRef("DATABASE_URL", f"{SECRETS_PREFIX}/database", "url"),
+        SecretRef("SESSION_SECRET", f"{SECRETS_PREFIX}/session"),
+    ),
 )
 
 
@@ -104,6 +115,8 @@ class WebAppStack(TerraformStack):
                 quota=ResourceQuotaSpec(limits_cpu="12"),
                 load_balancer_cidrs=PUBLIC_SUBNET_CIDRS,
                 monitoring_namespace=MONITORING_NAMESPACE,
+                # The store exists already (the cluster's stack made it): by name, nothing to wait for.
+                secret_store=SECRET_STORE,
             ),
         )
         TerraformOutput(
