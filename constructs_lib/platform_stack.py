@@ -4,6 +4,12 @@
 describes (network, cluster, registry, identity, add-ons, baseline, applications) and
 ``build_app(configs)`` one such stack per environment; the reference app (``main.py`` with
 ``stacks/environments.py``) is only data and a call to it, so a pip user gets the same platform.
+
+Fewer tiers, same addresses: ``NetworkStack(app, config)`` builds the network alone and
+``ClusterStack(app, config)`` the network, cluster and registry (nothing that talks to the
+Kubernetes API); each checks only the tiers of the config it builds
+(:class:`~constructs_lib.config.ConfigTier`). ``PlatformStack`` extends ``ClusterStack``, which
+extends ``NetworkStack``, so a construct has the same terraform address in all three.
 """
 
 from __future__ import annotations
