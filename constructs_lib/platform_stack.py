@@ -147,7 +147,8 @@ class ClusterStack(NetworkStack):
     """The network and the cluster of one environment, without anything that talks to the Kubernetes
     API (no Kubernetes or Helm provider): EKS with its access entries, managed add-ons and node groups,
     the EBS CSI driver's role and add-on, Karpenter's interruption queue when ``addons.karpenter`` is
-    on, and the ECR registry. It checks the BASE, NETWORK and CLUSTER rules: the deploy runner needs
+    on (its controller and NodePools are add-ons: a ``PlatformStack`` installs them), and the ECR
+    registry. It checks the BASE, NETWORK and CLUSTER rules: the deploy runner needs
     no way to the API server, the add-ons and applications of the config are not built nor checked.
 
     A second stack reads the cluster by name: an ``aws_eks_cluster`` data source on the
