@@ -18,7 +18,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from constructs import Construct
 
-from constructs_lib.config import EnvironmentConfig
+from constructs_lib.config import ConfigTier, EnvironmentConfig
 from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.errors import ConfigError
 from constructs_lib.security import AwsContext, KmsKey
@@ -34,13 +34,16 @@ STATE_VERSION_DAYS = 90
 
 
 class StateBucketStack(TerraformStack):
-    """The state bucket named by ``config.state`` (raises ConfigError when the environment has none).
+    """The state bucket named by ``config.state`` (raises ConfigError when the environment has none);
+    only the config's BASE tier is checked.
 
     Attributes: ``bucket_name``, ``bucket_arn``, ``kms_key_arn``.
     """
 
     def __init__(self, scope: Construct, config: EnvironmentConfig) -> None:
-        config.validate()
+        # The bucket needs only the BASE tier (name, region, tags, state): a VPC-only environment's
+        # config, with no node groups, has a state bucket too.
+        config.validate(tier=ConfigTier.BASE)
         if config.state is None:
             raise ConfigError(
                 f"{config.name}.state",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -53,6 +54,17 @@ def test_bucket_is_private(doc: dict[str, Any]) -> None:
 def test_own_state_is_local_in_the_project_root(doc: dict[str, Any]) -> None:
     assert doc["terraform"]["backend"] == {"local": {"path": "../../../terraform.state-bucket-example-eks-platform-tfstate.tfstate"}}
     assert doc["terraform"]["required_version"] == ">= 1.10"
+
+
+def test_a_vpc_only_environment_gets_its_state_bucket() -> None:
+    config = dataclasses.replace(PROD, node_groups=(), applications=(), repositories=())
+    doc = json.loads(CdktfTesting.synth(StateBucketStack(CdktfTesting.app(), config)))
+    assert _one(doc, "aws_s3_bucket")["bucket"] == "example-eks-platform-tfstate"
+
+
+def test_a_state_bucket_still_checks_the_base_tier() -> None:
+    with pytest.raises(ConfigError, match=r"^`prod\.region`"):
+        StateBucketStack(CdktfTesting.app(), dataclasses.replace(PROD, region="mars-1"))
 
 
 def test_an_environment_without_state_has_no_bucket_to_create() -> None:
