@@ -14,7 +14,7 @@ from constructs_lib.cluster.config import IdentityMode
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity.workload import WorkloadRole
-from stacks.environments import DEV, PROD, STAGING
+from tests.fixtures import DEV, PROD, STAGING
 from tests.helpers import Synth, network_policy, resources, synth
 
 ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-api"
@@ -78,7 +78,7 @@ def test_images_come_from_the_repository_urls(pair: tuple[Synth, Applications]) 
     assert pair[1].applications["worker"].image == "registry/apps/worker:v1.0.0"
 
 
-# -- seed 002's progression, from the reference environments ---------------------------------------
+# -- seed 002's progression, in the test environments (tests/fixtures.py) ---------------------
 
 
 def environment_props(environment: EnvironmentConfig) -> ApplicationsProps:

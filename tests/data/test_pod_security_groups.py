@@ -18,7 +18,7 @@ from constructs_lib.config import EnvironmentConfig
 from constructs_lib.data.config import DatabaseSpec, require_pod_security_group_support
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform_stack import PlatformStack
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 from tests.helpers import Synth, resources
 from tests.quality import apply_graph
 
