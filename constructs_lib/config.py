@@ -179,7 +179,10 @@ class EnvironmentConfig:
         Paths start with the environment name, e.g. ``prod.node_groups[1].max_size``. A config that
         passed is remembered as valid (it is frozen, and its collections are copies), so the callers
         that ask again (``load_environments``, ``main.py``, ``build_app``, ``EnvironmentStack``) cost
-        nothing; ``dataclasses.replace`` makes a new config, checked afresh.
+        nothing; ``dataclasses.replace`` makes a new config, checked afresh. Its parts (network,
+        cluster, node groups, repositories, registry, add-ons, database, applications) remember their
+        own pass for the arguments checked here (``validation.validated_once``), so the constructs
+        built from this config find them checked.
         """
         if memo(self).get("valid"):
             return

@@ -17,6 +17,7 @@ from constructs_lib.validation import (
     require_range,
     require_shape,
     require_unique,
+    validated_once,
 )
 
 __all__ = [
@@ -218,6 +219,7 @@ class ApplicationSpec:
         """The HPA's floor: ``min_replicas`` or ``replicas``."""
         return self.min_replicas if self.min_replicas is not None else self.replicas
 
+    @validated_once
     def validate(self, path: str, *, production: bool = False) -> None:
         """Check the application's own rules; raises ConfigError."""
         require_shape(path, self, ApplicationSpec)

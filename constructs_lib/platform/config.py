@@ -16,6 +16,7 @@ from constructs_lib.validation import (
     require_range,
     require_shape,
     require_unique,
+    validated_once,
 )
 
 __all__ = [
@@ -269,6 +270,7 @@ class AddonsConfig:
         """Names of the enabled add-ons, in declaration order."""
         return tuple(name for name in self.toggles() if getattr(self, name))
 
+    @validated_once
     def validate(self, path: str) -> None:
         """Check the toggles and the options; raises ConfigError."""
         require_shape(path, self, AddonsConfig)
