@@ -602,7 +602,7 @@ class Application(Construct):
                     spec=DeploymentV1SpecTemplateSpec(
                         service_account_name=name,
                         automount_service_account_token=spec.needs_aws,
-                        priority_class_name="normal",
+                        priority_class_name=spec.priority_class,
                         termination_grace_period_seconds=30,
                         node_selector=dict(sorted(node_group.labels.items())) if node_group is not None else None,
                         toleration=[

@@ -386,6 +386,12 @@ CASES: list[Case] = [
     Case("no-replicas", lambda: application(0, replicas=0), "dev.applications[0].replicas", 0),
     Case("application-name-uppercase", lambda: application(0, name="API"), "dev.applications[0].name", "API"),
     Case(
+        "application-priority-class",
+        lambda: application(0, priority_class="urgent"),
+        "dev.applications[0].priority_class",
+        "urgent",
+    ),
+    Case(
         "application-unknown-repository",
         lambda: application(0, repository="apps/nowhere"),
         "dev.applications[0].repository",
