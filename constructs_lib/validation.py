@@ -697,6 +697,11 @@ def validated_once(
     @functools.wraps(method)
     def validate(self: _Config, path: str, /, *args: _Arguments.args, **kwargs: _Arguments.kwargs) -> None:
         key = (args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:  # an argument of the wrong type: check, remember nothing
+            method(self, path, *args, **kwargs)
+            return
         passed: set[Any] = memo(self).setdefault("passed", set())
         if key in passed:
             return

@@ -124,3 +124,19 @@ def test_a_failure_is_not_remembered(runs: collections.Counter[str]) -> None:
         with pytest.raises(ConfigError):
             network.validate("n", region="us-east-1", production=True)
     assert runs["NetworkConfig"] == 2
+
+
+def test_unhashable_arguments_are_checked_and_not_remembered() -> None:
+    bodies: list[object] = []
+
+    @dataclasses.dataclass(frozen=True)
+    class Part:
+        @validated_once
+        def validate(self, path: str, *, zones: object) -> None:
+            bodies.append(zones)
+
+    part = Part()
+    for _ in range(2):
+        part.validate("p", zones=["us-east-1a"])
+        part.validate("p", zones=("us-east-1a",))
+    assert bodies == [["us-east-1a"], ("us-east-1a",), ["us-east-1a"]]
