@@ -27,18 +27,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit
 from constructs_lib.cluster.config import (
     ClusterConfig,
     NodeGroupSpec,
-    NodeRole,
     system_node_group,
     validate_node_groups,
 )
-from constructs_lib.data.config import DatabaseSpec, require_application_bucket_name, require_pod_security_group_support
+from constructs_lib.data.config import DatabaseSpec, require_pod_security_group_support
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
-from constructs_lib.platform.config import AddonsConfig, require_application_namespaces
+from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.registry.config import RegistryConfig, RepositorySpec
 from constructs_lib.validation import (
     enum_file_name,
@@ -47,7 +47,6 @@ from constructs_lib.validation import (
     frozen_tuple,
     max_items,
     memo,
-    parse_acm_certificate_arn,
     require,
     require_account_id,
     require_dns_label,
@@ -206,7 +205,10 @@ class EnvironmentConfig:
         passed is remembered as valid up to its tier (it is frozen, and its collections are copies),
         so the callers that ask again (``load_environments``, ``main.py``, ``build_app``,
         ``EnvironmentStack``) cost nothing, and a higher tier checks only its own rules;
-        ``dataclasses.replace`` makes a new config, checked afresh.
+        ``dataclasses.replace`` makes a new config, checked afresh. Its parts (network,
+        cluster, node groups, repositories, registry, add-ons, database, applications) remember their
+        own pass for the arguments checked here (``validation.validated_once``), so the constructs
+        built from this config find them checked.
         """
         done: ConfigTier | None = memo(self).get("valid_tier")
         if done is not None and done >= tier:
@@ -338,132 +340,24 @@ class EnvironmentConfig:
             cluster_config.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, production=self.production)
 
     def _validate_applications(self, path: str) -> None:
-        """Each application on its own, then against the repositories, add-ons and each other.
-
-        Linear in the number of applications: the sets are built once, and a fix message that
-        lists names is only built when its rule fails.
-        """
-        repositories = {r.name for r in self.repositories}
-        names = [a.name for a in self.applications]
-        known = set(names)
+        """Each application on its own, then how they fit the environment and each other
+        (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home)."""
         for index, application in enumerate(self.applications):
-            at = f"{path}.applications[{index}]"
-            application.validate(at, production=self.production)
-            if application.repository not in repositories:
-                raise ConfigError(
-                    f"{at}.repository",
-                    "must name one of the environment's repositories",
-                    application.repository,
-                    f"use one of {sorted(repositories)} or add the repository",
-                )
-            for peer_index, peer in enumerate(application.allowed_peers):
-                if peer not in known:
-                    raise ConfigError(
-                        f"{at}.allowed_peers[{peer_index}]",
-                        "must name another application of this environment",
-                        peer,
-                        f"use one of {sorted(known - {application.name})}",
-                    )
-            for secret_index, secret in enumerate(application.secrets):
-                require(
-                    secret.remote_key.startswith(f"{self.prefix}/"),
-                    f"{at}.secrets[{secret_index}].remote_key",
-                    f"must start with the environment prefix '{self.prefix}/' (external-secrets reads nothing else)",
-                    secret.remote_key,
-                    f"store the secret as '{self.prefix}/{application.name}/...'",
-                )
-            require(
-                not application.secrets or self.addons.external_secrets,
-                f"{at}.secrets",
-                "need the external_secrets add-on, which syncs them from Secrets Manager",
-                [s.name for s in application.secrets],
-                "set addons.external_secrets=True or remove the secrets",
-            )
-            require(
-                application.ingress is None or self.addons.aws_load_balancer_controller,
-                f"{at}.ingress",
-                "needs the aws_load_balancer_controller add-on, which provisions the ALB",
-                application.ingress.host if application.ingress else None,
-                "set addons.aws_load_balancer_controller=True or remove the ingress",
-            )
-            if application.node_group is not None:
-                groups = {group.name: group for group in self.node_groups}
-                group = groups.get(application.node_group)
-                require(
-                    group is not None and group.role is not NodeRole.SYSTEM and bool(group.labels),
-                    f"{at}.node_group",
-                    "must name a labelled, non-SYSTEM node group of this environment (its labels select it)",
-                    application.node_group,
-                    f"use one of {sorted(n for n, g in groups.items() if g.role is not NodeRole.SYSTEM and g.labels)}",
-                )
-            low, high = self.network.node_target_ports
-            require(
-                application.ingress is None or low <= application.port <= high,
-                f"{at}.port",
-                f"must lie in network.node_target_ports ({low}-{high}): the ALB reaches the pods on it",
-                application.port,
-                "widen network.node_target_ports or move the application's port into the range",
-            )
-            if application.ingress is not None and application.ingress.certificate_arn is not None:
-                self._validate_certificate(f"{at}.ingress.certificate_arn", application.ingress.certificate_arn)
-            self._validate_data_access(at, application)
-            require(
-                not application.needs_aws or len(f"{self.prefix}-app-{application.name}") <= 64,
-                f"{at}.name",
-                f"makes the IAM role name '{self.prefix}-app-{application.name}' longer than 64 characters",
-                application.name,
-                "shorten the application or project name",
-            )
-        require_unique(f"{path}.applications", names, "application name")
-        require_application_namespaces(f"{path}.applications", names)
-
-    def _validate_data_access(self, at: str, application: ApplicationSpec) -> None:
-        """An application's ``database`` names the environment's database; its bucket name fits S3."""
-        if application.database is not None:
-            database = self.database
-            require(
-                database is not None and application.database == database.name,
-                f"{at}.database",
-                "must name the environment's database"
-                + (f" '{database.name}'" if database is not None else ", and this environment has none"),
-                application.database,
-                f"use '{database.name}'" if database is not None else "add database=DatabaseSpec(...) or remove it",
-            )
-            require(
-                self.addons.external_secrets,
-                f"{at}.database",
-                "needs the external_secrets add-on, which syncs the database credentials from Secrets Manager",
-                application.database,
-                "set addons.external_secrets=True or remove the database",
-            )
-        if application.bucket:
-            require_application_bucket_name(f"{at}.bucket", name_prefix=self.prefix, app_name=application.name)
-
-    def _validate_certificate(self, path: str, arn: str) -> None:
-        """An ALB listener takes only an ACM certificate of its own region (and, with ``account_id``, account)."""
-        certificate = parse_acm_certificate_arn(path, arn)
-        require(
-            certificate.partition == "aws",
+            application.validate(f"{path}.applications[{index}]", production=self.production)
+        require_applications_fit(
             path,
-            "must be an ACM certificate of the commercial partition (arn:aws:...), like the environment's region",
-            arn,
-            f"use a certificate ARN of the form 'arn:aws:acm:{self.region}:<account>:certificate/<uuid>'",
-        )
-        require(
-            certificate.region == self.region,
-            path,
-            f"must be an ACM certificate in the environment's region {self.region} (an ALB takes only "
-            f"certificates of its own region; this one is in {certificate.region})",
-            arn,
-            f"request or import the certificate in {self.region} and use that ARN",
-        )
-        require(
-            self.account_id is None or certificate.account == self.account_id,
-            path,
-            f"must be an ACM certificate of the environment's account {self.account_id} (this one belongs "
-            f"to {certificate.account})",
-            arn,
-            f"use a certificate of account {self.account_id}",
+            self.applications,
+            offer=ApplicationOffer(
+                name_prefix=self.prefix,
+                repositories=[r.name for r in self.repositories],
+                node_groups=self.node_groups,
+                external_secrets=self.addons.external_secrets,
+                databases=() if self.database is None else (self.database.name,),
+                load_balancer_controller=self.addons.aws_load_balancer_controller,
+                node_target_ports=self.network.node_target_ports,
+                region=self.region,
+                account_id=self.account_id,
+            ),
         )
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import ipaddress
 import re
 import types
 import typing
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Concatenate, NamedTuple
 
 from constructs_lib.errors import ConfigError
 
@@ -50,6 +51,7 @@ __all__ = [
     "require_tags",
     "require_unique",
     "require_zone",
+    "validated_once",
 ]
 
 #: RFC 1123 label, as Kubernetes uses for namespaces and service-account names (at most 63 chars).
@@ -673,3 +675,37 @@ def memo(value: Any) -> dict[str, Any]:
 
     _MEMOS[key] = (weakref.ref(value, forget), cache)
     return cache
+
+
+_Config = typing.TypeVar("_Config")
+_Arguments = typing.ParamSpec("_Arguments")
+
+
+def validated_once(
+    method: Callable[Concatenate[_Config, str, _Arguments], None],
+) -> Callable[Concatenate[_Config, str, _Arguments], None]:
+    """Decorates a frozen config's ``validate(self, path, **arguments)``: a pass is remembered (``memo``)
+    for those arguments, so asking again returns at once.
+
+    ``EnvironmentConfig.validate`` checks each of its parts with the arguments the constructs use
+    (region, stage, name prefix), so a construct built from a valid environment finds its config
+    already checked, while a construct given a config no one checked checks it in full. The path only
+    names fields in a message, so it is not part of the key; a failure is never remembered, and
+    ``dataclasses.replace`` makes a new object, checked afresh.
+    """
+
+    @functools.wraps(method)
+    def validate(self: _Config, path: str, /, *args: _Arguments.args, **kwargs: _Arguments.kwargs) -> None:
+        key = (args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:  # an argument of the wrong type: check, remember nothing
+            method(self, path, *args, **kwargs)
+            return
+        passed: set[Any] = memo(self).setdefault("passed", set())
+        if key in passed:
+            return
+        method(self, path, *args, **kwargs)
+        passed.add(key)
+
+    return validate

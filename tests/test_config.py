@@ -24,7 +24,7 @@ from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.registry.config import RepositorySpec, TagMutability
 from constructs_lib.validation import is_reference
-from stacks.environments import DEV, ENVIRONMENTS, PROD, STAGING
+from tests.fixtures import DEV, ENVIRONMENTS, PROD, STAGING
 
 
 def _replace(config: EnvironmentConfig, **changes: Any) -> EnvironmentConfig:
@@ -41,21 +41,12 @@ def _error(config: EnvironmentConfig) -> ConfigError:
     return caught.value
 
 
-# -- the reference environments --------------------------------------------------------------
+# -- the test environments (tests/fixtures.py; the reference app's are in test_reference_environments.py) --
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS, ids=lambda e: e.name)
-def test_reference_environments_are_valid(environment: EnvironmentConfig) -> None:
+def test_fixture_environments_are_valid(environment: EnvironmentConfig) -> None:
     environment.validate()
-
-
-def test_reference_environments_have_distinct_vpc_cidrs() -> None:
-    cidrs = [e.network.vpc_cidr for e in ENVIRONMENTS]
-    assert len(set(cidrs)) == 3
-
-
-def test_reference_stages() -> None:
-    assert [e.stage for e in ENVIRONMENTS] == [Stage.DEV, Stage.STAGING, Stage.PROD]
 
 
 def test_only_prod_is_production() -> None:
@@ -64,24 +55,6 @@ def test_only_prod_is_production() -> None:
 
 def test_prefix_joins_project_and_name() -> None:
     assert PROD.prefix == "eks-platform-prod"
-
-
-def test_prod_uses_seed_004_matrix() -> None:
-    rows = [(g.name, g.instance_types[0], g.min_size, g.max_size) for g in PROD.node_groups]
-    assert rows == [
-        ("system", "m5.large", 2, 4),
-        ("application", "m5.xlarge", 5, 50),
-        ("compute-intensive", "c5.2xlarge", 2, 20),
-        ("memory-intensive", "r5.xlarge", 2, 10),
-    ]
-
-
-def test_application_progression_follows_seed_002() -> None:
-    assert [[a.name for a in e.applications] for e in ENVIRONMENTS] == [
-        ["api", "worker"],
-        ["api", "admin", "worker"],
-        ["api", "admin", "worker", "monitoring"],
-    ]
 
 
 def test_default_kubernetes_version_is_supported() -> None:

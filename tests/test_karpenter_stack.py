@@ -1,6 +1,7 @@
 """A PROD variant with Karpenter instead of cluster-autoscaler: what the stack adds (queue, rules,
 instance profile, discovery tags), what it leaves out (managed nodes beyond SYSTEM, cluster-autoscaler),
-and that the apply-graph and IAM gates hold for it. The reference environments keep cluster-autoscaler."""
+and that the apply-graph and IAM gates hold for it (the reference environments keep cluster-autoscaler:
+`tests/test_reference_environments.py`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from constructs_lib.cluster.config import NodeRole
 from constructs_lib.cluster.karpenter import DISCOVERY_TAG, INTERRUPTION_EVENTS
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.errors import ConfigError
-from stacks.environments import ENVIRONMENTS, PROD
+from tests.fixtures import PROD
 from tests.quality import apply_graph
 from tests.quality.iam_lint import parliament_errors
 
@@ -48,10 +49,6 @@ def test_apply_graph_rules_hold(doc: dict[str, Any], rule: Any) -> None:
 
 def test_iam_documents_pass_parliament(doc: dict[str, Any]) -> None:
     assert parliament_errors(doc) == []
-
-
-def test_reference_environments_keep_cluster_autoscaler() -> None:
-    assert [(e.addons.karpenter, e.addons.cluster_autoscaler) for e in ENVIRONMENTS] == [(False, True)] * 3
 
 
 def test_karpenter_with_cluster_autoscaler_is_a_config_error() -> None:

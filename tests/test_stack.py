@@ -12,7 +12,7 @@ import pytest
 from constructs_lib.config import EnvironmentConfig, StateBackend
 from constructs_lib.errors import ConfigError
 from constructs_lib.stack import EnvironmentStack
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 
 
 def _synth(config: EnvironmentConfig) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from cdktf import Testing as CdktfTesting
 
 from constructs_lib.errors import ConfigError
 from constructs_lib.state import StateBucketStack
-from stacks.environments import DEV, PROD
 from tests.conftest import REPO_ROOT
+from tests.fixtures import DEV, PROD
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,8 @@ def test_bucket_is_private(doc: dict[str, Any]) -> None:
 
 
 def test_own_state_is_local_in_the_project_root(doc: dict[str, Any]) -> None:
-    assert doc["terraform"]["backend"] == {"local": {"path": "../../../terraform.state-bucket-example-eks-platform-tfstate.tfstate"}}
+    assert PROD.state is not None
+    assert doc["terraform"]["backend"] == {"local": {"path": f"../../../terraform.state-bucket-{PROD.state.bucket}.tfstate"}}
     assert doc["terraform"]["required_version"] == ">= 1.10"
 
 

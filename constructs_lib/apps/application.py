@@ -81,6 +81,7 @@ from constructs import Construct
 
 from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
 from constructs_lib.apps.rbac import read_own_config
+from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.identity.workload import WorkloadRole
@@ -90,7 +91,6 @@ from constructs_lib.platform.config import (
     ResourceQuotaSpec,
     cpu_cores,
     memory_bytes,
-    require_application_namespaces,
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources
@@ -623,7 +623,7 @@ class Application(Construct):
                     spec=DeploymentV1SpecTemplateSpec(
                         service_account_name=name,
                         automount_service_account_token=spec.needs_aws,
-                        priority_class_name="normal",
+                        priority_class_name=spec.priority_class,
                         termination_grace_period_seconds=30,
                         node_selector=dict(sorted(node_group.labels.items())) if node_group is not None else None,
                         toleration=[
@@ -885,35 +885,22 @@ class ApplicationsProps:
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
     def validate(self, path: str) -> None:
-        """Cross-application rules (each application's own rules run in :class:`Application`)."""
-        names = [a.name for a in self.applications]
-        require_unique(f"{path}.applications", names, "application name")
-        require_application_namespaces(f"{path}.applications", names)
+        """Each application's own rules, then how they fit what these props offer and each other
+        (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home; the rules
+        that need what only a config knows, such as the network's target ports, are the config's)."""
         for index, application in enumerate(self.applications):
-            for peer in application.allowed_peers:
-                require(
-                    peer in names,
-                    f"{path}.applications[{index}].allowed_peers",
-                    "must name applications of the same environment",
-                    peer,
-                    f"use one of {sorted(n for n in names if n != application.name)}",
-                )
-            for number, secret in enumerate(application.secrets):
-                require(
-                    isinstance(secret.remote_key, str) and secret.remote_key.startswith(f"{self.name_prefix}/"),
-                    f"{path}.applications[{index}].secrets[{number}].remote_key",
-                    f"must start with '{self.name_prefix}/': the external-secrets role reads only this "
-                    "environment's secrets",
-                    secret.remote_key,
-                    f"store the secret as '{self.name_prefix}/{application.name}/<name>'",
-                )
-            require(
-                application.repository in self.repository_urls,
-                f"{path}.repository_urls",
-                f"must contain the repository of application {application.name!r}",
-                application.repository,
-                "pass the registry tier's repository URLs",
-            )
+            application.validate(f"{path}.applications[{index}]", production=self.production)
+        require_applications_fit(
+            path,
+            self.applications,
+            offer=ApplicationOffer(
+                name_prefix=self.name_prefix,
+                repositories=self.repository_urls.keys(),
+                node_groups=tuple(self.node_groups.values()),
+                external_secrets=self.secret_store is not None,
+            ),
+        )
+        names = [a.name for a in self.applications]
         for name in self.pod_security_group_ids:
             require(
                 name in names,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from constructs_lib.platform.config import require_cpu, require_memory
+from constructs_lib.platform.config import DEFAULT_PRIORITY_CLASS, PRIORITY_CLASSES, require_cpu, require_memory
 from constructs_lib.validation import (
     frozen_mapping,
     frozen_tuple,
@@ -17,6 +17,7 @@ from constructs_lib.validation import (
     require_range,
     require_shape,
     require_unique,
+    validated_once,
 )
 
 __all__ = [
@@ -207,6 +208,10 @@ class ApplicationSpec:
     #: tolerate its taints. Default None: any untainted group (the application group). Tainted groups
     #: admit only the workloads that name them.
     node_group: str | None = None
+    #: The pods' priority class, one of the baseline's ``PRIORITY_CLASSES``: ``critical`` may preempt
+    #: the others when the cluster is full, ``low`` never preempts (batch work). Default ``normal``,
+    #: the cluster's global default: an application outranks no other one unless it is declared so.
+    priority_class: str = DEFAULT_PRIORITY_CLASS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "config", frozen_mapping(self.config))
@@ -218,6 +223,7 @@ class ApplicationSpec:
         """The HPA's floor: ``min_replicas`` or ``replicas``."""
         return self.min_replicas if self.min_replicas is not None else self.replicas
 
+    @validated_once
     def validate(self, path: str, *, production: bool = False) -> None:
         """Check the application's own rules; raises ConfigError."""
         require_shape(path, self, ApplicationSpec)
@@ -225,6 +231,13 @@ class ApplicationSpec:
         if self.node_group is not None:
             require_dns_label(f"{path}.node_group", self.node_group, max_length=32)
         require_image_tag(f"{path}.image_tag", self.image_tag, example="v1.4.2")
+        require(
+            self.priority_class in PRIORITY_CLASSES,
+            f"{path}.priority_class",
+            "must be one of the baseline's priority classes",
+            self.priority_class,
+            f"use one of {sorted(PRIORITY_CLASSES)}",
+        )
         require_range(f"{path}.port", self.port, 1024, 65535, fix="listen on an unprivileged port such as 8080")
         require_range(f"{path}.replicas", self.replicas, 1, 100)
         if self.min_replicas is not None:

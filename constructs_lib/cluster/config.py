@@ -26,6 +26,7 @@ from constructs_lib.validation import (
     require_range,
     require_shape,
     require_unique,
+    validated_once,
 )
 
 __all__ = [
@@ -300,6 +301,7 @@ class NodeGroupSpec:
         batches = -(-self.max_size // batch)
         return max(60, (batches + 1) * MINUTES_PER_ROLLOUT_BATCH)
 
+    @validated_once
     def validate(self, path: str) -> None:
         """Check this row on its own; raises ConfigError."""
         require_shape(path, self, NodeGroupSpec)
@@ -573,6 +575,7 @@ class ClusterConfig:
             return self.log_retention_days
         return default_log_retention_days(production)
 
+    @validated_once
     def validate(self, path: str, *, production: bool) -> None:
         """Check the cluster's own rules; raises ConfigError."""
         require_shape(path, self, ClusterConfig)

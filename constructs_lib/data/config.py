@@ -24,6 +24,7 @@ from constructs_lib.validation import (
     require_dns_label,
     require_log_retention,
     require_range,
+    validated_once,
 )
 
 __all__ = [
@@ -298,6 +299,7 @@ class DatabaseSpec:
             log_retention_days=_pick(self.log_retention_days, default_log_retention_days(stage == "prod")),
         )
 
+    @validated_once
     def validate(self, path: str, *, stage: str, name_prefix: str) -> None:
         """Check every field of the spec as resolved for ``stage``; raises ConfigError."""
         require_stage(f"{path}.stage", stage)

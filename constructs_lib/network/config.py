@@ -18,6 +18,7 @@ from constructs_lib.validation import (
     require_shape,
     require_unique,
     require_zone,
+    validated_once,
 )
 
 __all__ = [
@@ -158,6 +159,7 @@ class NetworkConfig:
         """Every interface endpoint service, defaults first, then the extra ones sorted."""
         return DEFAULT_INTERFACE_ENDPOINTS + tuple(sorted(self.extra_interface_endpoints))
 
+    @validated_once
     def validate(self, path: str, *, region: str, production: bool = False) -> None:
         """Check the rules that need no other tier, including the CIDR plan; raises ConfigError."""
         from constructs_lib.network.cidr import plan_subnets  # cidr.py reads this module's types

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
+from collections.abc import Sequence
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes.annotations import Annotations, AnnotationsMetadata
@@ -13,37 +11,13 @@ from cdktf_cdktf_provider_kubernetes.storage_class_v1 import StorageClassV1, Sto
 from constructs import Construct
 
 from constructs_lib.platform.addons import GP3_STORAGE_CLASS
+from constructs_lib.platform.config import PRIORITY_CLASSES, PriorityClassSpec
 from constructs_lib.validation import is_reference, require
 
 __all__ = ["DEFAULT_CLASS_ANNOTATION", "PRIORITY_CLASSES", "ClusterBaseline", "PriorityClassSpec"]
 
 #: The annotation that marks the cluster's default StorageClass.
 DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
-
-
-@dataclass(frozen=True)
-class PriorityClassSpec:
-    """One priority class."""
-
-    value: int
-    description: str
-    #: Exactly one class is the global default (pods without ``priorityClassName`` get it).
-    global_default: bool = False
-    #: ``Never``: pods of this class never evict others, they only queue ahead of them.
-    preemption_policy: str = "PreemptLowerPriority"
-
-
-#: critical > normal (the default) > low. Values stay far below ``system-cluster-critical`` (2e9),
-#: which the cluster add-ons use.
-PRIORITY_CLASSES: Mapping[str, PriorityClassSpec] = MappingProxyType(
-    {
-        "critical": PriorityClassSpec(100000, "Business-critical workloads; may preempt normal and low pods."),
-        "normal": PriorityClassSpec(1000, "Default priority of application pods.", global_default=True),
-        "low": PriorityClassSpec(
-            100, "Batch and best-effort work; never preempts other pods.", preemption_policy="Never"
-        ),
-    }
-)
 
 
 class ClusterBaseline(Construct):

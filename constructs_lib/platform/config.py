@@ -16,11 +16,14 @@ from constructs_lib.validation import (
     require_range,
     require_shape,
     require_unique,
+    validated_once,
 )
 
 __all__ = [
     "ADDON_NAMESPACES",
+    "DEFAULT_PRIORITY_CLASS",
     "LETSENCRYPT_PRODUCTION",
+    "PRIORITY_CLASSES",
     "RESERVED_NAMESPACES",
     "SYSTEM_NAMESPACES",
     "AddonsConfig",
@@ -29,6 +32,7 @@ __all__ = [
     "DnsOptions",
     "DnsPolicy",
     "MonitoringOptions",
+    "PriorityClassSpec",
     "ResourceQuotaSpec",
     "cpu_cores",
     "memory_bytes",
@@ -63,6 +67,34 @@ SYSTEM_NAMESPACES: tuple[str, ...] = ("default", "kube-node-lease", "kube-public
 #: Namespaces applications must not use: Kubernetes' own and every add-on's (enabled or not, so
 #: turning an add-on on later never collides with an application).
 RESERVED_NAMESPACES: tuple[str, ...] = (*SYSTEM_NAMESPACES, *ADDON_NAMESPACES.values())
+
+
+@dataclass(frozen=True)
+class PriorityClassSpec:
+    """One priority class."""
+
+    value: int
+    description: str
+    #: Exactly one class is the global default (pods without ``priorityClassName`` get it).
+    global_default: bool = False
+    #: ``Never``: pods of this class never evict others, they only queue ahead of them.
+    preemption_policy: str = "PreemptLowerPriority"
+
+
+#: critical > normal (the default) > low. Values stay far below ``system-cluster-critical`` (2e9),
+#: which the cluster add-ons use.
+PRIORITY_CLASSES: Mapping[str, PriorityClassSpec] = MappingProxyType(
+    {
+        "critical": PriorityClassSpec(100000, "Business-critical workloads; may preempt normal and low pods."),
+        "normal": PriorityClassSpec(1000, "Default priority of application pods.", global_default=True),
+        "low": PriorityClassSpec(
+            100, "Batch and best-effort work; never preempts other pods.", preemption_policy="Never"
+        ),
+    }
+)
+
+#: The class of a pod that names none: the one global default of :data:`PRIORITY_CLASSES`.
+DEFAULT_PRIORITY_CLASS = next(name for name, spec in PRIORITY_CLASSES.items() if spec.global_default)
 
 
 def require_application_namespaces(path: str, names: Iterable[str]) -> None:
@@ -269,6 +301,7 @@ class AddonsConfig:
         """Names of the enabled add-ons, in declaration order."""
         return tuple(name for name in self.toggles() if getattr(self, name))
 
+    @validated_once
     def validate(self, path: str) -> None:
         """Check the toggles and the options; raises ConfigError."""
         require_shape(path, self, AddonsConfig)

@@ -23,6 +23,7 @@ from constructs_lib.validation import (
     require_range,
     require_shape,
     require_unique,
+    validated_once,
 )
 
 __all__ = [
@@ -301,6 +302,7 @@ class RepositorySpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "lifecycle_rules", frozen_tuple(self.lifecycle_rules))
 
+    @validated_once
     def validate(self, path: str, *, production: bool) -> None:
         """Check the repository's own rules; raises ConfigError."""
         require_shape(path, self, RepositorySpec)
@@ -381,6 +383,7 @@ class RegistryConfig:
             result[DOCKER_HUB_SHORT_NAME] = (f"{start}-{DOCKER_HUB_SHORT_NAME}", DOCKER_HUB_UPSTREAM)
         return result
 
+    @validated_once
     def validate(self, path: str, *, production: bool, name_prefix: str) -> None:
         """Check the registry settings; raises ConfigError."""
         require_shape(path, self, RegistryConfig)

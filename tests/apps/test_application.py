@@ -220,6 +220,12 @@ def test_normal_priority(doc: Synth) -> None:
     assert pod(doc, "api")["priority_class_name"] == "normal"
 
 
+def test_priority_class_of_the_spec() -> None:
+    batch = dataclasses.replace(WORKER, priority_class="low")
+    doc = synth(lambda stack: Application(stack, "worker", props=props(batch)))
+    assert pod(doc, "worker")["priority_class_name"] == "low"
+
+
 def test_config_as_environment(doc: Synth) -> None:
     assert container(doc, "api")["env_from"] == [{"config_map_ref": {"name": "api-config"}}]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from cdktf import TerraformStack
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 
 from constructs_lib.apps.application import Applications, ApplicationsProps
 from constructs_lib.apps.config import ApplicationSpec, SecretRef
@@ -14,7 +15,7 @@ from constructs_lib.cluster.config import IdentityMode
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity.workload import WorkloadRole
-from stacks.environments import DEV, PROD, STAGING
+from tests.fixtures import DEV, PROD, STAGING
 from tests.helpers import Synth, network_policy, resources, synth
 
 ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-api"
@@ -71,14 +72,24 @@ def test_role_goes_to_its_application_only(pair: tuple[Synth, Applications]) -> 
 
 def test_secrets_of_this_environment_are_accepted() -> None:
     api = dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-dev/api/db"),))
-    dataclasses.replace(PROPS, applications=(api, WORKER)).validate("props")
+
+    def _build(stack: TerraformStack) -> None:
+        store = NamespaceV1(stack, "secret-store", metadata={"name": "stand-in-for-the-store-release"})
+        Applications(
+            stack, "applications", props=dataclasses.replace(PROPS, applications=(api, WORKER), secret_store=store)
+        )
+
+    releases = resources(synth(_build), "helm_release")
+    assert [name for name in releases if "external-secret" in name] == [
+        "applications_api_external-secret_chart_release_2EC70D8B"
+    ]
 
 
 def test_images_come_from_the_repository_urls(pair: tuple[Synth, Applications]) -> None:
     assert pair[1].applications["worker"].image == "registry/apps/worker:v1.0.0"
 
 
-# -- seed 002's progression, from the reference environments ---------------------------------------
+# -- seed 002's progression, in the test environments (tests/fixtures.py) ---------------------
 
 
 def environment_props(environment: EnvironmentConfig) -> ApplicationsProps:
@@ -128,15 +139,31 @@ def test_environment_progression(environment: EnvironmentConfig, expected: list[
         ),
         (
             {"applications": (API, dataclasses.replace(WORKER, allowed_peers=("admin",)))},
-            r"`props\.applications\[1\]\.allowed_peers`: must name applications of the same environment",
+            r"`props\.applications\[1\]\.allowed_peers\[0\]`: must name another application of this environment "
+            r"\(got 'admin'\)",
         ),
         (
             {"repository_urls": {"apps/api": "registry/apps/api"}},
-            r"`props\.repository_urls`: must contain the repository of application 'worker'",
+            r"`props\.applications\[1\]\.repository`: must name one of the environment's repositories "
+            r"\(got 'apps/worker'\); fix: use one of \['apps/api'\]",
         ),
         (
             {"applications": (dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-prod/api/db"),)),)},
-            r"`props\.applications\[0\]\.secrets\[0\]\.remote_key`: must start with 'eks-platform-dev/'",
+            r"`props\.applications\[0\]\.secrets\[0\]\.remote_key`: must start with the environment prefix "
+            r"'eks-platform-dev/'",
+        ),
+        (
+            {"applications": (dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-dev/api/db"),)),)},
+            r"`props\.applications\[0\]\.secrets`: need the external_secrets add-on, which syncs them from Secrets Manager \(got \['DB'\]\)",
+        ),
+        (
+            {"applications": (dataclasses.replace(API, node_group="gpu"), WORKER)},
+            r"`props\.applications\[0\]\.node_group`: must name a labelled, non-SYSTEM node group of this "
+            r"environment \(its labels select it\) \(got 'gpu'\)",
+        ),
+        (
+            {"applications": (dataclasses.replace(API, image_tag="latest"), WORKER)},
+            r"`props\.applications\[0\]\.image_tag`",
         ),
         (
             {

@@ -64,6 +64,12 @@ def test_loads_from_plain_data() -> None:
     assert loaded.secrets == (SecretRef("DB", "prod/api/db"),)
 
 
+def test_priority_class_defaults_to_normal_and_loads_from_plain_data() -> None:
+    assert spec().priority_class == "normal"
+    data = {"name": "batch", "repository": "apps/batch", "image_tag": "v1", "priority_class": "low"}
+    assert from_dict(ApplicationSpec, data, "app").priority_class == "low"
+
+
 def test_config_is_copied_read_only() -> None:
     data = {"A": "1"}
     application = spec(config=data)
@@ -147,6 +153,12 @@ def test_config_is_copied_read_only() -> None:
         ({"allowed_peers": ("api",)}, False, r"`app\.allowed_peers\[0\]`: must name another application"),
         ({"allowed_peers": ("admin", "admin")}, False, r"`app\.allowed_peers`: peer must be unique"),
         ({"run_as_user": 0}, False, r"`app\.run_as_user`: must be a whole number from 1000 to 2147483647"),
+        (
+            {"priority_class": "urgent"},
+            False,
+            r"`app\.priority_class`: must be one of the baseline's priority classes \(got 'urgent'\); "
+            r"fix: use one of \['critical', 'low', 'normal'\]",
+        ),
     ],
 )
 def test_errors(changes: dict[str, Any], production: bool, message: str) -> None:

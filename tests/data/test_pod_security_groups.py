@@ -1,7 +1,7 @@
 """Security groups for pods (``DatabaseSpec.pod_security_groups``), end to end on a variant of prod:
 the vpc-cni settings, one "pods" group per application that uses the database, the database admitting
 only those groups, the SecurityGroupPolicy that puts the application's pods into them, the apply
-rules, the instance-type rule, and the option off changing nothing (the reference snapshots)."""
+rules, the instance-type rule, and the option off changing nothing (prod as it is, and the reference snapshots)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from constructs_lib.config import EnvironmentConfig
 from constructs_lib.data.config import DatabaseSpec, require_pod_security_group_support
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform_stack import PlatformStack
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 from tests.helpers import Synth, resources
 from tests.quality import apply_graph
 
@@ -41,6 +41,12 @@ def built() -> tuple[PlatformStack, Synth]:
 @pytest.fixture(scope="module")
 def doc(built: tuple[PlatformStack, Synth]) -> Synth:
     return built[1]
+
+
+@pytest.fixture(scope="module")
+def off() -> Synth:
+    """Prod with the option off (its default)."""
+    return dict(json.loads(cdktf.Testing.synth(PlatformStack(cdktf.Testing.app(), PROD))))
 
 
 def vpc_cni_env(doc: Synth) -> dict[str, str]:
@@ -82,8 +88,8 @@ def test_vpc_cni_keeps_prefix_delegation_and_network_policy(doc: Synth) -> None:
     assert (values["enableNetworkPolicy"], values["env"]["ENABLE_PREFIX_DELEGATION"]) == ("true", "true")
 
 
-def test_option_off_leaves_vpc_cni_alone(stacks_json: dict[str, Synth]) -> None:
-    assert "ENABLE_POD_ENI" not in vpc_cni_env(stacks_json["prod"])
+def test_option_off_leaves_vpc_cni_alone(off: Synth) -> None:
+    assert "ENABLE_POD_ENI" not in vpc_cni_env(off)
 
 
 def test_cluster_role_keeps_the_vpc_resource_controller_policy(doc: Synth) -> None:
@@ -105,8 +111,8 @@ def test_database_no_longer_admits_the_node_group(doc: Synth) -> None:
     assert nodes(doc) not in database_ingress(doc)
 
 
-def test_reference_database_admits_the_node_group(stacks_json: dict[str, Synth]) -> None:
-    assert database_ingress(stacks_json["prod"]) == [nodes(stacks_json["prod"])]
+def test_option_off_database_admits_the_node_group(off: Synth) -> None:
+    assert database_ingress(off) == [nodes(off)]
 
 
 def test_pods_group_may_reach_only_the_database_port(doc: Synth) -> None:

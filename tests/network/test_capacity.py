@@ -1,4 +1,4 @@
-"""The IP capacity check: per-type limits, the reference matrices, and every message."""
+"""The IP capacity check: per-type limits, the matrices of the test environments, and every message."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from constructs_lib.network.capacity import (
     check_ip_capacity,
 )
 from constructs_lib.network.config import BastionMode, NetworkConfig, PodAddressing
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 
 REGION = "us-east-1"
 SECONDARY = PodAddressing.SECONDARY_IPS

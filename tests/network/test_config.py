@@ -236,8 +236,8 @@ def test_bastion_ssh_mode_needs_key() -> None:
         check(**{**SSH, "bastion_ssh_key_name": None})
 
 
-def test_reference_environments_are_valid() -> None:
-    from stacks.environments import ENVIRONMENTS
+def test_fixture_environments_networks_are_valid() -> None:
+    from tests.fixtures import ENVIRONMENTS
 
     for environment in ENVIRONMENTS:
         environment.network.validate(

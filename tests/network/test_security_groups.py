@@ -10,7 +10,7 @@ from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.security_groups import CONTROL_PLANE_TO_NODE_PORTS, SecurityGroups, SecurityGroupsProps
-from stacks.environments import PROD
+from tests.fixtures import PROD
 from tests.helpers import Synth, resources, synth
 from tests.network.test_vpc import _network
 

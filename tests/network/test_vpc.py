@@ -13,7 +13,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import PRIVATE_CLUSTER_ENDPOINTS, BastionMode, NatMode, NetworkConfig
 from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.security.context import AwsContext
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 from tests.helpers import Synth, only, resources, synth
 
 PREFIX = "eks-platform-prod"

@@ -123,9 +123,9 @@ def test_errors(options: dict[str, Any], message: str) -> None:
         synth(_build)
 
 
-def test_reference_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path: Path) -> None:
+def test_whole_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path: Path) -> None:
     from constructs_lib.platform_stack import build_app
-    from stacks.environments import PROD
+    from tests.fixtures import PROD
 
     addons = dataclasses.replace(PROD.addons, backup=BackupOptions(retention_days=14))
     build_app((dataclasses.replace(PROD, addons=addons),), outdir=str(tmp_path)).synth()

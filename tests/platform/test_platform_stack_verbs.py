@@ -14,7 +14,7 @@ from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import NodeGroupSpec
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform_stack import PlatformStack
-from stacks.environments import DEV
+from tests.fixtures import DEV
 from tests.helpers import Synth, resources
 from tests.platform.test_addon_contract import HelloAddon
 from tests.quality import apply_graph

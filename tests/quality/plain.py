@@ -1,4 +1,4 @@
-"""Reference configs as the plain JSON data a user writes in an environments file."""
+"""Configs as the plain JSON data a user writes in an environments file (`tests/fixtures.py`'s by default)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from constructs_lib.validation import enum_file_name
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 
 __all__ = ["first_environment", "plain", "to_plain"]
 

@@ -1,4 +1,4 @@
-"""Bad-input suite: each row is one small mutation of a valid reference config, the field path the
+"""Bad-input suite: each row is one small mutation of a valid config of `tests/fixtures.py`, the field path the
 error must name, and the bad value it must show (``ConfigError``'s "`path`: rule (got value)").
 
 To add a rule's row: append a ``Case`` to ``CASES`` (a Python mutation, validated with
@@ -22,7 +22,7 @@ from constructs_lib.config import MAX_CONFIG_FILE_BYTES, EnvironmentConfig, Stat
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import BastionMode, NatMode, NetworkConfig
 from constructs_lib.registry.config import LifecycleRule, RepositorySpec, TagMutability, TagStatus
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 from tests.quality.plain import first_environment as _first
 from tests.quality.plain import plain, to_plain
 
@@ -385,6 +385,12 @@ CASES: list[Case] = [
     Case("privileged-port", lambda: application(0, port=80), "dev.applications[0].port", 80),
     Case("no-replicas", lambda: application(0, replicas=0), "dev.applications[0].replicas", 0),
     Case("application-name-uppercase", lambda: application(0, name="API"), "dev.applications[0].name", "API"),
+    Case(
+        "application-priority-class",
+        lambda: application(0, priority_class="urgent"),
+        "dev.applications[0].priority_class",
+        "urgent",
+    ),
     Case(
         "application-unknown-repository",
         lambda: application(0, repository="apps/nowhere"),

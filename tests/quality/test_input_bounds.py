@@ -21,7 +21,7 @@ from constructs_lib.config import EnvironmentConfig, load_environments
 from constructs_lib.errors import ConfigError
 from constructs_lib.registry.config import RepositorySpec
 from constructs_lib.validation import MAX_ITEMS, field_hints
-from stacks.environments import DEV, PROD
+from tests.fixtures import DEV, PROD
 from tests.quality.plain import to_plain
 
 Rebuild = Callable[[Any], EnvironmentConfig]

@@ -112,7 +112,7 @@ def test_construct_error_prints_no_trace(construct_failure_run: Any) -> None:
     assert [w for w in FORBIDDEN if w in construct_failure_run.stderr + construct_failure_run.stdout] == []
 
 
-def test_plain_keeps_the_reference_config_valid() -> None:
-    from stacks.environments import DEV
+def test_plain_keeps_the_fixture_config_valid() -> None:
+    from tests.fixtures import DEV
 
     assert to_plain(DEV)["name"] == "dev"

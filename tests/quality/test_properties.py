@@ -16,7 +16,7 @@ from constructs_lib.config import EnvironmentConfig, from_dict
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.validation import require_cidr
-from stacks.environments import DEV
+from tests.fixtures import DEV
 from tests.quality.plain import to_plain
 
 FAST = settings(max_examples=150, deadline=None)
