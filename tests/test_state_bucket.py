@@ -60,7 +60,8 @@ def test_own_state_is_local_in_the_project_root(doc: dict[str, Any]) -> None:
 def test_a_vpc_only_environment_gets_its_state_bucket() -> None:
     config = dataclasses.replace(PROD, node_groups=(), applications=(), repositories=())
     doc = json.loads(CdktfTesting.synth(StateBucketStack(CdktfTesting.app(), config)))
-    assert _one(doc, "aws_s3_bucket")["bucket"] == "example-eks-platform-tfstate"
+    assert PROD.state is not None
+    assert _one(doc, "aws_s3_bucket")["bucket"] == PROD.state.bucket
 
 
 def test_a_state_bucket_still_checks_the_base_tier() -> None:
