@@ -342,11 +342,10 @@ class EnvironmentConfig:
     def _validate_applications(self, path: str) -> None:
         """Each application on its own, then how they fit the environment and each other
         (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home)."""
-        for index, application in enumerate(self.applications):
-            application.validate(f"{path}.applications[{index}]", production=self.production)
         require_applications_fit(
             path,
             self.applications,
+            production=self.production,
             offer=ApplicationOffer(
                 name_prefix=self.prefix,
                 repositories=[r.name for r in self.repositories],

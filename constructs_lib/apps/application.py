@@ -888,11 +888,10 @@ class ApplicationsProps:
         """Each application's own rules, then how they fit what these props offer and each other
         (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home; the rules
         that need what only a config knows, such as the network's target ports, are the config's)."""
-        for index, application in enumerate(self.applications):
-            application.validate(f"{path}.applications[{index}]", production=self.production)
         require_applications_fit(
             path,
             self.applications,
+            production=self.production,
             offer=ApplicationOffer(
                 name_prefix=self.name_prefix,
                 repositories=self.repository_urls.keys(),

@@ -52,13 +52,18 @@ class ApplicationOffer:
     account_id: str | None = None
 
 
-def require_applications_fit(path: str, applications: Sequence[ApplicationSpec], *, offer: ApplicationOffer) -> None:
-    """Check ``applications`` (each valid on its own) against ``offer`` and each other; raises the
-    first ConfigError. ``path`` is the applications' parent (``dev``, ``props``).
+def require_applications_fit(
+    path: str, applications: Sequence[ApplicationSpec], *, production: bool, offer: ApplicationOffer
+) -> None:
+    """Check each of ``applications`` on its own (:meth:`ApplicationSpec.validate`), then against
+    ``offer`` and each other; raises the first ConfigError. ``path`` is the applications' parent
+    (``dev``, ``props``).
 
     Linear in the number of applications: the sets are built once, and a fix message that lists
     names is only built when its rule fails.
     """
+    for index, application in enumerate(applications):
+        application.validate(f"{path}.applications[{index}]", production=production)
     repositories = set(offer.repositories)
     names = [a.name for a in applications]
     known = set(names)

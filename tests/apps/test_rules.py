@@ -72,9 +72,9 @@ def test_both_callers_ask_the_one_function(monkeypatch: pytest.MonkeyPatch) -> N
     calls: list[str] = []
     original = rules.require_applications_fit
 
-    def counting(path: str, applications: Any, *, offer: ApplicationOffer) -> None:
+    def counting(path: str, applications: Any, *, production: bool, offer: ApplicationOffer) -> None:
         calls.append(path)
-        original(path, applications, offer=offer)
+        original(path, applications, production=production, offer=offer)
 
     monkeypatch.setattr("constructs_lib.config.require_applications_fit", counting)
     monkeypatch.setattr("constructs_lib.apps.application.require_applications_fit", counting)
@@ -88,8 +88,10 @@ def test_rules_the_caller_does_not_know_are_skipped() -> None:
     offer = ApplicationOffer(name_prefix="p-dev", repositories=("apps/api",), node_groups=(), external_secrets=False)
     spec = ApplicationSpec("api", "apps/api", "v1.0.0", port=9000, database="app")
     with_ingress = dataclasses.replace(spec, ingress=DEV.applications[0].ingress)
-    require_applications_fit("props", (dataclasses.replace(with_ingress, database=None),), offer=offer)
-    error = _error(lambda: require_applications_fit("props", (spec,), offer=offer))
+    require_applications_fit(
+        "props", (dataclasses.replace(with_ingress, database=None),), production=False, offer=offer
+    )
+    error = _error(lambda: require_applications_fit("props", (spec,), production=False, offer=offer))
     assert (error.path, error.rule) == (
         "props.applications[0].database",
         "needs the external_secrets add-on, which syncs the database credentials from Secrets Manager",
@@ -105,7 +107,7 @@ def test_a_known_port_range_is_checked() -> None:
         node_target_ports=(8080, 8080),
     )
     spec = dataclasses.replace(PLAIN[0], port=9000)
-    error = _error(lambda: require_applications_fit("props", (spec,), offer=offer))
+    error = _error(lambda: require_applications_fit("props", (spec,), production=False, offer=offer))
     assert (error.path, error.value) == ("props.applications[0].port", 9000)
 
 
