@@ -26,7 +26,7 @@ from constructs_lib.apps.application import Application, ApplicationProps
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
-from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
+from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders, KubernetesProvidersProps
 from constructs_lib.stack import local_state_path
 
 # ---- Example values: replace them before a deploy -----------------------------------------------
@@ -81,11 +81,13 @@ class WebAppStack(TerraformStack):
         KubernetesProviders(
             self,
             "kubernetes",
-            connection=ClusterConnection(
-                cluster_name=CLUSTER_NAME,
-                endpoint=cluster.endpoint,
-                certificate_authority_data=cluster.certificate_authority.get(0).data,
-                region=REGION,
+            props=KubernetesProvidersProps(
+                connection=ClusterConnection(
+                    cluster_name=CLUSTER_NAME,
+                    endpoint=cluster.endpoint,
+                    certificate_authority_data=cluster.certificate_authority.get(0).data,
+                    region=REGION,
+                ),
             ),
         )
         repository = DataAwsEcrRepository(self, "repository", name=REPOSITORY_NAME)
