@@ -183,7 +183,7 @@ class DatabaseConnection:
         ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationProps:
     """Everything one application needs besides its spec: where its image is and what the platform offers."""
 
@@ -839,7 +839,7 @@ class ApplicationOptions:
         object.__setattr__(self, "pod_security_group_ids", tuple(self.pod_security_group_ids))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationsProps:
     """All applications of an environment and what the platform offers them."""
 

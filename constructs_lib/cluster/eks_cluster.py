@@ -142,7 +142,7 @@ class ManagedAddonOptions:
     after_nodes: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EksClusterProps:
     """Inputs of the EKS tier. Network inputs are plain strings so the tier can be tested alone."""
 

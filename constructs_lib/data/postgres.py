@@ -116,7 +116,7 @@ def postgres_parameters(spec: DatabaseSpec) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PostgresDatabaseProps:
     """Everything one database needs from the environment and the network tier."""
 

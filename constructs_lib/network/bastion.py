@@ -58,7 +58,7 @@ AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-d
 ROOT_VOLUME_GIB = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BastionProps:
     """The bastion's placement and access."""
 

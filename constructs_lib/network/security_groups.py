@@ -41,7 +41,7 @@ _KUBELET_PORT = 10250
 _ANYWHERE = "0.0.0.0/0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SecurityGroupsProps:
     """Where the groups live and which ports they open."""
 

@@ -64,7 +64,7 @@ def _pull_policy(principal_arns: tuple[str, ...]) -> str:
     return policy_document(statement("PullOnly", PULL_ACTIONS, principals={"AWS": list(principal_arns)}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RepositoryProps:
     """One repository of an environment."""
 
@@ -135,7 +135,7 @@ class Repository(Construct):
         self.repository_arn: str = self.repository.arn
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EcrRegistryProps:
     """The registry of one environment."""
 

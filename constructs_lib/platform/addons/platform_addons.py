@@ -56,7 +56,7 @@ class AddonIdentity:
     permissions: PermissionsContext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlatformAddonsProps:
     """Inputs of the add-ons: plain values or terraform references from the cluster and identity tiers."""
 
