@@ -493,7 +493,7 @@ MAX_ITEMS: Mapping[str, int] = MappingProxyType(
         "ApplicationSpec.config": 200,
         "ApplicationSpec.secrets": 50,
         "ApplicationSpec.allowed_peers": 50,
-        "BackupOptions.included_namespaces": 50,
+        "BackupConfig.included_namespaces": 50,
     }
 )
 #: Bound of a collection field missing from :data:`MAX_ITEMS` (a field added later is still bounded).

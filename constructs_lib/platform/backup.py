@@ -16,7 +16,7 @@ from constructs_lib.validation import require_dns_label, require_range
 __all__ = ["BackupBucket", "BackupBucketProps"]
 
 #: Days an overwritten or deleted backup object stays recoverable. Default 30: the default backup
-#: retention (``BackupOptions.retention_days``; the reference stack passes the configured one), so a
+#: retention (``BackupConfig.retention_days``; the reference stack passes the configured one), so a
 #: mistaken ``velero backup delete`` can be undone for as long as the backup would have lived.
 DEFAULT_NONCURRENT_VERSION_DAYS = 30
 

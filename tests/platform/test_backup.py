@@ -13,7 +13,7 @@ from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.backup import BackupBucket, BackupBucketProps
-from constructs_lib.platform.config import BackupOptions
+from constructs_lib.platform.config import BackupConfig
 from constructs_lib.security import AwsContext
 from tests.helpers import Synth, only, synth
 
@@ -129,7 +129,7 @@ def test_reference_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path
     from constructs_lib.platform_stack import build_app
     from stacks.environments import PROD
 
-    addons = dataclasses.replace(PROD.addons, backup=BackupOptions(retention_days=14))
+    addons = dataclasses.replace(PROD.addons, backup=BackupConfig(retention_days=14))
     build_app((dataclasses.replace(PROD, addons=addons),), outdir=str(tmp_path)).synth()
     doc = json.loads((tmp_path / "stacks" / "prod" / "cdk.tf.json").read_text())
     (configuration,) = [
