@@ -95,8 +95,8 @@ class AwsContext(Construct):
         # Only a stack that does not know its region pays for (and shows) the data source.
         self.region: str = region if region is not None else DataAwsRegion(self, "region").region
 
-    @staticmethod
-    def of(scope: IConstruct) -> AwsContext:
+    @classmethod
+    def of(cls, scope: IConstruct) -> AwsContext:
         """The context of the stack that holds ``scope``, created on first use (aws-cdk's ``Stack.of``).
 
         The region of a new context: ``config.region`` in an
@@ -106,7 +106,7 @@ class AwsContext(Construct):
         stack = TerraformStack.of(scope)
         found = stack.node.try_find_child(AwsContext.ID)
         if found is None:
-            return AwsContext(stack, region=stack.config.region if isinstance(stack, EnvironmentStack) else None)
+            return cls(stack, region=stack.config.region if isinstance(stack, EnvironmentStack) else None)
         if not isinstance(found, AwsContext):
             raise ConfigError(
                 f"{stack.node.id}.{AwsContext.ID}",
