@@ -23,17 +23,23 @@ from constructs import Construct
 
 from constructs_lib.apps.application import (
     Application,
+    ApplicationOptions,
     Applications,
     ApplicationsProps,
     DatabaseConnection,
 )
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
-from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, EksClusterProps
-from constructs_lib.cluster.karpenter import DISCOVERY_TAG, KarpenterInterruption, KarpenterNodes
+from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, EksClusterProps, ManagedAddonOptions
+from constructs_lib.cluster.karpenter import (
+    DISCOVERY_TAG,
+    KarpenterInterruption,
+    KarpenterInterruptionProps,
+    KarpenterNodes,
+)
 from constructs_lib.cluster.node_group import ManagedNodeGroup
 from constructs_lib.config import ConfigTier, EnvironmentConfig, Stage
-from constructs_lib.data.bucket import ApplicationBucket
+from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import IrsaRole, IrsaRoleProps, Permissions, ServiceAccountMode
@@ -48,10 +54,10 @@ from constructs_lib.network.cidr import Tier
 from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.platform.addon import Addon, PermissionsContext
 from constructs_lib.platform.addons import AddonIdentity, PlatformAddons, PlatformAddonsProps
-from constructs_lib.platform.backup import BackupBucket
-from constructs_lib.platform.baseline import ClusterBaseline
+from constructs_lib.platform.backup import BackupBucket, BackupBucketProps
+from constructs_lib.platform.baseline import ClusterBaseline, ClusterBaselineProps
 from constructs_lib.platform.catalog import PodSecurityLevel, control_plane_ports
-from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
+from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders, KubernetesProvidersProps
 from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps
 from constructs_lib.security.context import AwsContext
 from constructs_lib.stack import EnvironmentStack
@@ -87,7 +93,7 @@ class NetworkStack(EnvironmentStack):
         """The stack's constructs in dependency order; each subclass adds its tier after its parent's."""
         config = self.config
         path = config.name
-        self.context = AwsContext(self, "aws-context", region=config.region)
+        self.context = AwsContext.of(self)
         self.network = Network(
             self,
             "network",
@@ -95,7 +101,6 @@ class NetworkStack(EnvironmentStack):
                 config=config.network,
                 name_prefix=config.prefix,
                 region=config.region,
-                context=self.context,
                 production=config.production,
                 node_groups=config.node_groups,
                 path=f"{path}.network",
@@ -176,7 +181,6 @@ class ClusterStack(NetworkStack):
                 private_subnet_ids=self.network.private_subnet_ids,
                 control_plane_security_group_id=self.network.control_plane_security_group_id,
                 node_security_group_id=self.network.node_security_group_id,
-                context=self.context,
                 production=config.production,
                 instance_tags=self.default_tags,
                 pod_addressing=config.network.pod_addressing,
@@ -205,18 +209,22 @@ class ClusterStack(NetworkStack):
         )
         self.ebs_csi_addon = self.cluster.add_managed_addon(
             "aws-ebs-csi-driver",
-            pod_identity=AddonPodIdentity(EBS_CSI_SERVICE_ACCOUNT, self.ebs_csi_role.role_arn),
-            # The controller (a deployment) runs on the system group; the node daemonset stays everywhere.
-            configuration_values=self.cluster.system_addon_values("aws-ebs-csi-driver"),
+            options=ManagedAddonOptions(
+                pod_identity=AddonPodIdentity(EBS_CSI_SERVICE_ACCOUNT, self.ebs_csi_role.role_arn),
+                # The controller (a deployment) runs on the system group; the node daemonset stays everywhere.
+                configuration_values=self.cluster.system_addon_values("aws-ebs-csi-driver"),
+            ),
         )
         #: Karpenter's interruption queue and instance profile; None without Karpenter.
         self.karpenter: KarpenterNodes | None = (
             KarpenterInterruption(
                 self,
                 "karpenter",
-                name_prefix=config.prefix,
-                node_role_name=self.cluster.node_role_name,
-                node_role_arn=self.cluster.node_role_arn,
+                props=KarpenterInterruptionProps(
+                    name_prefix=config.prefix,
+                    node_role_name=self.cluster.node_role_name,
+                    node_role_arn=self.cluster.node_role_arn,
+                ),
             ).nodes
             if config.addons.karpenter
             else None
@@ -224,7 +232,6 @@ class ClusterStack(NetworkStack):
         self.registry = EcrRegistry(
             self,
             "registry",
-            context=self.context,
             props=EcrRegistryProps(
                 name_prefix=config.prefix,
                 production=config.production,
@@ -338,7 +345,6 @@ class PlatformStack(ClusterStack):
                     spec=spec,
                     stage=config.stage.value,
                     name_prefix=config.prefix,
-                    context=self.context,
                     vpc_id=self.network.vpc_id,
                     db_subnet_group_name=self.network.db_subnet_group_name,
                     database_subnet_cidrs=tuple(self.network.plan.cidrs(Tier.DATABASE).values()),
@@ -362,10 +368,11 @@ class PlatformStack(ClusterStack):
         bucket = ApplicationBucket(
             self._data_scope,
             f"bucket-{spec.name}",
-            context=self.context,
-            name_prefix=self.config.prefix,
-            app_name=spec.name,
-            production=self.config.production,
+            props=ApplicationBucketProps(
+                name_prefix=self.config.prefix,
+                app_name=spec.name,
+                production=self.config.production,
+            ),
         )
         self.application_buckets[spec.name] = bucket
         return bucket
@@ -426,22 +433,25 @@ class PlatformStack(ClusterStack):
         KubernetesProviders(
             self,
             "kubernetes",
-            connection=ClusterConnection(
-                cluster_name=cluster.cluster_name,
-                endpoint=cluster.endpoint,
-                certificate_authority_data=cluster.certificate_authority_data,
-                region=config.region,
+            props=KubernetesProvidersProps(
+                connection=ClusterConnection(
+                    cluster_name=cluster.cluster_name,
+                    endpoint=cluster.endpoint,
+                    certificate_authority_data=cluster.certificate_authority_data,
+                    region=config.region,
+                ),
             ),
         )
         self.backup = (
             BackupBucket(
                 self,
                 "backup",
-                context=context,
-                name_prefix=config.prefix,
-                production=config.production,
-                # A deleted backup stays recoverable for as long as it would have lived.
-                noncurrent_version_days=addons.backup.retention_days,
+                props=BackupBucketProps(
+                    name_prefix=config.prefix,
+                    production=config.production,
+                    # A deleted backup stays recoverable for as long as it would have lived.
+                    noncurrent_version_days=addons.backup.retention_days,
+                ),
             )
             if addons.velero
             else None
@@ -452,7 +462,9 @@ class PlatformStack(ClusterStack):
         reads_database = database is not None and any(a.database is not None for a in config.applications)
         # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
         ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
-        self.baseline = ClusterBaseline(self, "baseline", production=config.production, depends_on=ready)
+        self.baseline = ClusterBaseline(
+            self, "baseline", props=ClusterBaselineProps(production=config.production, depends_on=ready)
+        )
         self.addons = PlatformAddons(
             self,
             "addons",
@@ -620,10 +632,12 @@ class PlatformStack(ClusterStack):
         bucket = self._application_bucket(spec) if spec.bucket else None
         application = self.applications.add_application(
             spec,
-            service_account_role=self._application_role(spec) if spec.needs_aws else None,
-            bucket_name=bucket.bucket_name if bucket is not None else None,
-            pod_security_group_ids=pod_groups,
-            node_group=self._node_group_spec(spec.node_group),
+            options=ApplicationOptions(
+                service_account_role=self._application_role(spec) if spec.needs_aws else None,
+                bucket_name=bucket.bucket_name if bucket is not None else None,
+                pod_security_group_ids=pod_groups,
+                node_group=self._node_group_spec(spec.node_group),
+            ),
         )
         self._added_applications.append(spec)
         return application

@@ -21,7 +21,7 @@ from constructs import Construct
 from constructs_lib.config import ConfigTier, EnvironmentConfig
 from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.errors import ConfigError
-from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.stack import MANAGED_BY, REQUIRED_TERRAFORM_VERSION, local_state_path
 
 __all__ = ["STATE_BUCKET_STACK", "STATE_VERSION_DAYS", "StateBucketStack"]
@@ -65,15 +65,18 @@ class StateBucketStack(TerraformStack):
             ],
             allowed_account_ids=[config.account_id] if config.account_id else None,
         )
-        context = AwsContext(self, "context", region=region)
+        # The stack's context, in the bucket's region (not an EnvironmentStack: AwsContext.of would
+        # read the region from a data source).
+        AwsContext(self, region=region)
         key = KmsKey(
             self,
             "key",
-            context=context,
-            alias=f"{config.project}/terraform-state",
-            description=f"Encrypts the terraform state in s3://{state.bucket}",
-            # Always protected: the state of every environment that uses the bucket depends on it.
-            production=True,
+            props=KmsKeyProps(
+                alias=f"{config.project}/terraform-state",
+                description=f"Encrypts the terraform state in s3://{state.bucket}",
+                # Always protected: the state of every environment that uses the bucket depends on it.
+                production=True,
+            ),
         )
         bucket = S3Bucket(
             self,

@@ -495,7 +495,7 @@ MAX_ITEMS: Mapping[str, int] = MappingProxyType(
         "ApplicationSpec.config": 200,
         "ApplicationSpec.secrets": 50,
         "ApplicationSpec.allowed_peers": 50,
-        "BackupOptions.included_namespaces": 50,
+        "BackupConfig.included_namespaces": 50,
     }
 )
 #: Bound of a collection field missing from :data:`MAX_ITEMS` (a field added later is still bounded).
@@ -669,9 +669,11 @@ def memo(value: Any) -> dict[str, Any]:
     if entry is not None and entry[0]() is value:
         return entry[1]
     cache: dict[str, Any] = {}
+    # Bound now: at interpreter exit module globals may already be None when the last configs die.
+    forget_key = _MEMOS.pop
 
     def forget(_ref: weakref.ref[Any]) -> None:
-        _MEMOS.pop(key, None)
+        forget_key(key, None)
 
     _MEMOS[key] = (weakref.ref(value, forget), cache)
     return cache

@@ -32,7 +32,7 @@ from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroup
 from constructs_lib.config import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.network.config import NatMode, NetworkConfig
-from constructs_lib.platform.config import AddonsConfig, DnsOptions
+from constructs_lib.platform.config import AddonsConfig, DnsConfig
 from constructs_lib.registry.config import RepositorySpec, TagMutability, default_lifecycle_rules
 
 __all__ = ["DEV", "ENVIRONMENTS", "PROD", "STAGING"]
@@ -240,7 +240,7 @@ PROD = EnvironmentConfig(
         kube_prometheus_stack=True,
         velero=True,
         external_dns=True,
-        dns=DnsOptions(hosted_zone_ids=(PROD_HOSTED_ZONE_ID,), domains=("example.com",)),
+        dns=DnsConfig(hosted_zone_ids=(PROD_HOSTED_ZONE_ID,), domains=("example.com",)),
     ),
     tags=_TAGS,
     state=STATE,

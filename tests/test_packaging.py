@@ -20,7 +20,7 @@ from cdktf import App
 from constructs_lib import EnvironmentConfig, Stage
 from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec
 from constructs_lib.network.config import NetworkConfig
-from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.security import KmsKey, KmsKeyProps
 from constructs_lib.stack import EnvironmentStack
 
 config = EnvironmentConfig(
@@ -33,8 +33,7 @@ config = EnvironmentConfig(
 )
 app = App(outdir="out")
 stack = EnvironmentStack(app, config)
-context = AwsContext(stack, "context", region=config.region)
-KmsKey(stack, "key", context=context, alias=f"{config.prefix}/example", description="example", production=False)
+KmsKey(stack, "key", props=KmsKeyProps(alias=f"{config.prefix}/example", description="example", production=False))
 app.synth()
 
 from constructs_lib import provider_loader

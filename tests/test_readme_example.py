@@ -12,9 +12,10 @@ from constructs_lib import provider_loader
 from tests.conftest import REPO_ROOT
 
 
-def _library_example() -> str:
-    section = (REPO_ROOT / "README.md").read_text().split("## Use as a library", 1)[1]
-    return section.split("```python\n", 1)[1].split("```", 1)[0]
+def _library_example(index: int = 0) -> str:
+    """The ``index``-th Python block of the README's library section."""
+    section = (REPO_ROOT / "README.md").read_text().split("## Use as a library", 1)[1].split("\n## ", 1)[0]
+    return section.split("```python\n")[index + 1].split("```", 1)[0]
 
 
 def test_readme_library_example_synthesizes_quietly(tmp_path: Path) -> None:
@@ -36,3 +37,22 @@ def test_readme_library_example_synthesizes_quietly(tmp_path: Path) -> None:
     releases = {body["chart"] for body in stack["resource"]["helm_release"].values()}
     deployments = {body["metadata"]["name"] for body in stack["resource"]["kubernetes_deployment_v1"].values()}
     assert ("podinfo" in releases, deployments) == (True, {"shop"})
+
+
+def test_readme_plain_stack_example_shares_one_context(tmp_path: Path) -> None:
+    """A construct in a plain TerraformStack: one caller-identity, partition and region data source."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", _library_example(1)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    stack = json.loads((tmp_path / "cdktf.out" / "stacks" / "images" / "cdk.tf.json").read_text())
+    counts = {kind: len(stack["data"][kind]) for kind in ("aws_caller_identity", "aws_partition", "aws_region")}
+    assert counts == {"aws_caller_identity": 1, "aws_partition": 1, "aws_region": 1}
+    assert list(stack["resource"]["aws_iam_role_policy"]) == ["registry_grant-pull-ci-runner_CCE226B6"]

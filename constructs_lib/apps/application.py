@@ -93,7 +93,7 @@ from constructs_lib.platform.config import (
     memory_bytes,
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
-from constructs_lib.platform.resources import PlatformResources
+from constructs_lib.platform.resources import PlatformResources, PlatformResourcesProps
 from constructs_lib.validation import (
     is_reference,
     require,
@@ -109,6 +109,7 @@ __all__ = [
     "MAX_POD_SECURITY_GROUPS",
     "SECRETS_MOUNT_PATH",
     "Application",
+    "ApplicationOptions",
     "ApplicationProps",
     "Applications",
     "ApplicationsProps",
@@ -189,7 +190,7 @@ class DatabaseConnection:
         ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationProps:
     """Everything one application needs besides its spec: where its image is and what the platform offers."""
 
@@ -488,10 +489,12 @@ class Application(Construct):
             external_secret = PlatformResources(
                 self,
                 "external-secret",
-                release_name=f"{name}-external-secret",
-                namespace=name,
-                manifests=[self._external_secret(spec, secret_name, props.database, store_name)],
-                depends_on=[*store_after, *inside],
+                props=PlatformResourcesProps(
+                    release_name=f"{name}-external-secret",
+                    namespace=name,
+                    manifests=[self._external_secret(spec, secret_name, props.database, store_name)],
+                    depends_on=[*store_after, *inside],
+                ),
             )
             workload_after.append(external_secret.release)
 
@@ -501,11 +504,13 @@ class Application(Construct):
             group_policy = PlatformResources(
                 self,
                 "security-group-policy",
-                release_name=f"{name}-security-group-policy",
-                namespace=name,
-                manifests=[security_group_policy(name, selector, props.pod_security_group_ids, labels)],
-                # The CRD comes with the cluster (EKS installs it); the namespace waits for the nodes.
-                depends_on=inside,
+                props=PlatformResourcesProps(
+                    release_name=f"{name}-security-group-policy",
+                    namespace=name,
+                    manifests=[security_group_policy(name, selector, props.pod_security_group_ids, labels)],
+                    # The CRD comes with the cluster (EKS installs it); the namespace waits for the nodes.
+                    depends_on=inside,
+                ),
             )
             workload_after.append(group_policy.release)
 
@@ -838,7 +843,24 @@ class Application(Construct):
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class ApplicationOptions:
+    """What one application of :meth:`Applications.add_application` has of its own. Default: none of it."""
+
+    #: Its role (``PlatformStack.workload_role``), for an application with ``needs_aws``. Default None.
+    service_account_role: WorkloadRole | None = None
+    #: Its bucket's name, for an application with ``bucket``. Default None.
+    bucket_name: str | None = None
+    #: The security groups of its pods (``ApplicationProps.pod_security_group_ids``). Default none.
+    pod_security_group_ids: tuple[str, ...] = ()
+    #: The node group it names (``spec.node_group``). Default None.
+    node_group: NodeGroupSpec | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pod_security_group_ids", tuple(self.pod_security_group_ids))
+
+
+@dataclass(frozen=True, kw_only=True)
 class ApplicationsProps:
     """All applications of an environment and what the platform offers them."""
 
@@ -934,26 +956,22 @@ class Applications(Construct):
         for spec in props.applications:
             self.add_application(
                 spec,
-                service_account_role=props.service_account_roles.get(spec.name),
-                bucket_name=props.bucket_names.get(spec.name),
-                pod_security_group_ids=props.pod_security_group_ids.get(spec.name, ()),
-                node_group=props.node_groups.get(spec.node_group) if spec.node_group else None,
+                options=ApplicationOptions(
+                    service_account_role=props.service_account_roles.get(spec.name),
+                    bucket_name=props.bucket_names.get(spec.name),
+                    pod_security_group_ids=props.pod_security_group_ids.get(spec.name, ()),
+                    node_group=props.node_groups.get(spec.node_group) if spec.node_group else None,
+                ),
             )
 
-    def add_application(
-        self,
-        spec: ApplicationSpec,
-        *,
-        service_account_role: WorkloadRole | None = None,
-        bucket_name: str | None = None,
-        pod_security_group_ids: tuple[str, ...] = (),
-        node_group: NodeGroupSpec | None = None,
-    ) -> Application:
+    def add_application(self, spec: ApplicationSpec, *, options: ApplicationOptions | None = None) -> Application:
         """One :class:`Application` (construct id = its name) with what the platform offers every
-        application (these props' shared fields) plus what is its own: its role, bucket, pods security
-        groups and dedicated node group. Its egress reaches the applications that list it as a peer.
-        ``Application`` checks the result before creating anything."""
+        application (these props' shared fields) plus what is its own (``options``: its role, bucket,
+        pods security groups and dedicated node group; default None: none of them). Its egress reaches
+        the applications that list it as a peer. ``Application`` checks the result before creating
+        anything."""
         props = self._props
+        options = options if options is not None else ApplicationOptions()
         callees = {other.name: other.port for other in props.applications if spec.name in other.allowed_peers}
         application = Application(
             self,
@@ -963,7 +981,7 @@ class Applications(Construct):
                 repository_url=props.repository_urls[spec.repository],
                 production=props.production,
                 load_balancer_group=props.name_prefix,
-                service_account_role=service_account_role,
+                service_account_role=options.service_account_role,
                 pod_security=props.pod_security,
                 quota=props.quota,
                 load_balancer_cidrs=props.load_balancer_cidrs,
@@ -973,9 +991,9 @@ class Applications(Construct):
                 egress_peers=callees,
                 secret_store=props.secret_store,
                 database=props.database if spec.database is not None else None,
-                bucket_name=bucket_name,
-                pod_security_group_ids=pod_security_group_ids,
-                node_group=node_group,
+                bucket_name=options.bucket_name,
+                pod_security_group_ids=options.pod_security_group_ids,
+                node_group=options.node_group,
                 depends_on=props.depends_on,
             ),
         )

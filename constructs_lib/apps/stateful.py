@@ -270,7 +270,7 @@ class StatefulWorkload(Construct):
 
     Backups: velero's daily Schedule (``PlatformAddons``) snapshots the EBS volumes of every
     namespace it includes. With ``backup`` on, the wiring must add :attr:`backup_namespaces` to
-    ``BackupOptions.included_namespaces`` when that list is not empty (empty means all namespaces),
+    ``BackupConfig.included_namespaces`` when that list is not empty (empty means all namespaces),
     and ``backup_hooks`` become velero's pre/post hook annotations on the pods. With ``backup`` off,
     :attr:`backup_namespaces` is empty and the workload's objects (StatefulSet, pods, Services,
     RBAC) carry :data:`EXCLUDE_FROM_BACKUP_LABEL`. The claims cannot carry it (claim templates are

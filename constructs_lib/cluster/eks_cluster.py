@@ -59,7 +59,7 @@ from constructs_lib.identity.pod_identity import (
     ServiceAccountRef,
 )
 from constructs_lib.network.config import PodAddressing
-from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import DNS_LABEL, require, require_dns_label
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "AddonPodIdentity",
     "EksCluster",
     "EksClusterProps",
+    "ManagedAddonOptions",
     "vpc_cni_configuration",
 ]
 
@@ -123,7 +124,25 @@ class AddonPodIdentity:
     role_arn: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class ManagedAddonOptions:
+    """How :meth:`EksCluster.add_managed_addon` installs an add-on. Default: the node role's
+    credentials, the add-on's default configuration, after every node group."""
+
+    #: The add-on's IRSA role. Default None.
+    service_account_role_arn: str | None = None
+    #: Its Pod Identity role and service account instead (EKS creates the association; the add-on
+    #: waits for the Pod Identity agent). Default None. Supply at most one of the two.
+    pod_identity: AddonPodIdentity | None = None
+    #: The add-on's configuration schema as a mapping, rendered to sorted JSON. Default None: the
+    #: add-on's defaults.
+    configuration_values: Mapping[str, Any] | None = None
+    #: Wait for every node group (controllers with a deployment need ACTIVE nodes). Default True;
+    #: False only waits for the control plane.
+    after_nodes: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
 class EksClusterProps:
     """Inputs of the EKS tier. Network inputs are plain strings so the tier can be tested alone."""
 
@@ -139,8 +158,6 @@ class EksClusterProps:
     control_plane_security_group_id: str
     #: Security group of every node (the network tier's node group).
     node_security_group_id: str
-    #: Account, partition and region of the stack (one per stack, shared by every tier).
-    context: AwsContext
     #: Production: deletion protection on the cluster, prevent_destroy on its KMS keys and log group,
     #: all five log types and a year of log retention by default, extended version support kept.
     production: bool
@@ -232,27 +249,29 @@ class EksCluster(Construct):
         #: The SYSTEM group's spec name, or None: then system add-ons run wherever they fit.
         system = system_node_group(props.node_groups)
         self.system_node_group: str | None = system.name if system is not None else None
-        self._context = props.context
+        self._context = AwsContext.of(self)
         self._config = config
         self._addons: dict[str, EksAddon] = {}
 
-        context = props.context
+        context = self._context
         self.secrets_key = KmsKey(
             self,
             "secrets-key",
-            context=context,
-            alias=f"{self.name}-eks-secrets",
-            description=f"Envelope encryption of Kubernetes secrets in EKS cluster {self.name}",
-            production=props.production,
+            props=KmsKeyProps(
+                alias=f"{self.name}-eks-secrets",
+                description=f"Envelope encryption of Kubernetes secrets in EKS cluster {self.name}",
+                production=props.production,
+            ),
         )
         self.logs_key = KmsKey(
             self,
             "logs-key",
-            context=context,
-            alias=f"{self.name}-eks-logs",
-            description=f"Control-plane logs of EKS cluster {self.name}",
-            production=props.production,
-            log_group_name_prefixes=[f"/aws/eks/{self.name}/"],
+            props=KmsKeyProps(
+                alias=f"{self.name}-eks-logs",
+                description=f"Control-plane logs of EKS cluster {self.name}",
+                production=props.production,
+                log_group_name_prefixes=[f"/aws/eks/{self.name}/"],
+            ),
         )
         self.log_group = CloudwatchLogGroup(
             self,
@@ -396,7 +415,9 @@ class EksCluster(Construct):
                 continue
             self._node_group(spec)  # validated with the matrix by _validate
 
-        self.coredns_addon = self.add_managed_addon("coredns", configuration_values=self.system_addon_values("coredns"))
+        self.coredns_addon = self.add_managed_addon(
+            "coredns", options=ManagedAddonOptions(configuration_values=self.system_addon_values("coredns"))
+        )
 
         self.cloudwatch_observability_role_arn: str | None = None
         self.cloudwatch_observability_addon: EksAddon | None = None
@@ -420,7 +441,7 @@ class EksCluster(Construct):
             self.cloudwatch_observability_role_arn = role.role_arn
             self.cloudwatch_observability_addon = self.add_managed_addon(
                 CLOUDWATCH_OBSERVABILITY_ADDON,
-                pod_identity=AddonPodIdentity(service_account, role.role_arn),
+                options=ManagedAddonOptions(pod_identity=AddonPodIdentity(service_account, role.role_arn)),
             )
 
     def system_addon_values(self, name: str) -> dict[str, Any] | None:
@@ -479,26 +500,14 @@ class EksCluster(Construct):
         """Every managed add-on of the cluster by EKS name, including those added by other tiers."""
         return MappingProxyType(dict(self._addons))
 
-    def add_managed_addon(
-        self,
-        name: str,
-        *,
-        service_account_role_arn: str | None = None,
-        pod_identity: AddonPodIdentity | None = None,
-        configuration_values: Mapping[str, Any] | None = None,
-        after_nodes: bool = True,
-    ) -> EksAddon:
-        """Install EKS managed add-on ``name`` (``aws-ebs-csi-driver``, ...) and return its resource.
-
-        ``service_account_role_arn``: the add-on's IRSA role. ``pod_identity``: its Pod Identity
-        role and service account instead (EKS creates the association; the add-on waits for the Pod
-        Identity agent). Supply at most one; default neither: the add-on uses the node role.
-        ``configuration_values``: the add-on's configuration schema as a mapping, rendered to
-        sorted JSON. Default: the add-on's defaults. ``after_nodes``: wait for every node group
-        (controllers with a deployment need nodes to become ACTIVE). Default True; False only waits for
-        the control plane. The version is ``config.addon_versions[name]`` or the most recent one for
-        the cluster's Kubernetes version.
+    def add_managed_addon(self, name: str, *, options: ManagedAddonOptions | None = None) -> EksAddon:
+        """Install EKS managed add-on ``name`` (``aws-ebs-csi-driver``, ...) as ``options`` say
+        (:class:`ManagedAddonOptions`; default None: the node role, the add-on's defaults, after the
+        nodes) and return its resource. The version is ``config.addon_versions[name]`` or the most
+        recent one for the cluster's Kubernetes version. Raises ConfigError before creating anything.
         """
+        options = options if options is not None else ManagedAddonOptions()
+        service_account_role_arn, pod_identity = options.service_account_role_arn, options.pod_identity
         require(
             service_account_role_arn is None or pod_identity is None,
             "add_managed_addon.pod_identity",
@@ -506,14 +515,14 @@ class EksCluster(Construct):
             pod_identity,
             "bind the add-on with Pod Identity and drop the IRSA role",
         )
-        depends_on: list[ITerraformDependable] = list(self.node_groups) if after_nodes else []
+        depends_on: list[ITerraformDependable] = list(self.node_groups) if options.after_nodes else []
         if pod_identity is not None:
             depends_on.append(self.pod_identity_agent_addon)
         return self._addon(
             name,
             service_account_role_arn=service_account_role_arn,
             pod_identity=pod_identity,
-            configuration_values=configuration_values,
+            configuration_values=options.configuration_values,
             depends_on=depends_on,
         )
 

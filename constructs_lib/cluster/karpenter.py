@@ -24,7 +24,13 @@ from constructs import Construct
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.validation import require_dns_label
 
-__all__ = ["DISCOVERY_TAG", "INTERRUPTION_EVENTS", "KarpenterInterruption", "KarpenterNodes"]
+__all__ = [
+    "DISCOVERY_TAG",
+    "INTERRUPTION_EVENTS",
+    "KarpenterInterruption",
+    "KarpenterInterruptionProps",
+    "KarpenterNodes",
+]
 
 #: The tag by which Karpenter's EC2NodeClass selects subnets and security groups; value: the cluster name.
 DISCOVERY_TAG = "karpenter.sh/discovery"
@@ -59,6 +65,18 @@ class KarpenterNodes:
     node_role_arn: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class KarpenterInterruptionProps:
+    """Where Karpenter's nodes come from."""
+
+    #: Environment prefix of the queue, rule and instance profile names (at most 40 characters).
+    name_prefix: str
+    #: The cluster's node role (``EksCluster.node_role_name`` and ``node_role_arn``): the instance
+    #: profile wraps it, and the controller may pass only it.
+    node_role_name: str
+    node_role_arn: str
+
+
 class KarpenterInterruption(Construct):
     """The interruption queue (SQS-managed encryption, TLS only, writable by EventBridge), one
     EventBridge rule per :data:`INTERRUPTION_EVENTS` targeting it, and the node role's instance profile.
@@ -66,7 +84,8 @@ class KarpenterInterruption(Construct):
     Attribute: ``nodes`` (:class:`KarpenterNodes`).
     """
 
-    def __init__(self, scope: Construct, id: str, *, name_prefix: str, node_role_name: str, node_role_arn: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: KarpenterInterruptionProps) -> None:
+        name_prefix, node_role_name, node_role_arn = props.name_prefix, props.node_role_name, props.node_role_arn
         require_dns_label("karpenter.name_prefix", name_prefix, max_length=40)
         super().__init__(scope, id)
         queue = SqsQueue(

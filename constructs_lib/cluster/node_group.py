@@ -52,7 +52,7 @@ def autoscaler_discovery_tags(cluster_name: str) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ManagedNodeGroupProps:
     """Inputs of one node group; the cluster construct fills them from its own attributes."""
 

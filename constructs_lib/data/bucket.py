@@ -6,6 +6,8 @@ construct's ``bucket_arn`` and ``kms_key_arn``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
@@ -13,14 +15,33 @@ from constructs import Construct
 
 from constructs_lib.data.config import MAX_BUCKET_NAME_LENGTH, require_application_bucket_name
 from constructs_lib.data.secure_bucket import harden_bucket
-from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import require, require_dns_label, require_range
 
-__all__ = ["DEFAULT_NONCURRENT_VERSION_DAYS", "MAX_BUCKET_NAME_LENGTH", "ApplicationBucket"]
+__all__ = ["DEFAULT_NONCURRENT_VERSION_DAYS", "MAX_BUCKET_NAME_LENGTH", "ApplicationBucket", "ApplicationBucketProps"]
 
 #: Days an overwritten or deleted object stays recoverable. Default 30: a month to notice a bad
 #: deploy or a mistaken delete, while old versions of busy objects stop costing after that.
 DEFAULT_NONCURRENT_VERSION_DAYS = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationBucketProps:
+    """The bucket of one application."""
+
+    #: Environment prefix of every AWS name, e.g. ``eks-platform-prod`` (at most 40 characters).
+    name_prefix: str
+    #: The application's name (a DNS label).
+    app_name: str
+    #: Prod: ``prevent_destroy`` on the bucket and its key, no ``force_destroy``.
+    production: bool
+    #: Days an overwritten or deleted object stays recoverable (1-3650). Default
+    #: :data:`DEFAULT_NONCURRENT_VERSION_DAYS`.
+    noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS
+    #: The name's last part (a DNS label). Default None: the stack's account id (names are global).
+    name_suffix: str | None = None
+    #: Send object events to EventBridge. Default on (free for S3; rules bill only matched events).
+    event_bridge: bool = True
 
 
 class ApplicationBucket(Construct):
@@ -40,19 +61,13 @@ class ApplicationBucket(Construct):
     Attributes: ``bucket_name``, ``bucket_arn``, ``kms_key_arn``.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        context: AwsContext,
-        name_prefix: str,
-        app_name: str,
-        production: bool,
-        noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS,
-        name_suffix: str | None = None,
-        event_bridge: bool = True,
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: ApplicationBucketProps) -> None:
+        name_prefix, app_name, production = props.name_prefix, props.app_name, props.production
+        noncurrent_version_days, name_suffix, event_bridge = (
+            props.noncurrent_version_days,
+            props.name_suffix,
+            props.event_bridge,
+        )
         require_dns_label("name_prefix", name_prefix, max_length=40)
         require_dns_label("app_name", app_name)
         if name_suffix is not None:
@@ -62,17 +77,18 @@ class ApplicationBucket(Construct):
             isinstance(event_bridge, bool), "event_bridge", "must be true or false", event_bridge, "use True or False"
         )
         require_application_bucket_name("app_name", name_prefix=name_prefix, app_name=app_name, name_suffix=name_suffix)
-        suffix = context.account_id if name_suffix is None else name_suffix
-        name = f"{name_prefix}-{app_name}-{suffix}"
         super().__init__(scope, id)
+        suffix = AwsContext.of(self).account_id if name_suffix is None else name_suffix
+        name = f"{name_prefix}-{app_name}-{suffix}"
         protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
         self.key = KmsKey(
             self,
             "key",
-            context=context,
-            alias=f"{name_prefix}/{app_name}-bucket",
-            description=f"Encrypts the S3 bucket of application {app_name} in {name_prefix}",
-            production=production,
+            props=KmsKeyProps(
+                alias=f"{name_prefix}/{app_name}-bucket",
+                description=f"Encrypts the S3 bucket of application {app_name} in {name_prefix}",
+                production=production,
+            ),
         )
         self.bucket = S3Bucket(self, "bucket", bucket=name, force_destroy=not production, lifecycle=protect)
         harden_bucket(self, self.bucket, kms_key_arn=self.key.key_arn, noncurrent_version_days=noncurrent_version_days)

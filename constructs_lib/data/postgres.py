@@ -67,7 +67,7 @@ from constructs_lib.data.config import (
     require_stage,
 )
 from constructs_lib.iam import policy_document, statement
-from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
 
 __all__ = [
@@ -116,7 +116,7 @@ def postgres_parameters(spec: DatabaseSpec) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PostgresDatabaseProps:
     """Everything one database needs from the environment and the network tier."""
 
@@ -125,8 +125,6 @@ class PostgresDatabaseProps:
     stage: str
     #: Environment prefix of every AWS name, e.g. ``eks-platform-prod``.
     name_prefix: str
-    #: The stack's shared account/partition data sources (key policy, monitoring role).
-    context: AwsContext
     #: The network tier's ``vpc_id``.
     vpc_id: str
     #: The network tier's ``db_subnet_group_name`` (isolated database subnets, no internet route).
@@ -186,11 +184,12 @@ class PostgresDatabase(Construct):
         self.key = KmsKey(
             self,
             "key",
-            context=props.context,
-            alias=f"{props.name_prefix}/rds-{spec.name}",
-            description=f"Encrypts RDS database {identifier}: storage, backups, master secret, logs",
-            production=production,
-            log_group_name_prefixes=[log_group_prefix],
+            props=KmsKeyProps(
+                alias=f"{props.name_prefix}/rds-{spec.name}",
+                description=f"Encrypts RDS database {identifier}: storage, backups, master secret, logs",
+                production=production,
+                log_group_name_prefixes=[log_group_prefix],
+            ),
         )
         self.kms_key_arn: str = self.key.key_arn
 
@@ -250,7 +249,7 @@ class PostgresDatabase(Construct):
 
         monitoring_role_arn: str | None = None
         if monitoring:
-            monitoring_role_arn = self._monitoring_role(identifier, props.context)
+            monitoring_role_arn = self._monitoring_role(identifier)
 
         self.instance = DbInstance(
             self,
@@ -357,8 +356,9 @@ class PostgresDatabase(Construct):
         self._pod_groups[app] = str(pods.id)
         return str(pods.id)
 
-    def _monitoring_role(self, identifier: str, context: AwsContext) -> str:
+    def _monitoring_role(self, identifier: str) -> str:
         """The role RDS enhanced monitoring publishes OS metrics with (AWS's managed policy)."""
+        context = AwsContext.of(self)
         role = IamRole(
             self,
             "monitoring-role",

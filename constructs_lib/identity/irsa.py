@@ -85,7 +85,7 @@ class Permissions:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IrsaRoleProps:
     """A role for one service account in one namespace of one cluster."""
 

@@ -86,7 +86,7 @@ class ServiceAccountRef:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PodIdentityRoleProps:
     """A role for named service accounts of one cluster."""
 

@@ -58,7 +58,7 @@ AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-d
 ROOT_VOLUME_GIB = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BastionProps:
     """The bastion's placement and access."""
 
@@ -67,7 +67,6 @@ class BastionProps:
     vpc_id: str
     #: Subnets the auto scaling group may use: private for SSM, public for SSM_AND_SSH.
     subnet_ids: Sequence[str]
-    context: AwsContext
     #: Default SSM: no inbound port.
     mode: BastionMode = BastionMode.SSM
     #: Default t3.micro (~8 USD/month): the bastion only runs CLI tools.
@@ -148,7 +147,7 @@ class Bastion(Construct):
             self,
             "ssm-core",
             role=role.name,
-            policy_arn=f"arn:{props.context.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            policy_arn=f"arn:{AwsContext.of(self).partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
         )
         profile = IamInstanceProfile(self, "instance-profile", name=name, role=role.name)
         self.role_name: str = role.name

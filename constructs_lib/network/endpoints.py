@@ -22,7 +22,7 @@ from constructs_lib.validation import parse_network, require, require_dns_label,
 __all__ = ["VpcEndpoints", "VpcEndpointsProps"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VpcEndpointsProps:
     """Where the endpoints go."""
 

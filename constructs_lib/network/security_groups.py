@@ -28,7 +28,7 @@ from constructs import Construct
 from constructs_lib.network.config import DEFAULT_NODE_TARGET_PORTS
 from constructs_lib.validation import parse_network, require, require_dns_label, require_range, require_unique
 
-__all__ = ["CONTROL_PLANE_TO_NODE_PORTS", "SecurityGroups", "SecurityGroupsProps"]
+__all__ = ["CONTROL_PLANE_TO_NODE_PORTS", "SecurityGroupRuleOptions", "SecurityGroups", "SecurityGroupsProps"]
 
 #: Ports the control plane opens on nodes when the props do not say: 443 and 9443 (admission webhooks
 #: such as the AWS Load Balancer Controller's), 4443 (metrics-server before chart 3.x), 10250 (kubelet:
@@ -41,7 +41,7 @@ _KUBELET_PORT = 10250
 _ANYWHERE = "0.0.0.0/0"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SecurityGroupsProps:
     """Where the groups live and which ports they open."""
 
@@ -64,6 +64,22 @@ class SecurityGroupsProps:
     def __post_init__(self) -> None:
         object.__setattr__(self, "control_plane_to_node_ports", tuple(self.control_plane_to_node_ports))
         object.__setattr__(self, "node_tags", MappingProxyType(dict(self.node_tags)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecurityGroupRuleOptions:
+    """One rule of :meth:`SecurityGroups.add_ingress` or :meth:`SecurityGroups.add_egress`."""
+
+    #: Why the rule exists (every rule has one; it shows in the console and in reviews).
+    description: str
+    #: TCP port, or the first of a range. Default None: every protocol (ingress: from a group only).
+    port: int | None = None
+    #: Last port of a TCP range. Default None: ``port`` alone.
+    to_port: int | None = None
+    #: The peer as a CIDR. Supply this or ``security_group_id``.
+    cidr: str | None = None
+    #: The peer as a security group.
+    security_group_id: str | None = None
 
 
 class SecurityGroups(Construct):
@@ -90,86 +106,97 @@ class SecurityGroups(Construct):
             self.add_ingress(
                 f"alb-{name}-from-internet",
                 self.alb_security_group_id,
-                description=f"{name.upper()} from the internet to the load balancer",
-                port=port,
-                cidr=_ANYWHERE,
+                options=SecurityGroupRuleOptions(
+                    description=f"{name.upper()} from the internet to the load balancer",
+                    port=port,
+                    cidr=_ANYWHERE,
+                ),
             )
         self.add_egress(
             "alb-to-nodes",
             self.alb_security_group_id,
-            description="Load balancer to its targets on the nodes",
-            port=low,
-            to_port=high,
-            security_group_id=self.node_security_group_id,
+            options=SecurityGroupRuleOptions(
+                description="Load balancer to its targets on the nodes",
+                port=low,
+                to_port=high,
+                security_group_id=self.node_security_group_id,
+            ),
         )
 
         self.add_ingress(
             "nodes-from-nodes",
             self.node_security_group_id,
-            description="Node-to-node and pod-to-pod traffic, all protocols",
-            security_group_id=self.node_security_group_id,
+            options=SecurityGroupRuleOptions(
+                description="Node-to-node and pod-to-pod traffic, all protocols",
+                security_group_id=self.node_security_group_id,
+            ),
         )
         self.add_ingress(
             "nodes-from-alb",
             self.node_security_group_id,
-            description="Load balancer to targets on the nodes",
-            port=low,
-            to_port=high,
-            security_group_id=self.alb_security_group_id,
+            options=SecurityGroupRuleOptions(
+                description="Load balancer to targets on the nodes",
+                port=low,
+                to_port=high,
+                security_group_id=self.alb_security_group_id,
+            ),
         )
         for port in props.control_plane_to_node_ports:
             self.add_ingress(
                 f"nodes-from-control-plane-{port}",
                 self.node_security_group_id,
-                description=f"Control plane to kubelet and webhooks on TCP {port}",
-                port=port,
-                security_group_id=self.control_plane_security_group_id,
+                options=SecurityGroupRuleOptions(
+                    description=f"Control plane to kubelet and webhooks on TCP {port}",
+                    port=port,
+                    security_group_id=self.control_plane_security_group_id,
+                ),
             )
             self.add_egress(
                 f"control-plane-to-nodes-{port}",
                 self.control_plane_security_group_id,
-                description=f"Control plane to kubelet and webhooks on TCP {port}",
-                port=port,
-                security_group_id=self.node_security_group_id,
+                options=SecurityGroupRuleOptions(
+                    description=f"Control plane to kubelet and webhooks on TCP {port}",
+                    port=port,
+                    security_group_id=self.node_security_group_id,
+                ),
             )
         self.add_egress(
             "nodes-to-vpc",
             self.node_security_group_id,
-            description="Nodes and pods to anything inside the VPC (pods, databases, endpoints, DNS)",
-            cidr=props.vpc_cidr,
+            options=SecurityGroupRuleOptions(
+                description="Nodes and pods to anything inside the VPC (pods, databases, endpoints, DNS)",
+                cidr=props.vpc_cidr,
+            ),
         )
         for port in props.node_internet_egress_ports:
             self.add_egress(
                 f"nodes-to-internet-{port}",
                 self.node_security_group_id,
-                description=f"Nodes and pods to the internet on TCP {port} through NAT",
-                port=port,
-                cidr=_ANYWHERE,
+                options=SecurityGroupRuleOptions(
+                    description=f"Nodes and pods to the internet on TCP {port} through NAT",
+                    port=port,
+                    cidr=_ANYWHERE,
+                ),
             )
         self.add_ingress(
             "control-plane-from-nodes",
             self.control_plane_security_group_id,
-            description="Kubernetes API (HTTPS) from the nodes",
-            port=443,
-            security_group_id=self.node_security_group_id,
+            options=SecurityGroupRuleOptions(
+                description="Kubernetes API (HTTPS) from the nodes",
+                port=443,
+                security_group_id=self.node_security_group_id,
+            ),
         )
 
     def add_ingress(
-        self,
-        id: str,
-        target_security_group_id: str,
-        *,
-        description: str,
-        port: int | None = None,
-        to_port: int | None = None,
-        cidr: str | None = None,
-        security_group_id: str | None = None,
+        self, id: str, target_security_group_id: str, *, options: SecurityGroupRuleOptions
     ) -> VpcSecurityGroupIngressRule:
-        """Allow traffic into ``target_security_group_id`` from a CIDR or a group.
+        """Allow traffic into ``target_security_group_id`` from a CIDR or a group (``options``).
 
         ``port`` (and ``to_port`` for a range) open TCP; without ``port`` every protocol is open,
         which is only allowed from a security group. 0.0.0.0/0 is allowed only on the ALB's 80/443.
         """
+        port, cidr = options.port, options.cidr
         require(
             cidr != _ANYWHERE or (target_security_group_id == self.alb_security_group_id and port in (80, 443)),
             f"security_groups.{id}",
@@ -188,36 +215,30 @@ class SecurityGroups(Construct):
             self,
             id,
             security_group_id=target_security_group_id,
-            description=description,
+            description=options.description,
             ip_protocol="tcp" if port is not None else "-1",
             from_port=port,
-            to_port=to_port if to_port is not None else port,
+            to_port=options.to_port if options.to_port is not None else port,
             cidr_ipv4=cidr,
-            referenced_security_group_id=security_group_id,
+            referenced_security_group_id=options.security_group_id,
         )
 
     def add_egress(
-        self,
-        id: str,
-        source_security_group_id: str,
-        *,
-        description: str,
-        port: int | None = None,
-        to_port: int | None = None,
-        cidr: str | None = None,
-        security_group_id: str | None = None,
+        self, id: str, source_security_group_id: str, *, options: SecurityGroupRuleOptions
     ) -> VpcSecurityGroupEgressRule:
-        """Allow traffic out of ``source_security_group_id`` to a CIDR or a group (TCP ``port`` or all)."""
+        """Allow traffic out of ``source_security_group_id`` to a CIDR or a group (``options``: TCP
+        ``port`` or all)."""
+        port = options.port
         return VpcSecurityGroupEgressRule(
             self,
             id,
             security_group_id=source_security_group_id,
-            description=description,
+            description=options.description,
             ip_protocol="tcp" if port is not None else "-1",
             from_port=port,
-            to_port=to_port if to_port is not None else port,
-            cidr_ipv4=cidr,
-            referenced_security_group_id=security_group_id,
+            to_port=options.to_port if options.to_port is not None else port,
+            cidr_ipv4=options.cidr,
+            referenced_security_group_id=options.security_group_id,
         )
 
     def _group(self, name: str, description: str, tags: Mapping[str, str] | None = None) -> SecurityGroup:

@@ -47,7 +47,7 @@ from constructs_lib.network.config import BastionMode, NatMode, NetworkConfig, f
 from constructs_lib.network.endpoints import VpcEndpoints, VpcEndpointsProps
 from constructs_lib.network.security_groups import CONTROL_PLANE_TO_NODE_PORTS, SecurityGroups, SecurityGroupsProps
 from constructs_lib.security.context import AwsContext
-from constructs_lib.security.kms import KmsKey
+from constructs_lib.security.kms import KmsKey, KmsKeyProps
 from constructs_lib.validation import require_dns_label
 
 __all__ = ["ELB_ROLE_TAG", "INTERNAL_ELB_ROLE_TAG", "Network", "NetworkProps"]
@@ -68,8 +68,6 @@ class NetworkProps:
     #: Environment prefix of every AWS name, e.g. ``eks-platform-dev``.
     name_prefix: str
     region: str
-    #: The stack's shared account/partition data sources (for the flow-log key and role).
-    context: AwsContext
     #: Production keeps flow logs 365 days by default and protects the key and log group from destroy.
     #: Required, no default: a prod network wired by hand must never get dev protections by omission.
     production: bool
@@ -264,7 +262,6 @@ class Network(Construct):
                     name_prefix=self._prefix,
                     vpc_id=vpc.id,
                     subnet_ids=self.public_subnet_ids if ssh else self.private_subnet_ids,
-                    context=props.context,
                     mode=config.bastion_mode,
                     instance_type=config.bastion_instance_type,
                     ssh_cidrs=config.bastion_ssh_cidrs,
@@ -295,16 +292,17 @@ class Network(Construct):
         return ids
 
     def _flow_logs(self, props: NetworkProps, vpc_id: str) -> None:
-        context = props.context
+        context = AwsContext.of(self)
         log_group_name = f"/aws/vpc-flow-logs/{self._prefix}"
         key = KmsKey(
             self,
             "flow-logs-key",
-            context=context,
-            alias=f"{self._prefix}-vpc-flow-logs",
-            description=f"Encrypts the VPC flow logs of {self._prefix}",
-            production=props.production,
-            log_group_name_prefixes=[log_group_name],
+            props=KmsKeyProps(
+                alias=f"{self._prefix}-vpc-flow-logs",
+                description=f"Encrypts the VPC flow logs of {self._prefix}",
+                production=props.production,
+                log_group_name_prefixes=[log_group_name],
+            ),
         )
         log_group = CloudwatchLogGroup(
             self,

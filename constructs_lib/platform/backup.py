@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from constructs import Construct
 
 from constructs_lib.data.secure_bucket import harden_bucket
-from constructs_lib.security import AwsContext, KmsKey
+from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import require_dns_label, require_range
 
-__all__ = ["BackupBucket"]
+__all__ = ["BackupBucket", "BackupBucketProps"]
 
 #: Days an overwritten or deleted backup object stays recoverable. Default 30: the default backup
-#: retention (``BackupOptions.retention_days``; the reference stack passes the configured one), so a
+#: retention (``BackupConfig.retention_days``; the reference stack passes the configured one), so a
 #: mistaken ``velero backup delete`` can be undone for as long as the backup would have lived.
 DEFAULT_NONCURRENT_VERSION_DAYS = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackupBucketProps:
+    """velero's bucket in one environment."""
+
+    #: Environment prefix of every AWS name, e.g. ``eks-platform-prod`` (at most 43 characters).
+    name_prefix: str
+    #: Prod: ``prevent_destroy`` on the bucket and its key.
+    production: bool
+    #: Days an overwritten or deleted backup object stays recoverable (1-3650). Default
+    #: :data:`DEFAULT_NONCURRENT_VERSION_DAYS`.
+    noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS
 
 
 class BackupBucket(Construct):
@@ -32,27 +47,25 @@ class BackupBucket(Construct):
     Attributes: ``bucket_name``, ``bucket_arn``, ``kms_key_arn`` (velero's IRSA policy needs all three).
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        context: AwsContext,
-        name_prefix: str,
-        production: bool,
-        noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS,
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: BackupBucketProps) -> None:
+        name_prefix, production, noncurrent_version_days = (
+            props.name_prefix,
+            props.production,
+            props.noncurrent_version_days,
+        )
         require_dns_label("name_prefix", name_prefix, max_length=43)
         require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
         super().__init__(scope, id)
+        context = AwsContext.of(self)
         protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
         self.key = KmsKey(
             self,
             "key",
-            context=context,
-            alias=f"{name_prefix}/velero-backups",
-            description=f"Encrypts the velero backups of {name_prefix}",
-            production=production,
+            props=KmsKeyProps(
+                alias=f"{name_prefix}/velero-backups",
+                description=f"Encrypts the velero backups of {name_prefix}",
+                production=production,
+            ),
         )
         self.bucket = S3Bucket(
             self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes.annotations import Annotations, AnnotationsMetadata
@@ -14,10 +15,33 @@ from constructs_lib.platform.addons import GP3_STORAGE_CLASS
 from constructs_lib.platform.config import PRIORITY_CLASSES, PriorityClassSpec
 from constructs_lib.validation import is_reference, require
 
-__all__ = ["DEFAULT_CLASS_ANNOTATION", "PRIORITY_CLASSES", "ClusterBaseline", "PriorityClassSpec"]
+__all__ = [
+    "DEFAULT_CLASS_ANNOTATION",
+    "PRIORITY_CLASSES",
+    "ClusterBaseline",
+    "ClusterBaselineProps",
+    "PriorityClassSpec",
+]
 
 #: The annotation that marks the cluster's default StorageClass.
 DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterBaselineProps:
+    """The cluster-wide objects of one environment."""
+
+    #: Production: the ``gp3`` class keeps volumes (``Retain``); elsewhere they are deleted with their claim.
+    production: bool
+    #: KMS key of the ``gp3`` volumes. Default None: the account's ``aws/ebs`` key.
+    kms_key_arn: str | None = None
+    #: Annotate the EKS-created ``gp2`` class as not default. Default on: exactly one default class.
+    demote_gp2: bool = True
+    #: What every object waits for (nodes, the deployer's access, DNS). Default: nothing.
+    depends_on: Sequence[ITerraformDependable] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
 
 class ClusterBaseline(Construct):
@@ -33,16 +57,13 @@ class ClusterBaseline(Construct):
     Attributes: ``storage_class_name``, ``storage_class`` and ``priority_classes`` (name -> resource).
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        production: bool,
-        kms_key_arn: str | None = None,
-        demote_gp2: bool = True,
-        depends_on: Sequence[ITerraformDependable] = (),
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: ClusterBaselineProps) -> None:
+        production, kms_key_arn, demote_gp2, depends_on = (
+            props.production,
+            props.kms_key_arn,
+            props.demote_gp2,
+            props.depends_on,
+        )
         require(
             kms_key_arn is None or is_reference(kms_key_arn) or kms_key_arn.startswith("arn:aws"),
             "kms_key_arn",

@@ -1,4 +1,4 @@
-"""Typed configuration of the platform layer: which add-ons an environment runs, and their options."""
+"""Typed configuration of the platform layer: which add-ons an environment runs, and their settings."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ __all__ = [
     "RESERVED_NAMESPACES",
     "SYSTEM_NAMESPACES",
     "AddonsConfig",
-    "BackupOptions",
-    "CertificateOptions",
-    "DnsOptions",
+    "BackupConfig",
+    "CertificateConfig",
+    "DnsConfig",
     "DnsPolicy",
-    "MonitoringOptions",
+    "MonitoringConfig",
     "PriorityClassSpec",
     "ResourceQuotaSpec",
     "cpu_cores",
@@ -120,7 +120,7 @@ _DOMAIN = re.compile(r"^(?=.{1,253}\Z)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-
 
 
 @dataclass(frozen=True)
-class MonitoringOptions:
+class MonitoringConfig:
     """kube-prometheus-stack's storage (seed 003: persistent storage, 30-day retention)."""
 
     #: Days Prometheus keeps samples. Default 30 (seed 003).
@@ -138,7 +138,7 @@ class MonitoringOptions:
 
 
 @dataclass(frozen=True)
-class BackupOptions:
+class BackupConfig:
     """Velero's backup schedule (seed 004: daily at 02:00, 30-day retention)."""
 
     #: Cron schedule (UTC). Default ``0 2 * * *``: daily at 02:00, outside business hours.
@@ -167,7 +167,7 @@ class BackupOptions:
 
 
 @dataclass(frozen=True)
-class CertificateOptions:
+class CertificateConfig:
     """cert-manager's ACME ClusterIssuer (seed 000's ``letsencrypt-prod``)."""
 
     #: Contact address registered with the ACME server; required when cert_manager is on.
@@ -204,7 +204,7 @@ class DnsPolicy(enum.Enum):
 
 
 @dataclass(frozen=True)
-class DnsOptions:
+class DnsConfig:
     """external-dns: the Route 53 zones it may change and the domains it publishes."""
 
     #: Hosted zone ids (bare, ``Z...``) it may change; required when external_dns is on. Its IAM role
@@ -254,7 +254,7 @@ class DnsOptions:
 
 @dataclass(frozen=True)
 class AddonsConfig:
-    """Add-on toggles and options. Defaults are the add-ons every environment needs to run the applications."""
+    """Add-on toggles and settings. Defaults are the add-ons every environment needs to run the applications."""
 
     #: Provisions ALBs for Ingresses. Default on: the applications' ingress needs it.
     aws_load_balancer_controller: bool = True
@@ -284,14 +284,14 @@ class AddonsConfig:
     vertical_pod_autoscaler: bool = False
     #: Publishes ingress hosts in Route 53 (zones and domains in ``dns``). Default off: it needs zones.
     external_dns: bool = False
-    #: Options of kube_prometheus_stack (used when it is on).
-    monitoring: MonitoringOptions = field(default_factory=MonitoringOptions)
-    #: Options of velero (used when it is on).
-    backup: BackupOptions = field(default_factory=BackupOptions)
-    #: Options of cert_manager (used when it is on).
-    certificates: CertificateOptions = field(default_factory=CertificateOptions)
-    #: Options of external_dns (used when it is on).
-    dns: DnsOptions = field(default_factory=DnsOptions)
+    #: Settings of kube_prometheus_stack (used when it is on).
+    monitoring: MonitoringConfig = field(default_factory=MonitoringConfig)
+    #: Settings of velero (used when it is on).
+    backup: BackupConfig = field(default_factory=BackupConfig)
+    #: Settings of cert_manager (used when it is on).
+    certificates: CertificateConfig = field(default_factory=CertificateConfig)
+    #: Settings of external_dns (used when it is on).
+    dns: DnsConfig = field(default_factory=DnsConfig)
 
     def toggles(self) -> tuple[str, ...]:
         """Names of all add-on toggles, in declaration order."""

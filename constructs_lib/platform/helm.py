@@ -58,7 +58,7 @@ class ChartSource:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HelmAddonProps:
     """One Helm release."""
 

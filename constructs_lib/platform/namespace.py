@@ -95,7 +95,7 @@ class LimitRangeSpec:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationNamespaceProps:
     """The namespace of one application and the traffic it accepts and sends."""
 

@@ -17,7 +17,7 @@ from constructs import Construct
 
 from constructs_lib.validation import is_reference, require, require_region
 
-__all__ = ["EXEC_API_VERSION", "ClusterConnection", "KubernetesProviders"]
+__all__ = ["EXEC_API_VERSION", "ClusterConnection", "KubernetesProviders", "KubernetesProvidersProps"]
 
 #: The client-authentication API that ``aws eks get-token`` speaks.
 EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
@@ -66,6 +66,14 @@ class ClusterConnection:
         return ["eks", "get-token", "--cluster-name", self.cluster_name, "--region", self.region, "--output", "json"]
 
 
+@dataclass(frozen=True, kw_only=True)
+class KubernetesProvidersProps:
+    """The providers of one cluster."""
+
+    #: The cluster they talk to.
+    connection: ClusterConnection
+
+
 class KubernetesProviders(Construct):
     """A ``kubernetes`` and a ``helm`` provider for one cluster.
 
@@ -73,7 +81,8 @@ class KubernetesProviders(Construct):
     stack holds several clusters, otherwise resources pick them up by default).
     """
 
-    def __init__(self, scope: Construct, id: str, *, connection: ClusterConnection) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: KubernetesProvidersProps) -> None:
+        connection = props.connection
         connection.validate("connection")
         super().__init__(scope, id)
         ca_certificate = Fn.base64decode(connection.certificate_authority_data)

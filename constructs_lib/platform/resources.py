@@ -19,6 +19,7 @@ chart next to the stack wherever ``cdktf.out`` is checked out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from constructs import Construct
 from constructs_lib.platform.helm import ChartSource, HelmAddon, HelmAddonProps
 from constructs_lib.validation import require
 
-__all__ = ["CHART_DIRECTORY", "PlatformResources", "chart_asset_path"]
+__all__ = ["CHART_DIRECTORY", "PlatformResources", "PlatformResourcesProps", "chart_asset_path"]
 
 #: The chart inside the installed package.
 CHART_DIRECTORY = Path(__file__).resolve().parent / "charts" / "platform-resources"
@@ -45,6 +46,24 @@ def chart_asset_path(scope: Construct) -> str:
     return asset.path
 
 
+@dataclass(frozen=True, kw_only=True)
+class PlatformResourcesProps:
+    """One release of the chart."""
+
+    #: The helm release's name (unique in the stack's cluster).
+    release_name: str
+    #: Namespace of the release (the objects name their own).
+    namespace: str
+    #: Complete objects (``apiVersion``, ``kind``, ``metadata``, ...); at least one.
+    manifests: Sequence[Mapping[str, Any]]
+    #: At least the release that installs the CRDs of every kind in ``manifests``.
+    depends_on: Sequence[ITerraformDependable]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "manifests", tuple(self.manifests))
+        object.__setattr__(self, "depends_on", tuple(self.depends_on))
+
+
 class PlatformResources(Construct):
     """A release of the ``platform-resources`` chart that renders ``manifests`` (complete objects).
 
@@ -52,16 +71,13 @@ class PlatformResources(Construct):
     Attributes: ``release`` (the helm_release), ``addon`` (the :class:`HelmAddon`).
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        release_name: str,
-        namespace: str,
-        manifests: Sequence[Mapping[str, Any]],
-        depends_on: Sequence[ITerraformDependable],
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: PlatformResourcesProps) -> None:
+        release_name, namespace, manifests, depends_on = (
+            props.release_name,
+            props.namespace,
+            props.manifests,
+            props.depends_on,
+        )
         require(
             len(manifests) > 0,
             "manifests",

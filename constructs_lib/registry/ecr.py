@@ -42,7 +42,7 @@ from constructs_lib.registry.config import (
     render_lifecycle_policy,
 )
 from constructs_lib.security.context import AwsContext
-from constructs_lib.security.kms import KmsKey
+from constructs_lib.security.kms import KmsKey, KmsKeyProps
 from constructs_lib.validation import is_reference, require, require_dns_label, require_unique
 
 __all__ = ["PULL_ACTIONS", "EcrRegistry", "EcrRegistryProps", "Repository", "RepositoryProps"]
@@ -64,7 +64,7 @@ def _pull_policy(principal_arns: tuple[str, ...]) -> str:
     return policy_document(statement("PullOnly", PULL_ACTIONS, principals={"AWS": list(principal_arns)}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RepositoryProps:
     """One repository of an environment."""
 
@@ -135,7 +135,7 @@ class Repository(Construct):
         self.repository_arn: str = self.repository.arn
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EcrRegistryProps:
     """The registry of one environment."""
 
@@ -171,8 +171,9 @@ class EcrRegistry(Construct):
     ``kms_key_arn`` (``None`` with AES256), ``encryption``.
     """
 
-    def __init__(self, scope: Construct, id: str, *, context: AwsContext, props: EcrRegistryProps) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: EcrRegistryProps) -> None:
         super().__init__(scope, id)
+        context = AwsContext.of(self)
         config = props.config
         require_dns_label("registry.name_prefix", props.name_prefix, max_length=40)
         config.validate("registry", production=props.production, name_prefix=props.name_prefix)
@@ -193,10 +194,11 @@ class EcrRegistry(Construct):
             key = KmsKey(
                 self,
                 "key",
-                context=context,
-                alias=f"{props.name_prefix}-ecr",
-                description=f"ECR image encryption for {props.name_prefix}",
-                production=props.production,
+                props=KmsKeyProps(
+                    alias=f"{props.name_prefix}-ecr",
+                    description=f"ECR image encryption for {props.name_prefix}",
+                    production=props.production,
+                ),
             )
             self.kms_key_arn = key.key_arn
 
@@ -265,7 +267,6 @@ class EcrRegistry(Construct):
                 ),
             )
 
-        self._context = context
         self._name_prefix = props.name_prefix
         self.pull_grants: dict[str, IamRolePolicy] = {}
         self.registry_host: str = f"{context.account_id}.dkr.ecr.{context.region}.{context.dns_suffix}"

@@ -1,6 +1,7 @@
-"""Shared security building blocks: the account context and customer-managed KMS keys."""
+"""Shared security building blocks: the account context of each stack (``AwsContext.of``) and
+customer-managed KMS keys (``KmsKey`` / ``KmsKeyProps``)."""
 
 from constructs_lib.security.context import AwsContext
-from constructs_lib.security.kms import KmsKey, deletion_window_days
+from constructs_lib.security.kms import KmsKey, KmsKeyProps, deletion_window_days
 
-__all__ = ["AwsContext", "KmsKey", "deletion_window_days"]
+__all__ = ["AwsContext", "KmsKey", "KmsKeyProps", "deletion_window_days"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
@@ -12,7 +13,7 @@ from constructs import Construct
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.security.context import AwsContext
 
-__all__ = ["KmsKey", "deletion_window_days"]
+__all__ = ["KmsKey", "KmsKeyProps", "deletion_window_days"]
 
 #: Days a scheduled key deletion waits. 30 in prod (AWS maximum: the longest chance to cancel a
 #: mistaken destroy), 14 elsewhere (still two weeks to notice).
@@ -25,26 +26,36 @@ def deletion_window_days(production: bool) -> int:
     return PRODUCTION_DELETION_WINDOW_DAYS if production else DEFAULT_DELETION_WINDOW_DAYS
 
 
+@dataclass(frozen=True, kw_only=True)
+class KmsKeyProps:
+    """A customer-managed key of :class:`KmsKey`."""
+
+    #: The alias without ``alias/`` (``<name_prefix>/<purpose>`` by convention).
+    alias: str
+    #: What the key encrypts, shown in the console and in CloudTrail.
+    description: str
+    #: Prod: a 30-day deletion window and ``prevent_destroy``; otherwise 14 days and no protection.
+    production: bool
+    #: Log group name prefixes CloudWatch Logs may use the key for. Default: none (no logs statement).
+    log_group_name_prefixes: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "log_group_name_prefixes", tuple(self.log_group_name_prefixes))
+
+
 class KmsKey(Construct):
     """A symmetric KMS key with yearly rotation, alias ``alias/<alias>``, and ``prevent_destroy`` in prod.
 
-    The key policy gives the account (through IAM) administration and use of the key; when
-    ``log_group_name_prefixes`` is set it also lets CloudWatch Logs in this region use the key, but
-    only for log groups whose name starts with one of those prefixes (encryption-context condition).
+    The key policy gives the account of the stack (:meth:`AwsContext.of`, through IAM) administration
+    and use of the key; when ``log_group_name_prefixes`` is set it also lets CloudWatch Logs in this
+    region use the key, but only for log groups whose name starts with one of those prefixes
+    (encryption-context condition).
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        context: AwsContext,
-        alias: str,
-        description: str,
-        production: bool,
-        log_group_name_prefixes: Sequence[str] = (),
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: KmsKeyProps) -> None:
         super().__init__(scope, id)
+        context = AwsContext.of(self)
+        alias, production, log_group_name_prefixes = props.alias, props.production, props.log_group_name_prefixes
         statements = [
             statement(
                 "AccountAdministersKeyThroughIam",
@@ -70,7 +81,7 @@ class KmsKey(Construct):
         self.key = _KmsKey(
             self,
             "key",
-            description=description,
+            description=props.description,
             enable_key_rotation=True,
             deletion_window_in_days=deletion_window_days(production),
             policy=policy_document(*statements),

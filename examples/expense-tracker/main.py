@@ -24,7 +24,7 @@ from constructs_lib import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Resources, SecretRef
 from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, NodeRole
 from constructs_lib.network.config import NatMode, NetworkConfig
-from constructs_lib.platform.config import AddonsConfig, BackupOptions, MonitoringOptions
+from constructs_lib.platform.config import AddonsConfig, BackupConfig, MonitoringConfig
 from constructs_lib.platform_stack import build_app
 from constructs_lib.registry.config import RepositorySpec
 
@@ -83,10 +83,10 @@ CONFIG = EnvironmentConfig(
     addons=AddonsConfig(
         # Prometheus and Grafana with 30 days of metrics on gp3 volumes (seed 003).
         kube_prometheus_stack=True,
-        monitoring=MonitoringOptions(retention_days=30),
+        monitoring=MonitoringConfig(retention_days=30),
         # Daily backups at 2 AM kept for 7 days (seed 003), to an encrypted, versioned bucket.
         velero=True,
-        backup=BackupOptions(schedule="0 2 * * *", retention_days=7),
+        backup=BackupConfig(schedule="0 2 * * *", retention_days=7),
     ),
     tags={"application": PROJECT},
     state=StateBackend(bucket=STATE_BUCKET, key_prefix=PROJECT),

@@ -28,7 +28,7 @@ from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Res
 from constructs_lib.platform.addons import SecretStoreRef
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
-from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders
+from constructs_lib.platform.providers import ClusterConnection, KubernetesProviders, KubernetesProvidersProps
 from constructs_lib.stack import local_state_path
 
 # ---- Example values: replace them before a deploy -----------------------------------------------
@@ -92,11 +92,13 @@ class WebAppStack(TerraformStack):
         KubernetesProviders(
             self,
             "kubernetes",
-            connection=ClusterConnection(
-                cluster_name=CLUSTER_NAME,
-                endpoint=cluster.endpoint,
-                certificate_authority_data=cluster.certificate_authority.get(0).data,
-                region=REGION,
+            props=KubernetesProvidersProps(
+                connection=ClusterConnection(
+                    cluster_name=CLUSTER_NAME,
+                    endpoint=cluster.endpoint,
+                    certificate_authority_data=cluster.certificate_authority.get(0).data,
+                    region=REGION,
+                ),
             ),
         )
         repository = DataAwsEcrRepository(self, "repository", name=REPOSITORY_NAME)

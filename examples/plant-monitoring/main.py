@@ -42,7 +42,7 @@ from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroup
 from constructs_lib.network.cidr import Tier
 from constructs_lib.network.config import NatMode, NetworkConfig
 from constructs_lib.platform.catalog import PodSecurityLevel
-from constructs_lib.platform.config import AddonsConfig, BackupOptions
+from constructs_lib.platform.config import AddonsConfig, BackupConfig
 from constructs_lib.platform_stack import PlatformStack
 from constructs_lib.registry.config import RepositorySpec, default_lifecycle_rules
 
@@ -135,7 +135,7 @@ CONFIG = EnvironmentConfig(
     # Velero snapshots MongoDB's volumes every night (its fsyncLock hooks make them consistent). Only
     # its namespace: Kafka only buffers readings the processor stores in MongoDB, and the other
     # workloads keep no state.
-    addons=AddonsConfig(velero=True, backup=BackupOptions(included_namespaces=(MONGODB.name,))),
+    addons=AddonsConfig(velero=True, backup=BackupConfig(included_namespaces=(MONGODB.name,))),
     tags={"owner": "plant-monitoring"},
 )
 

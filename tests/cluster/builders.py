@@ -33,7 +33,6 @@ def props(
     production: bool = True,
     pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION,
     sandbox: bool = False,
-    context: AwsContext,
 ) -> EksClusterProps:
     return EksClusterProps(
         name_prefix=name_prefix,
@@ -42,7 +41,6 @@ def props(
         private_subnet_ids=subnets,
         control_plane_security_group_id=control_plane_sg,
         node_security_group_id=node_sg,
-        context=context,
         production=production,
         instance_tags={"environment": "prod", "project": "eks-platform"},
         pod_addressing=pod_addressing,
@@ -52,5 +50,5 @@ def props(
 
 def cluster(stack: TerraformStack, **changes: object) -> EksCluster:
     """An EksCluster in ``stack`` built from :func:`props` with ``changes``."""
-    context = AwsContext(stack, "context", region="us-east-1")
-    return EksCluster(stack, "eks", props=props(context=context, **changes))  # type: ignore[arg-type]
+    AwsContext(stack, region="us-east-1")
+    return EksCluster(stack, "eks", props=props(**changes))  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from cdktf import Testing as CdktfTesting
 
 from constructs_lib.cluster.addon_versions import PINNED_ADDON_VERSIONS
 from constructs_lib.cluster.config import ClusterConfig, CniIdentity, ControlPlaneLogType
-from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, vpc_cni_configuration
+from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, ManagedAddonOptions, vpc_cni_configuration
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import PodAddressing
 from tests.cluster.builders import ADMIN_ROLE, APPLICATION, CONTROL_PLANE_SG, EBS_CSI_ROLE, GROUPS, SUBNETS, cluster
@@ -48,10 +48,14 @@ built: dict[str, EksCluster] = {}
 def _build_prod(stack: TerraformStack) -> None:
     eks = cluster(stack, config=PROD_CONFIG)
     eks.add_managed_addon(
-        "aws-ebs-csi-driver", service_account_role_arn=EBS_CSI_ROLE, configuration_values=EBS_CSI_VALUES
+        "aws-ebs-csi-driver",
+        options=ManagedAddonOptions(service_account_role_arn=EBS_CSI_ROLE, configuration_values=EBS_CSI_VALUES),
     )
     eks.add_managed_addon(
-        "aws-efs-csi-driver", pod_identity=AddonPodIdentity("efs-csi-controller-sa", EFS_CSI_ROLE), after_nodes=False
+        "aws-efs-csi-driver",
+        options=ManagedAddonOptions(
+            pod_identity=AddonPodIdentity("efs-csi-controller-sa", EFS_CSI_ROLE), after_nodes=False
+        ),
     )
     built["prod"] = eks
 
@@ -341,7 +345,7 @@ def test_deployer_access_entry_from_the_session_context(prod: Synth) -> None:
 
 def test_session_context_reads_the_caller(prod: Synth) -> None:
     (session,) = data_sources(prod, "aws_iam_session_context").values()
-    assert session["arn"].startswith("${data.aws_caller_identity.context_caller_")
+    assert session["arn"].startswith("${data.aws_caller_identity.aws-context_caller_")
 
 
 def test_no_deployer_entry_when_off(dev: Synth) -> None:
@@ -532,8 +536,10 @@ def test_addon_takes_irsa_or_pod_identity_not_both() -> None:
     ):
         eks.add_managed_addon(
             "aws-ebs-csi-driver",
-            service_account_role_arn=EBS_CSI_ROLE,
-            pod_identity=AddonPodIdentity("ebs-csi-controller-sa", EBS_CSI_ROLE),
+            options=ManagedAddonOptions(
+                service_account_role_arn=EBS_CSI_ROLE,
+                pod_identity=AddonPodIdentity("ebs-csi-controller-sa", EBS_CSI_ROLE),
+            ),
         )
 
 

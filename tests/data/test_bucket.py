@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cdktf import TerraformStack
 
-from constructs_lib.data.bucket import ApplicationBucket
+from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.errors import ConfigError
 from constructs_lib.security import AwsContext
 from tests.helpers import Synth, only, resources, synth
@@ -19,9 +19,9 @@ built: dict[str, ApplicationBucket] = {}
 
 def build(key: str, *, production: bool, **options: Any) -> Synth:
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
+        AwsContext(stack, region="us-east-1")
         arguments: dict[str, Any] = {"name_prefix": "eks-platform-prod", "app_name": "api", **options}
-        built[key] = ApplicationBucket(stack, "bucket", context=context, production=production, **arguments)
+        built[key] = ApplicationBucket(stack, "bucket", props=ApplicationBucketProps(production=production, **arguments))
 
     return synth(_build)
 
@@ -141,9 +141,9 @@ def test_attributes(prod: Synth) -> None:
 )
 def test_errors(options: dict[str, Any], message: str) -> None:
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
+        AwsContext(stack, region="us-east-1")
         arguments: dict[str, Any] = {"name_prefix": "eks-platform-dev", "app_name": "api", **options}
-        ApplicationBucket(stack, "bucket", context=context, production=False, **arguments)
+        ApplicationBucket(stack, "bucket", props=ApplicationBucketProps(production=False, **arguments))
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cdktf import TerraformStack
 
-from constructs_lib.data.bucket import ApplicationBucket
+from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity import presets
 from constructs_lib.security import AwsContext
@@ -66,10 +66,10 @@ def test_takes_the_constructs_attributes() -> None:
     found: list[int] = []
 
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
         bucket = ApplicationBucket(
-            stack, "bucket", context=context, name_prefix="eks-platform-dev", app_name="api", production=False
+            stack, "bucket", props=ApplicationBucketProps(name_prefix="eks-platform-dev", app_name="api", production=False)
         )
+        context = AwsContext.of(stack)
         permissions = presets.application_bucket_access(
             context, bucket_arn=bucket.bucket_arn, kms_key_arn=bucket.kms_key_arn
         )

@@ -19,12 +19,11 @@ CIDRS = ("10.30.224.0/24", "10.30.225.0/24", "10.30.226.0/24")
 built: dict[str, PostgresDatabase] = {}
 
 
-def props(context: AwsContext, stage: str, **overrides: Any) -> PostgresDatabaseProps:
+def props(stage: str, **overrides: Any) -> PostgresDatabaseProps:
     base = PostgresDatabaseProps(
         spec=DatabaseSpec("orders"),
         stage=stage,
         name_prefix=f"eks-platform-{stage}",
-        context=context,
         vpc_id="vpc-0123456789abcdef0",
         db_subnet_group_name=f"eks-platform-{stage}-database",
         database_subnet_cidrs=CIDRS,
@@ -35,8 +34,8 @@ def props(context: AwsContext, stage: str, **overrides: Any) -> PostgresDatabase
 
 def build(stage: str, *, key: str | None = None, **overrides: Any) -> Synth:
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
-        built[key or stage] = PostgresDatabase(stack, "database", props=props(context, stage, **overrides))
+        AwsContext(stack, region="us-east-1")
+        built[key or stage] = PostgresDatabase(stack, "database", props=props(stage, **overrides))
 
     return synth(_build)
 
@@ -460,8 +459,8 @@ def test_errors(overrides: dict[str, Any], message: str) -> None:
     stage = overrides.pop("stage", "prod")
 
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
-        PostgresDatabase(stack, "database", props=props(context, stage, **overrides))
+        AwsContext(stack, region="us-east-1")
+        PostgresDatabase(stack, "database", props=props(stage, **overrides))
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)
@@ -480,8 +479,8 @@ def test_pods_groups_alone_admit_no_node_group() -> None:
 
 def test_add_pod_security_group_grows_the_attribute(prod: Synth) -> None:
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
-        database = PostgresDatabase(stack, "database", props=props(context, "dev"))
+        AwsContext(stack, region="us-east-1")
+        database = PostgresDatabase(stack, "database", props=props("dev"))
         database.add_pod_security_group("reports")
         built["added"] = database
 
@@ -501,8 +500,8 @@ def test_add_pod_security_group_grows_the_attribute(prod: Synth) -> None:
 )
 def test_add_pod_security_group_errors(app: str, message: str) -> None:
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
-        database = PostgresDatabase(stack, "database", props=props(context, "dev", pod_security_group_applications=("api",)))
+        AwsContext(stack, region="us-east-1")
+        database = PostgresDatabase(stack, "database", props=props("dev", pod_security_group_applications=("api",)))
         database.add_pod_security_group(app)
 
     with pytest.raises(ConfigError, match=message):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from cdktf import TerraformStack
 
-from constructs_lib.data.bucket import ApplicationBucket
+from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.security import AwsContext
@@ -22,7 +22,7 @@ STAGES = ("dev", "prod")
 def build(stage: str) -> Synth:
     def _build(stack: TerraformStack) -> None:
         prefix = f"eks-platform-{stage}"
-        context = AwsContext(stack, "context", region="us-east-1")
+        AwsContext(stack, region="us-east-1")
         PostgresDatabase(
             stack,
             "database",
@@ -30,7 +30,6 @@ def build(stage: str) -> Synth:
                 spec=DatabaseSpec("orders"),
                 stage=stage,
                 name_prefix=prefix,
-                context=context,
                 vpc_id="vpc-0123456789abcdef0",
                 db_subnet_group_name=f"{prefix}-database",
                 database_subnet_cidrs=("10.30.224.0/24", "10.30.225.0/24"),
@@ -38,7 +37,9 @@ def build(stage: str) -> Synth:
                 pod_security_group_applications=("api",),
             ),
         )
-        ApplicationBucket(stack, "bucket", context=context, name_prefix=prefix, app_name="api", production=stage == "prod")
+        ApplicationBucket(
+            stack, "bucket", props=ApplicationBucketProps(name_prefix=prefix, app_name="api", production=stage == "prod")
+        )
 
     return synth(_build)
 

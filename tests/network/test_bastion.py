@@ -18,11 +18,11 @@ from tests.helpers import Synth, data_sources, only, resources, synth
 
 def build(**changes: Any) -> Synth:
     def _build(stack: TerraformStack) -> None:
+        AwsContext(stack, region="us-east-1")
         props = BastionProps(
             name_prefix="eks-platform-dev",
             vpc_id="vpc-1",
             subnet_ids=["subnet-private-a", "subnet-private-b"],
-            context=AwsContext(stack, "context", region="us-east-1"),
         )
         Bastion(stack, "bastion", props=dataclasses.replace(props, **changes))
 

@@ -9,7 +9,12 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.network.security_groups import CONTROL_PLANE_TO_NODE_PORTS, SecurityGroups, SecurityGroupsProps
+from constructs_lib.network.security_groups import (
+    CONTROL_PLANE_TO_NODE_PORTS,
+    SecurityGroupRuleOptions,
+    SecurityGroups,
+    SecurityGroupsProps,
+)
 from tests.fixtures import PROD
 from tests.helpers import Synth, resources, synth
 from tests.network.test_vpc import _network
@@ -150,7 +155,11 @@ def test_no_ssh_anywhere(doc: Synth) -> None:
 def test_internet_ingress_to_nodes_is_refused() -> None:
     def _build(stack: TerraformStack) -> None:
         groups = SecurityGroups(stack, "sg", props=PROPS)
-        groups.add_ingress("bad", groups.node_security_group_id, description="x", port=22, cidr="0.0.0.0/0")
+        groups.add_ingress(
+            "bad",
+            groups.node_security_group_id,
+            options=SecurityGroupRuleOptions(description="x", port=22, cidr="0.0.0.0/0"),
+        )
 
     with pytest.raises(ConfigError, match=r"security_groups\.bad.*only the load balancer's ports 80 and 443"):
         synth(_build)
@@ -159,7 +168,9 @@ def test_internet_ingress_to_nodes_is_refused() -> None:
 def test_all_protocols_from_cidr_is_refused() -> None:
     def _build(stack: TerraformStack) -> None:
         groups = SecurityGroups(stack, "sg", props=PROPS)
-        groups.add_ingress("bad", groups.node_security_group_id, description="x", cidr="10.0.0.0/8")
+        groups.add_ingress(
+            "bad", groups.node_security_group_id, options=SecurityGroupRuleOptions(description="x", cidr="10.0.0.0/8")
+        )
 
     with pytest.raises(ConfigError, match="all-protocol ingress must come from a security group"):
         synth(_build)

@@ -21,11 +21,11 @@ PREFIX = "eks-platform-prod"
 
 def _network(stack: TerraformStack, config: NetworkConfig, **changes: Any) -> Network:
     """A prod-like Network of ``config`` in ``stack``; ``changes`` replace NetworkProps fields."""
+    AwsContext(stack, region="us-east-1")
     props = NetworkProps(
         config=config,
         name_prefix=PREFIX,
         region="us-east-1",
-        context=AwsContext(stack, "context", region="us-east-1"),
         production=True,
         path="prod.network",
     )

@@ -27,10 +27,10 @@ from constructs_lib.platform.catalog import (
 )
 from constructs_lib.platform.config import (
     AddonsConfig,
-    BackupOptions,
-    CertificateOptions,
-    DnsOptions,
-    MonitoringOptions,
+    BackupConfig,
+    CertificateConfig,
+    DnsConfig,
+    MonitoringConfig,
 )
 from tests.helpers import Synth, resources, synth
 
@@ -47,8 +47,8 @@ EVERYTHING = AddonsConfig(
     velero=True,
     vertical_pod_autoscaler=True,
     external_dns=True,
-    certificates=CertificateOptions(acme_email="platform@example.com"),
-    dns=DnsOptions(hosted_zone_ids=("Z0123456789ABCDEFGHIJ",), domains=("example.com",)),
+    certificates=CertificateConfig(acme_email="platform@example.com"),
+    dns=DnsConfig(hosted_zone_ids=("Z0123456789ABCDEFGHIJ",), domains=("example.com",)),
 )
 #: Every built-in add-on EVERYTHING installs: all but karpenter, which replaces cluster_autoscaler
 #: (tests/platform/test_karpenter.py covers it).
@@ -96,9 +96,9 @@ def tuned() -> Synth:
     addons = dataclasses.replace(
         EVERYTHING,
         ingress_nginx=False,
-        monitoring=MonitoringOptions(retention_days=15, prometheus_storage_gib=100, small_volume_gib=5),
-        backup=BackupOptions(schedule="30 3 * * 0", retention_days=7, included_namespaces=("api", "worker")),
-        certificates=CertificateOptions(acme_email="x@example.com", acme_server="https://acme-staging.example.com/dir"),
+        monitoring=MonitoringConfig(retention_days=15, prometheus_storage_gib=100, small_volume_gib=5),
+        backup=BackupConfig(schedule="30 3 * * 0", retention_days=7, included_namespaces=("api", "worker")),
+        certificates=CertificateConfig(acme_email="x@example.com", acme_server="https://acme-staging.example.com/dir"),
     )
     return build(addons=addons, kubernetes_version="1.33")[0]
 

@@ -12,17 +12,19 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.platform.backup import BackupBucket
-from constructs_lib.platform.config import BackupOptions
+from constructs_lib.platform.backup import BackupBucket, BackupBucketProps
+from constructs_lib.platform.config import BackupConfig
 from constructs_lib.security import AwsContext
 from tests.helpers import Synth, only, synth
 
 
 def build(*, production: bool, **options: Any) -> Synth:
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
+        AwsContext(stack, region="us-east-1")
         BackupBucket(
-            stack, "backup", context=context, name_prefix="eks-platform-prod", production=production, **options
+            stack,
+            "backup",
+            props=BackupBucketProps(name_prefix="eks-platform-prod", production=production, **options),
         )
 
     return synth(_build)
@@ -115,9 +117,9 @@ def test_policy_denies_insecure_transport(prod: Synth) -> None:
 )
 def test_errors(options: dict[str, Any], message: str) -> None:
     def _build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
+        AwsContext(stack, region="us-east-1")
         arguments: dict[str, Any] = {"name_prefix": "eks-platform-dev", **options}
-        BackupBucket(stack, "backup", context=context, production=False, **arguments)
+        BackupBucket(stack, "backup", props=BackupBucketProps(production=False, **arguments))
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)
@@ -127,7 +129,7 @@ def test_whole_stack_keeps_deleted_backups_for_the_backup_retention(tmp_path: Pa
     from constructs_lib.platform_stack import build_app
     from tests.fixtures import PROD
 
-    addons = dataclasses.replace(PROD.addons, backup=BackupOptions(retention_days=14))
+    addons = dataclasses.replace(PROD.addons, backup=BackupConfig(retention_days=14))
     build_app((dataclasses.replace(PROD, addons=addons),), outdir=str(tmp_path)).synth()
     doc = json.loads((tmp_path / "stacks" / "prod" / "cdk.tf.json").read_text())
     (configuration,) = [

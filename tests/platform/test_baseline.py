@@ -8,7 +8,7 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.platform.baseline import DEFAULT_CLASS_ANNOTATION, ClusterBaseline
+from constructs_lib.platform.baseline import DEFAULT_CLASS_ANNOTATION, ClusterBaseline, ClusterBaselineProps
 from tests.helpers import Synth, only, resources, synth
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -16,7 +16,7 @@ KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-5555555555
 
 def build(**options: Any) -> Synth:
     def _build(stack: TerraformStack) -> None:
-        ClusterBaseline(stack, "baseline", **options)
+        ClusterBaseline(stack, "baseline", props=ClusterBaselineProps(**options))
 
     return synth(_build)
 

@@ -13,11 +13,11 @@ from constructs_lib.platform.config import (
     LETSENCRYPT_PRODUCTION,
     RESERVED_NAMESPACES,
     AddonsConfig,
-    BackupOptions,
-    CertificateOptions,
-    DnsOptions,
+    BackupConfig,
+    CertificateConfig,
+    DnsConfig,
     DnsPolicy,
-    MonitoringOptions,
+    MonitoringConfig,
     ResourceQuotaSpec,
     cpu_cores,
     memory_bytes,
@@ -54,7 +54,7 @@ def test_external_dns_is_off_by_default() -> None:
 
 
 def test_dns_policy_defaults_to_upsert_only() -> None:
-    assert DnsOptions().policy is DnsPolicy.UPSERT_ONLY
+    assert DnsConfig().policy is DnsPolicy.UPSERT_ONLY
 
 
 def test_dns_options_load_from_plain_data() -> None:
@@ -76,15 +76,15 @@ def test_options_load_from_plain_data() -> None:
 
 
 def test_monitoring_defaults_follow_seed_003() -> None:
-    assert MonitoringOptions().retention_days == 30
+    assert MonitoringConfig().retention_days == 30
 
 
 def test_backup_defaults_follow_seed_004() -> None:
-    assert (BackupOptions().schedule, BackupOptions().retention_days) == ("0 2 * * *", 30)
+    assert (BackupConfig().schedule, BackupConfig().retention_days) == ("0 2 * * *", 30)
 
 
 def test_certificate_server_defaults_to_letsencrypt_production() -> None:
-    assert CertificateOptions().acme_server == LETSENCRYPT_PRODUCTION
+    assert CertificateConfig().acme_server == LETSENCRYPT_PRODUCTION
 
 
 def test_certificate_email_is_optional_while_cert_manager_is_off() -> None:
@@ -100,31 +100,31 @@ def test_certificate_email_is_optional_while_cert_manager_is_off() -> None:
             r"`a\.ingress_nginx`: needs aws_load_balancer_controller",
         ),
         (
-            AddonsConfig(monitoring=MonitoringOptions(retention_days=0)),
+            AddonsConfig(monitoring=MonitoringConfig(retention_days=0)),
             r"`a\.monitoring\.retention_days`: must be a whole number from 1 to 365",
         ),
         (
-            AddonsConfig(monitoring=MonitoringOptions(prometheus_storage_gib=5)),
+            AddonsConfig(monitoring=MonitoringConfig(prometheus_storage_gib=5)),
             r"`a\.monitoring\.prometheus_storage_gib`: must be a whole number from 10 to 16384",
         ),
         (
-            AddonsConfig(monitoring=MonitoringOptions(small_volume_gib=0)),
+            AddonsConfig(monitoring=MonitoringConfig(small_volume_gib=0)),
             r"`a\.monitoring\.small_volume_gib`: must be a whole number from 1 to 1024",
         ),
         (
-            AddonsConfig(backup=BackupOptions(schedule="daily")),
+            AddonsConfig(backup=BackupConfig(schedule="daily")),
             r"`a\.backup\.schedule`: must be a five-field cron expression \(got 'daily'\)",
         ),
         (
-            AddonsConfig(backup=BackupOptions(retention_days=0)),
+            AddonsConfig(backup=BackupConfig(retention_days=0)),
             r"`a\.backup\.retention_days`: must be a whole number from 1 to 3650",
         ),
         (
-            AddonsConfig(backup=BackupOptions(included_namespaces=("Api",))),
+            AddonsConfig(backup=BackupConfig(included_namespaces=("Api",))),
             r"`a\.backup\.included_namespaces\[0\]`: must be a DNS-1123 label",
         ),
         (
-            AddonsConfig(backup=BackupOptions(included_namespaces=("api", "api"))),
+            AddonsConfig(backup=BackupConfig(included_namespaces=("api", "api"))),
             r"`a\.backup\.included_namespaces`: namespace must be unique",
         ),
         (
@@ -132,7 +132,7 @@ def test_certificate_email_is_optional_while_cert_manager_is_off() -> None:
             r"`a\.certificates\.acme_email`: must be the e-mail address registered with the ACME server",
         ),
         (
-            AddonsConfig(certificates=CertificateOptions(acme_server="http://acme.example.com")),
+            AddonsConfig(certificates=CertificateConfig(acme_server="http://acme.example.com")),
             r"`a\.certificates\.acme_server`: must be an https:// ACME directory URL",
         ),
         (
@@ -140,35 +140,35 @@ def test_certificate_email_is_optional_while_cert_manager_is_off() -> None:
             r"`a\.karpenter`: supply at most one of `karpenter` or `cluster_autoscaler`",
         ),
         (
-            AddonsConfig(external_dns=True, dns=DnsOptions(domains=("acme.io",))),
+            AddonsConfig(external_dns=True, dns=DnsConfig(domains=("acme.io",))),
             r"`a\.dns\.hosted_zone_ids`: must name at least one hosted zone when external_dns is on",
         ),
         (
-            AddonsConfig(external_dns=True, dns=DnsOptions(hosted_zone_ids=(ZONE,))),
+            AddonsConfig(external_dns=True, dns=DnsConfig(hosted_zone_ids=(ZONE,))),
             r"`a\.dns\.domains`: must name at least one domain when external_dns is on",
         ),
         (
-            AddonsConfig(dns=DnsOptions(hosted_zone_ids=("/hostedzone/Z123",))),
+            AddonsConfig(dns=DnsConfig(hosted_zone_ids=("/hostedzone/Z123",))),
             r"`a\.dns\.hosted_zone_ids\[0\]`: must be a Route 53 hosted zone id",
         ),
         (
-            AddonsConfig(dns=DnsOptions(hosted_zone_ids=("z123",))),
+            AddonsConfig(dns=DnsConfig(hosted_zone_ids=("z123",))),
             r"`a\.dns\.hosted_zone_ids\[0\]`: must be a Route 53 hosted zone id",
         ),
         (
-            AddonsConfig(dns=DnsOptions(hosted_zone_ids=(ZONE, ZONE))),
+            AddonsConfig(dns=DnsConfig(hosted_zone_ids=(ZONE, ZONE))),
             r"`a\.dns\.hosted_zone_ids`: hosted zone id must be unique",
         ),
         (
-            AddonsConfig(dns=DnsOptions(domains=("https://acme.io",))),
+            AddonsConfig(dns=DnsConfig(domains=("https://acme.io",))),
             r"`a\.dns\.domains\[0\]`: must be a lowercase DNS domain name",
         ),
         (
-            AddonsConfig(dns=DnsOptions(domains=("acme.io", "acme.io"))),
+            AddonsConfig(dns=DnsConfig(domains=("acme.io", "acme.io"))),
             r"`a\.dns\.domains`: domain must be unique",
         ),
         (
-            AddonsConfig(dns=DnsOptions(policy="sync")),  # type: ignore[arg-type]
+            AddonsConfig(dns=DnsConfig(policy="sync")),  # type: ignore[arg-type]
             r"`a\.dns\.policy`: must be one of UPSERT_ONLY, SYNC",
         ),
     ],

@@ -9,7 +9,12 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.platform.providers import EXEC_API_VERSION, ClusterConnection, KubernetesProviders
+from constructs_lib.platform.providers import (
+    EXEC_API_VERSION,
+    ClusterConnection,
+    KubernetesProviders,
+    KubernetesProvidersProps,
+)
 from tests.helpers import Synth, synth
 
 CONNECTION = ClusterConnection("eks-platform-dev", "https://ABC.gr7.us-east-1.eks.amazonaws.com", "Q0E=", "us-east-1")
@@ -18,7 +23,7 @@ TOKEN_ARGS = ["eks", "get-token", "--cluster-name", "eks-platform-dev", "--regio
 
 @pytest.fixture(scope="module")
 def doc() -> Synth:
-    return synth(lambda stack: KubernetesProviders(stack, "providers", connection=CONNECTION))
+    return synth(lambda stack: KubernetesProviders(stack, "providers", props=KubernetesProvidersProps(connection=CONNECTION)))
 
 
 def kubernetes(doc: Synth) -> dict[str, Any]:
@@ -78,7 +83,7 @@ def test_errors(changes: dict[str, Any], message: str) -> None:
     connection = dataclasses.replace(CONNECTION, **changes)
 
     def build(stack: TerraformStack) -> None:
-        KubernetesProviders(stack, "providers", connection=connection)
+        KubernetesProviders(stack, "providers", props=KubernetesProvidersProps(connection=connection))
 
     with pytest.raises(ConfigError, match=message):
         synth(build)

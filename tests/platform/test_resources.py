@@ -12,7 +12,7 @@ from cdktf import AssetType, TerraformAsset, TerraformStack
 from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.platform.resources import CHART_DIRECTORY, PlatformResources
+from constructs_lib.platform.resources import CHART_DIRECTORY, PlatformResources, PlatformResourcesProps
 from tests.helpers import Synth, resources, synth
 
 STORE = {"apiVersion": "external-secrets.io/v1", "kind": "ClusterSecretStore", "metadata": {"name": "aws"}}
@@ -20,8 +20,16 @@ STORE = {"apiVersion": "external-secrets.io/v1", "kind": "ClusterSecretStore", "
 
 def build_two(stack: TerraformStack) -> None:
     operator = NamespaceV1(stack, "operator", metadata={"name": "external-secrets"})
-    PlatformResources(stack, "one", release_name="one", namespace="a", manifests=[STORE], depends_on=[operator])
-    PlatformResources(stack, "two", release_name="two", namespace="b", manifests=[STORE], depends_on=[operator])
+    PlatformResources(
+        stack,
+        "one",
+        props=PlatformResourcesProps(release_name="one", namespace="a", manifests=[STORE], depends_on=[operator]),
+    )
+    PlatformResources(
+        stack,
+        "two",
+        props=PlatformResourcesProps(release_name="two", namespace="b", manifests=[STORE], depends_on=[operator]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +90,11 @@ def test_errors(manifests: list[dict[str, Any]], depends: bool, message: str) ->
     def build(stack: TerraformStack) -> None:
         operator = NamespaceV1(stack, "operator", metadata={"name": "x"})
         PlatformResources(
-            stack, "r", release_name="r", namespace="a", manifests=manifests, depends_on=[operator] if depends else []
+            stack,
+            "r",
+            props=PlatformResourcesProps(
+                release_name="r", namespace="a", manifests=manifests, depends_on=[operator] if depends else []
+            ),
         )
 
     with pytest.raises(ConfigError, match=message):

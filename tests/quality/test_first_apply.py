@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.platform.config import AddonsConfig, CertificateOptions, DnsOptions
+from constructs_lib.platform.config import AddonsConfig, CertificateConfig, DnsConfig
 from tests.quality import apply_graph
 from tests.quality.checks import Doc
 
@@ -29,8 +29,8 @@ def every_option_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     # Karpenter replaces cluster-autoscaler (never both): tests/test_karpenter_stack.py runs these rules on it.
     addons = AddonsConfig(
         **dict.fromkeys(AddonsConfig().toggles(), True),
-        certificates=CertificateOptions(acme_email="platform@example.com"),
-        dns=DnsOptions(hosted_zone_ids=("Z0123456789ABCDEFGHIJ",), domains=("example.com",)),
+        certificates=CertificateConfig(acme_email="platform@example.com"),
+        dns=DnsConfig(hosted_zone_ids=("Z0123456789ABCDEFGHIJ",), domains=("example.com",)),
     )
     addons = dataclasses.replace(addons, karpenter=False)
     cluster = dataclasses.replace(

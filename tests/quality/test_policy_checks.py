@@ -282,12 +282,12 @@ def test_parliament_accepts_a_key_policy() -> None:
     """A real KmsKey construct: ``kms:*`` on ``*`` for the account root is how key policies read."""
     from cdktf import TerraformStack
 
-    from constructs_lib.security import AwsContext, KmsKey
+    from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
     from tests.helpers import synth
 
     def build(stack: TerraformStack) -> None:
-        context = AwsContext(stack, "context", region="us-east-1")
-        KmsKey(stack, "key", context=context, alias="eks-platform-dev-key", description="test", production=False)
+        AwsContext(stack, region="us-east-1")
+        KmsKey(stack, "key", props=KmsKeyProps(alias="eks-platform-dev-key", description="test", production=False))
 
     assert [str(f) for f in iam_lint.parliament_errors(synth(build))] == []
 

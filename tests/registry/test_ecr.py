@@ -30,7 +30,8 @@ ATTRIBUTES: dict[str, Any] = {}
 
 
 def _registry(stack: TerraformStack, props: EcrRegistryProps) -> EcrRegistry:
-    return EcrRegistry(stack, "registry", context=AwsContext(stack, "context", region="us-east-1"), props=props)
+    AwsContext(stack, region="us-east-1")
+    return EcrRegistry(stack, "registry", props=props)
 
 
 def _build_prod(stack: TerraformStack) -> None:

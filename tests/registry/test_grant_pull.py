@@ -18,10 +18,10 @@ NODE_ROLE = "arn:aws:iam::111122223333:role/eks-platform-dev-node"
 
 
 def _registry(stack: TerraformStack, *repositories: RepositorySpec) -> EcrRegistry:
+    AwsContext(stack, region="us-east-1")
     return EcrRegistry(
         stack,
         "registry",
-        context=AwsContext(stack, "context", region="us-east-1"),
         props=EcrRegistryProps(
             name_prefix="eks-platform-dev",
             production=False,

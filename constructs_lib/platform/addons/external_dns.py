@@ -8,7 +8,7 @@ from typing import Any
 from constructs_lib.identity import presets
 from constructs_lib.identity.irsa import Permissions
 from constructs_lib.platform.addon import Addon, AddonContext, ChartFacts, PermissionsContext
-from constructs_lib.platform.config import ADDON_NAMESPACES, DnsOptions
+from constructs_lib.platform.config import ADDON_NAMESPACES, DnsConfig
 from constructs_lib.platform.helm import ChartSource
 
 __all__ = ["ExternalDnsAddon"]
@@ -64,7 +64,7 @@ class ExternalDnsAddon(Addon):
         return presets.external_dns(context.aws, hosted_zone_ids=context.hosted_zone_ids)
 
     def values(self, context: AddonContext) -> Mapping[str, Any]:
-        dns: DnsOptions = context.options.dns
+        dns: DnsConfig = context.options.dns
         return {
             "provider": {"name": "aws"},
             "sources": ["ingress"],

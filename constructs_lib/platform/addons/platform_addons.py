@@ -28,7 +28,7 @@ from constructs_lib.platform.addons.cluster_autoscaler import CLUSTER_AUTOSCALER
 from constructs_lib.platform.addons.external_secrets import CLUSTER_SECRET_STORE_RELEASE
 from constructs_lib.platform.config import ADDON_NAMESPACES, SYSTEM_NAMESPACES, AddonsConfig
 from constructs_lib.platform.helm import HelmAddon, HelmAddonProps
-from constructs_lib.platform.resources import PlatformResources
+from constructs_lib.platform.resources import PlatformResources, PlatformResourcesProps
 from constructs_lib.validation import (
     is_reference,
     require,
@@ -56,7 +56,7 @@ class AddonIdentity:
     permissions: PermissionsContext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlatformAddonsProps:
     """Inputs of the add-ons: plain values or terraform references from the cluster and identity tiers."""
 
@@ -236,10 +236,12 @@ class PlatformAddons(Construct):
             resources_release = self.custom_resource_releases[resources.release_name] = PlatformResources(
                 self,
                 resources.release_name,
-                release_name=resources.release_name,
-                namespace=addon.namespace,
-                manifests=resources.manifests,
-                depends_on=[release],
+                props=PlatformResourcesProps(
+                    release_name=resources.release_name,
+                    namespace=addon.namespace,
+                    manifests=resources.manifests,
+                    depends_on=[release],
+                ),
             ).release
             if addon.provides_nodes:
                 self._node_provisioning.append(resources_release)
