@@ -39,6 +39,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.platform.config import AddonsConfig, require_application_namespaces
+from constructs_lib.protections import Protections, Stage, require_prod_protections
 from constructs_lib.registry.config import RegistryConfig, RepositorySpec
 from constructs_lib.validation import (
     enum_file_name,
@@ -62,6 +63,7 @@ __all__ = [
     "MAX_ENVIRONMENTS",
     "MAX_NESTING_DEPTH",
     "EnvironmentConfig",
+    "Protections",
     "Stage",
     "StateBackend",
     "from_dict",
@@ -77,14 +79,6 @@ STANDARD_TAG_KEYS = ("environment", "project", "managed-by")
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", re.ASCII)
 _KEY_PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()/-]{1,200}\Z", re.ASCII)
-
-
-class Stage(enum.Enum):
-    """The stage of an environment; PROD turns on the protections for stateful resources."""
-
-    DEV = "dev"
-    STAGING = "staging"
-    PROD = "prod"
 
 
 @dataclass(frozen=True)
@@ -158,6 +152,11 @@ class EnvironmentConfig:
     #: on its port); applications name it in ``ApplicationSpec.database``. Sizes left unset take the
     #: stage's defaults (``data.config.STAGE_DEFAULTS``). Default None: no database, no cost.
     database: DatabaseSpec | None = None
+    #: How the environment's resources behave on destroy, replacement and change (``prevent_destroy``,
+    #: deletion protection, ...), all eight fields at once. Default None: the stage's reviewed defaults
+    #: (``Protections.for_stage``). Prod may raise any of them but not lower those that guard data
+    #: (``protections.GUARDED_IN_PROD``).
+    protections: Protections | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", frozen_mapping(self.tags))
@@ -166,8 +165,13 @@ class EnvironmentConfig:
 
     @property
     def production(self) -> bool:
-        """True for the PROD stage."""
+        """True for the PROD stage: the stage's policy (rules and config defaults), never a protection."""
         return self.stage is Stage.PROD
+
+    @property
+    def resolved_protections(self) -> Protections:
+        """``protections``, or the stage's defaults when it is unset: what every construct is given."""
+        return self.protections if self.protections is not None else Protections.for_stage(self.stage)
 
     @property
     def prefix(self) -> str:
@@ -211,6 +215,10 @@ class EnvironmentConfig:
             )
         if self.state is not None:
             self.state.validate(f"{path}.state")
+        if self.protections is not None:
+            self.protections.validate(f"{path}.protections")
+            if self.stage is Stage.PROD:
+                require_prod_protections(f"{path}.protections", self.protections)
         self.network.validate(f"{path}.network", region=self.region, production=self.production)
         self.cluster.validate(f"{path}.cluster", production=self.production)
         self._validate_deployment(path)
@@ -238,7 +246,12 @@ class EnvironmentConfig:
             "add NodeGroupSpec(..., role=NodeRole.SYSTEM) to node_groups",
         )
         if self.database is not None:
-            self.database.validate(f"{path}.database", stage=self.stage.value, name_prefix=self.prefix)
+            self.database.validate(
+                f"{path}.database",
+                stage=self.stage.value,
+                name_prefix=self.prefix,
+                protections=self.resolved_protections,
+            )
             require_pod_security_group_support(
                 f"{path}.database",
                 self.database,

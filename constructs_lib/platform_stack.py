@@ -76,7 +76,8 @@ class PlatformStack(EnvironmentStack):
                 name_prefix=config.prefix,
                 region=config.region,
                 context=self.context,
-                production=config.production,
+                stage=config.stage,
+                protections=config.resolved_protections,
                 node_groups=config.node_groups,
                 path=f"{path}.network",
                 node_groups_path=f"{path}.node_groups",
@@ -96,7 +97,8 @@ class PlatformStack(EnvironmentStack):
                 control_plane_security_group_id=self.network.control_plane_security_group_id,
                 node_security_group_id=self.network.node_security_group_id,
                 context=self.context,
-                production=config.production,
+                stage=config.stage,
+                protections=config.resolved_protections,
                 instance_tags=self.default_tags,
                 pod_addressing=config.network.pod_addressing,
                 sandbox=config.stage is Stage.DEV,
@@ -146,7 +148,8 @@ class PlatformStack(EnvironmentStack):
             context=self.context,
             props=EcrRegistryProps(
                 name_prefix=config.prefix,
-                production=config.production,
+                stage=config.stage,
+                protections=config.resolved_protections,
                 node_role_arn=self.cluster.node_role_arn,
                 node_role_name=self.cluster.node_role_name,
                 repositories=config.repositories,
@@ -175,6 +178,7 @@ class PlatformStack(EnvironmentStack):
                 props=PostgresDatabaseProps(
                     spec=spec,
                     stage=config.stage.value,
+                    protections=config.resolved_protections,
                     name_prefix=config.prefix,
                     context=self.context,
                     vpc_id=self.network.vpc_id,
@@ -203,7 +207,7 @@ class PlatformStack(EnvironmentStack):
             context=self.context,
             name_prefix=self.config.prefix,
             app_name=spec.name,
-            production=self.config.production,
+            protections=self.config.resolved_protections,
         )
         self.application_buckets[spec.name] = bucket
         return bucket
@@ -277,7 +281,7 @@ class PlatformStack(EnvironmentStack):
                 "backup",
                 context=context,
                 name_prefix=config.prefix,
-                production=config.production,
+                protections=config.resolved_protections,
                 # A deleted backup stays recoverable for as long as it would have lived.
                 noncurrent_version_days=addons.backup.retention_days,
             )
@@ -290,7 +294,7 @@ class PlatformStack(EnvironmentStack):
         reads_database = database is not None and any(a.database is not None for a in config.applications)
         # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
         ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
-        self.baseline = ClusterBaseline(self, "baseline", production=config.production, depends_on=ready)
+        self.baseline = ClusterBaseline(self, "baseline", protections=config.resolved_protections, depends_on=ready)
         self.addons = PlatformAddons(
             self,
             "addons",
@@ -328,7 +332,7 @@ class PlatformStack(EnvironmentStack):
             applications=config.applications,
             repository_urls=self.registry.repository_urls,
             name_prefix=config.prefix,
-            production=config.production,
+            stage=config.stage,
             service_account_roles=app_roles,
             # The Deployment complies with "restricted" in every stage, so dev enforces it too.
             pod_security=PodSecurityLevel.RESTRICTED,

@@ -34,7 +34,7 @@ config = EnvironmentConfig(
 app = App(outdir="out")
 stack = EnvironmentStack(app, config)
 context = AwsContext(stack, "context", region=config.region)
-KmsKey(stack, "key", context=context, alias=f"{config.prefix}/example", description="example", production=False)
+KmsKey(stack, "key", context=context, alias=f"{config.prefix}/example", description="example", protections=config.resolved_protections)
 app.synth()
 
 from constructs_lib import provider_loader

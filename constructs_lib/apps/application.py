@@ -94,6 +94,7 @@ from constructs_lib.platform.config import (
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources
+from constructs_lib.protections import Stage, require_stage_member
 from constructs_lib.validation import is_reference, require, require_iam_arn, require_repository_url, require_unique
 
 __all__ = [
@@ -189,8 +190,9 @@ class ApplicationProps:
     spec: ApplicationSpec
     #: ECR repository URL of ``spec.repository`` (the registry tier's ``repository_url``).
     repository_url: str
-    #: Production: ingress requires a certificate (HTTPS only).
-    production: bool
+    #: The environment's stage: its policy for the spec (in prod an ingress requires a certificate:
+    #: HTTPS only). An application has no resource a protection applies to.
+    stage: Stage
     #: ALB group shared by the environment's ingresses (one ALB instead of one per application: cost).
     load_balancer_group: str
     #: The application's role (``PlatformStack.workload_role``: EKS Pod Identity or IRSA); required
@@ -246,7 +248,8 @@ class ApplicationProps:
             self.node_group.name if self.node_group is not None else None,
             f"pass the environment's NodeGroupSpec named {spec.node_group!r}" if spec.node_group else "leave it out",
         )
-        spec.validate(f"{path}.spec", production=self.production)
+        require_stage_member(f"{path}.stage", self.stage)
+        spec.validate(f"{path}.spec", production=self.stage is Stage.PROD)
         self.quota.validate(f"{path}.quota")
         require_repository_url(f"{path}.repository_url", self.repository_url, example="api")
         role = self.service_account_role
@@ -826,7 +829,8 @@ class ApplicationsProps:
     repository_urls: Mapping[str, str]
     #: ``<project>-<env>``: the shared ALB's group name.
     name_prefix: str
-    production: bool
+    #: The environment's stage (see :attr:`ApplicationProps.stage`).
+    stage: Stage
     #: Application name -> its role (``PlatformStack.workload_role``), for applications with ``needs_aws``.
     service_account_roles: Mapping[str, WorkloadRole] = field(default_factory=dict)
     pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
@@ -952,7 +956,7 @@ class Applications(Construct):
             props=ApplicationProps(
                 spec=spec,
                 repository_url=props.repository_urls[spec.repository],
-                production=props.production,
+                stage=props.stage,
                 load_balancer_group=props.name_prefix,
                 service_account_role=service_account_role,
                 pod_security=props.pod_security,

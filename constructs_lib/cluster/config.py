@@ -553,11 +553,12 @@ class ClusterConfig:
                 f"--kubernetes-version {self.version}`",
             )
 
-    def resolved_support_type(self, *, production: bool) -> SupportType:
-        """The configured upgrade policy, or the stage's default (EXTENDED in prod)."""
+    def resolved_support_type(self, *, extended_support: bool) -> SupportType:
+        """The configured upgrade policy, or the environment's ``Protections.extended_support``
+        (EXTENDED when it is on: prod's default)."""
         if self.support_type is not None:
             return self.support_type
-        return SupportType.EXTENDED if production else SupportType.STANDARD
+        return SupportType.EXTENDED if extended_support else SupportType.STANDARD
 
     def resolved_zonal_shift(self, *, production: bool) -> bool:
         """The configured zonal-shift choice, or the stage's default (on in prod)."""

@@ -6,13 +6,13 @@ construct's ``bucket_arn`` and ``kms_key_arn``.
 
 from __future__ import annotations
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from constructs import Construct
 
 from constructs_lib.data.config import MAX_BUCKET_NAME_LENGTH, require_application_bucket_name
 from constructs_lib.data.secure_bucket import harden_bucket
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey
 from constructs_lib.validation import require, require_dns_label, require_range
 
@@ -30,10 +30,11 @@ class ApplicationBucket(Construct):
     * versioning, non-current versions expiring after ``noncurrent_version_days``, incomplete
       multipart uploads aborted after 7 days;
     * all public access blocked, ACLs disabled (bucket owner enforced), a policy refusing non-TLS requests;
-    * prod: ``prevent_destroy`` on the bucket and its key, and no ``force_destroy`` (deleting the
-      application's data must be a deliberate change). Elsewhere ``force_destroy`` is on: dev and
-      staging buckets hold test data, and a versioned bucket cannot otherwise be destroyed without
-      emptying every version by hand first, which would make ``terraform destroy`` of an environment fail;
+    * ``protections``: ``prevent_destroy`` on the bucket and its key, and ``force_destroy`` (prod's
+      defaults: protected, never emptied on destroy, so deleting the application's data is a
+      deliberate change; dev and staging: emptied on destroy, because they hold test data and a
+      versioned bucket cannot otherwise be destroyed without emptying every version by hand first,
+      which would make ``terraform destroy`` of an environment fail);
     * ``event_bridge`` (default on): S3 sends object events to EventBridge, so consumers subscribe
       with rules instead of bucket notifications (free for S3; EventBridge bills only matched events).
 
@@ -48,7 +49,7 @@ class ApplicationBucket(Construct):
         context: AwsContext,
         name_prefix: str,
         app_name: str,
-        production: bool,
+        protections: Protections,
         noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS,
         name_suffix: str | None = None,
         event_bridge: bool = True,
@@ -58,6 +59,7 @@ class ApplicationBucket(Construct):
         if name_suffix is not None:
             require_dns_label("name_suffix", name_suffix)
         require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
+        require_protections("protections", protections)
         require(
             isinstance(event_bridge, bool), "event_bridge", "must be true or false", event_bridge, "use True or False"
         )
@@ -65,16 +67,17 @@ class ApplicationBucket(Construct):
         suffix = context.account_id if name_suffix is None else name_suffix
         name = f"{name_prefix}-{app_name}-{suffix}"
         super().__init__(scope, id)
-        protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
         self.key = KmsKey(
             self,
             "key",
             context=context,
             alias=f"{name_prefix}/{app_name}-bucket",
             description=f"Encrypts the S3 bucket of application {app_name} in {name_prefix}",
-            production=production,
+            protections=protections,
         )
-        self.bucket = S3Bucket(self, "bucket", bucket=name, force_destroy=not production, lifecycle=protect)
+        self.bucket = S3Bucket(
+            self, "bucket", bucket=name, force_destroy=protections.force_destroy, lifecycle=protections.lifecycle()
+        )
         harden_bucket(self, self.bucket, kms_key_arn=self.key.key_arn, noncurrent_version_days=noncurrent_version_days)
         if event_bridge:
             S3BucketNotification(self, "notifications", bucket=self.bucket.id, eventbridge=True)

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from constructs_lib.cluster.config import NodeGroupSpec, NodeRole
 from constructs_lib.cluster.instance_types import supports_pod_enis
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.validation import (
     default_log_retention_days,
     is_reference,
@@ -119,7 +120,6 @@ class StageDefaults:
     max_allocated_storage_gib: int
     backup_retention_days: int
     multi_az: bool
-    deletion_protection: bool
     #: Enhanced monitoring (OS metrics every N seconds, 0 = off).
     monitoring_interval_seconds: int
 
@@ -132,13 +132,14 @@ class StageDefaults:
 #: * staging: db.t4g.small (2 GiB), Single-AZ, up to 100 GiB, a week of backups so restores can be
 #:   rehearsed against prod's procedure.
 #: * prod: db.m7g.large (2 vCPU, 8 GiB, no CPU credits to run out of), Multi-AZ (a standby in a second
-#:   AZ, automatic failover), 100 GiB growing to 1 TiB, 14 days of backups, deletion protection and
-#:   60-second OS metrics.
+#:   AZ, automatic failover), 100 GiB growing to 1 TiB, 14 days of backups and 60-second OS metrics.
+#:
+#: Deletion protection is not sizing: it follows the environment's ``Protections.deletion_protection``.
 STAGE_DEFAULTS: Mapping[str, StageDefaults] = MappingProxyType(
     {
-        "dev": StageDefaults("db.t4g.micro", 20, 50, 1, False, False, 0),
-        "staging": StageDefaults("db.t4g.small", 20, 100, 7, False, False, 0),
-        "prod": StageDefaults("db.m7g.large", 100, 1000, 14, True, True, 60),
+        "dev": StageDefaults("db.t4g.micro", 20, 50, 1, False, 0),
+        "staging": StageDefaults("db.t4g.small", 20, 100, 7, False, 0),
+        "prod": StageDefaults("db.m7g.large", 100, 1000, 14, True, 60),
     }
 )
 
@@ -261,7 +262,8 @@ class DatabaseSpec:
     database_name: str | None = None
     #: Master user; its password is generated and kept in Secrets Manager by RDS. Default ``dbadmin``.
     master_username: str = "dbadmin"
-    #: Refuse DeleteDBInstance. Default: on in prod only; required in prod.
+    #: Refuse DeleteDBInstance. Default: the environment's ``Protections.deletion_protection`` (on in
+    #: prod only); required in prod.
     deletion_protection: bool | None = None
     #: Performance Insights with its free 7-day retention, encrypted with the database's key.
     #: Default on: the first place to look when the database is slow, at no cost.
@@ -282,9 +284,12 @@ class DatabaseSpec:
     #: node-group rule plus the namespace's network policy already keep other pods out.
     pod_security_groups: bool = False
 
-    def resolve(self, *, stage: str) -> DatabaseSpec:
-        """A copy with every ``None`` field replaced by ``stage``'s default."""
+    def resolve(self, *, stage: str, protections: Protections | None = None) -> DatabaseSpec:
+        """A copy with every ``None`` field replaced by ``stage``'s default, and
+        ``deletion_protection`` by ``protections``' (default: the stage's protections)."""
         defaults = STAGE_DEFAULTS[require_stage("stage", stage)]
+        if protections is None:
+            protections = Protections.for_stage(Stage(stage))
         return dataclasses.replace(
             self,
             instance_class=_pick(self.instance_class, defaults.instance_class),
@@ -293,16 +298,17 @@ class DatabaseSpec:
             backup_retention_days=_pick(self.backup_retention_days, defaults.backup_retention_days),
             multi_az=_pick(self.multi_az, defaults.multi_az),
             database_name=_pick(self.database_name, str(self.name).replace("-", "_")),
-            deletion_protection=_pick(self.deletion_protection, defaults.deletion_protection),
+            deletion_protection=_pick(self.deletion_protection, protections.deletion_protection),
             monitoring_interval_seconds=_pick(self.monitoring_interval_seconds, defaults.monitoring_interval_seconds),
             log_retention_days=_pick(self.log_retention_days, default_log_retention_days(stage == "prod")),
         )
 
-    def validate(self, path: str, *, stage: str, name_prefix: str) -> None:
-        """Check every field of the spec as resolved for ``stage``; raises ConfigError."""
+    def validate(self, path: str, *, stage: str, name_prefix: str, protections: Protections | None = None) -> None:
+        """Check every field of the spec as resolved for ``stage`` (and ``protections``, default the
+        stage's); raises ConfigError."""
         require_stage(f"{path}.stage", stage)
         production = stage == "prod"
-        spec = self.resolve(stage=stage)
+        spec = self.resolve(stage=stage, protections=protections)
         require_dns_label(f"{path}.name", spec.name, max_length=30)
         identifier = f"{name_prefix}-{spec.name}"
         require(

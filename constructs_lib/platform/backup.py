@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from constructs import Construct
 
 from constructs_lib.data.secure_bucket import harden_bucket
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey
 from constructs_lib.validation import require_dns_label, require_range
 
@@ -26,8 +26,9 @@ class BackupBucket(Construct):
     * versioning, with non-current versions expiring after ``noncurrent_version_days``;
     * all public access blocked, ACLs disabled (bucket owner enforced), a policy refusing non-TLS requests;
     * object events sent to EventBridge, so deleted or missing backups can raise an alert;
-    * in production the bucket and its key carry ``prevent_destroy``, so ``terraform destroy`` cannot
-      take the backups with the cluster.
+    * ``protections.prevent_destroy`` (on in prod) on the bucket and its key, so ``terraform destroy``
+      cannot take the backups with the cluster; the bucket is never emptied on destroy, whatever
+      ``protections.force_destroy`` says (backups are what a destroyed environment is restored from).
 
     Attributes: ``bucket_name``, ``bucket_arn``, ``kms_key_arn`` (velero's IRSA policy needs all three).
     """
@@ -39,27 +40,27 @@ class BackupBucket(Construct):
         *,
         context: AwsContext,
         name_prefix: str,
-        production: bool,
+        protections: Protections,
         noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS,
     ) -> None:
         require_dns_label("name_prefix", name_prefix, max_length=43)
         require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
+        require_protections("protections", protections)
         super().__init__(scope, id)
-        protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
         self.key = KmsKey(
             self,
             "key",
             context=context,
             alias=f"{name_prefix}/velero-backups",
             description=f"Encrypts the velero backups of {name_prefix}",
-            production=production,
+            protections=protections,
         )
         self.bucket = S3Bucket(
             self,
             "bucket",
             bucket=f"{name_prefix}-velero-{context.account_id}",
             force_destroy=False,
-            lifecycle=protect,
+            lifecycle=protections.lifecycle(),
         )
         harden_bucket(self, self.bucket, kms_key_arn=self.key.key_arn, noncurrent_version_days=noncurrent_version_days)
         # Object events go to EventBridge (free for S3), so an alert on deleted or missing backups is one

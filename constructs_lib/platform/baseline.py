@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_kubernetes.storage_class_v1 import StorageClassV1, Sto
 from constructs import Construct
 
 from constructs_lib.platform.addons import GP3_STORAGE_CLASS
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.validation import is_reference, require
 
 __all__ = ["DEFAULT_CLASS_ANNOTATION", "PRIORITY_CLASSES", "ClusterBaseline", "PriorityClassSpec"]
@@ -51,7 +52,8 @@ class ClusterBaseline(Construct):
 
     ``gp3``: EBS CSI driver, encrypted (``kms_key_arn`` or the account's ``aws/ebs`` key),
     ``WaitForFirstConsumer`` (the volume is created in the zone the pod lands in), volume expansion on;
-    reclaim policy ``Retain`` in production (deleting a claim keeps the data), ``Delete`` elsewhere (cost).
+    reclaim policy ``Retain`` with ``protections.retain_volumes`` (prod: deleting a claim keeps the
+    data), ``Delete`` without it (dev and staging: a released volume would keep billing).
     With ``demote_gp2`` the EKS-created ``gp2`` class is annotated as not default through
     ``kubernetes_annotations`` (declarative; it needs the class to exist, which EKS guarantees), so
     exactly one default remains.
@@ -64,7 +66,7 @@ class ClusterBaseline(Construct):
         scope: Construct,
         id: str,
         *,
-        production: bool,
+        protections: Protections,
         kms_key_arn: str | None = None,
         demote_gp2: bool = True,
         depends_on: Sequence[ITerraformDependable] = (),
@@ -76,6 +78,7 @@ class ClusterBaseline(Construct):
             kms_key_arn,
             "pass a key's `key_arn`, or None for the account's aws/ebs key",
         )
+        require_protections("protections", protections)
         super().__init__(scope, id)
         after = list(depends_on) or None
         self.priority_classes: dict[str, PriorityClassV1] = {
@@ -101,7 +104,7 @@ class ClusterBaseline(Construct):
             metadata=StorageClassV1Metadata(name=GP3_STORAGE_CLASS, annotations={DEFAULT_CLASS_ANNOTATION: "true"}),
             storage_provisioner="ebs.csi.aws.com",
             parameters=parameters,
-            reclaim_policy="Retain" if production else "Delete",
+            reclaim_policy="Retain" if protections.retain_volumes else "Delete",
             volume_binding_mode="WaitForFirstConsumer",
             allow_volume_expansion=True,
             depends_on=after,

@@ -1,6 +1,6 @@
 """Shared security building blocks: the account context and customer-managed KMS keys."""
 
 from constructs_lib.security.context import AwsContext
-from constructs_lib.security.kms import KmsKey, deletion_window_days
+from constructs_lib.security.kms import KmsKey
 
-__all__ = ["AwsContext", "KmsKey", "deletion_window_days"]
+__all__ = ["AwsContext", "KmsKey"]

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey as _KmsKey
 from constructs import Construct
 
 from constructs_lib.iam import policy_document, statement
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security.context import AwsContext
 
-__all__ = ["KmsKey", "deletion_window_days"]
-
-#: Days a scheduled key deletion waits. 30 in prod (AWS maximum: the longest chance to cancel a
-#: mistaken destroy), 14 elsewhere (still two weeks to notice).
-PRODUCTION_DELETION_WINDOW_DAYS = 30
-DEFAULT_DELETION_WINDOW_DAYS = 14
-
-
-def deletion_window_days(production: bool) -> int:
-    """The deletion window for a key in a production or non-production environment."""
-    return PRODUCTION_DELETION_WINDOW_DAYS if production else DEFAULT_DELETION_WINDOW_DAYS
+__all__ = ["KmsKey"]
 
 
 class KmsKey(Construct):
-    """A symmetric KMS key with yearly rotation, alias ``alias/<alias>``, and ``prevent_destroy`` in prod.
+    """A symmetric KMS key with yearly rotation and alias ``alias/<alias>``; ``protections`` gives its
+    deletion window (``key_deletion_window_days``) and ``prevent_destroy``.
 
     The key policy gives the account (through IAM) administration and use of the key; when
     ``log_group_name_prefixes`` is set it also lets CloudWatch Logs in this region use the key, but
@@ -41,9 +32,10 @@ class KmsKey(Construct):
         context: AwsContext,
         alias: str,
         description: str,
-        production: bool,
+        protections: Protections,
         log_group_name_prefixes: Sequence[str] = (),
     ) -> None:
+        require_protections("protections", protections)
         super().__init__(scope, id)
         statements = [
             statement(
@@ -72,9 +64,9 @@ class KmsKey(Construct):
             "key",
             description=description,
             enable_key_rotation=True,
-            deletion_window_in_days=deletion_window_days(production),
+            deletion_window_in_days=protections.key_deletion_window_days,
             policy=policy_document(*statements),
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if production else None,
+            lifecycle=protections.lifecycle(),
         )
         self.alias = KmsAlias(self, "alias", name=f"alias/{alias}", target_key_id=self.key.key_id)
         self.key_arn: str = self.key.arn

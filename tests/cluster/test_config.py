@@ -415,15 +415,15 @@ def test_role_must_be_a_node_role() -> None:
 
 
 @pytest.mark.parametrize(
-    ("config", "production", "expected"),
+    ("config", "extended_support", "expected"),
     [
         (ClusterConfig(), True, SupportType.EXTENDED),
         (ClusterConfig(), False, SupportType.STANDARD),
         (ClusterConfig(support_type=SupportType.STANDARD), True, SupportType.STANDARD),
     ],
 )
-def test_support_type_default_and_override(config: ClusterConfig, production: bool, expected: SupportType) -> None:
-    assert config.resolved_support_type(production=production) is expected
+def test_support_type_default_and_override(config: ClusterConfig, extended_support: bool, expected: SupportType) -> None:
+    assert config.resolved_support_type(extended_support=extended_support) is expected
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from constructs_lib.data.bucket import ApplicationBucket
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity import presets
 from constructs_lib.security import AwsContext
-from tests.helpers import synth
+from tests.helpers import DEV, synth
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def test_takes_the_constructs_attributes() -> None:
     def _build(stack: TerraformStack) -> None:
         context = AwsContext(stack, "context", region="us-east-1")
         bucket = ApplicationBucket(
-            stack, "bucket", context=context, name_prefix="eks-platform-dev", app_name="api", production=False
+            stack, "bucket", context=context, name_prefix="eks-platform-dev", app_name="api", protections=DEV
         )
         permissions = presets.application_bucket_access(
             context, bucket_arn=bucket.bucket_arn, kms_key_arn=bucket.kms_key_arn

@@ -12,6 +12,7 @@ from cdktf import TerraformStack
 from constructs_lib.data.bucket import ApplicationBucket
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.security import AwsContext
 from tests.helpers import Synth, synth
 from tests.quality import checks, iam_lint
@@ -29,6 +30,7 @@ def build(stage: str) -> Synth:
             props=PostgresDatabaseProps(
                 spec=DatabaseSpec("orders"),
                 stage=stage,
+                protections=Protections.for_stage(Stage(stage)),
                 name_prefix=prefix,
                 context=context,
                 vpc_id="vpc-0123456789abcdef0",
@@ -38,7 +40,8 @@ def build(stage: str) -> Synth:
                 pod_security_group_applications=("api",),
             ),
         )
-        ApplicationBucket(stack, "bucket", context=context, name_prefix=prefix, app_name="api", production=stage == "prod")
+        protections = Protections.for_stage(Stage(stage))
+        ApplicationBucket(stack, "bucket", context=context, name_prefix=prefix, app_name="api", protections=protections)
 
     return synth(_build)
 
