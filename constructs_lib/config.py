@@ -121,7 +121,8 @@ class EnvironmentConfig:
 
     #: Environment name: the cdktf stack name and part of every AWS resource name.
     name: str
-    #: Stage; PROD protects stateful resources and tightens several rules.
+    #: Stage: the rules the config must pass (prod's are stricter) and, unless ``protections`` is set,
+    #: the protections of its resources (``Protections.for_stage``).
     stage: Stage
     #: AWS region code.
     region: str
@@ -219,8 +220,8 @@ class EnvironmentConfig:
             self.protections.validate(f"{path}.protections")
             if self.stage is Stage.PROD:
                 require_prod_protections(f"{path}.protections", self.protections)
-        self.network.validate(f"{path}.network", region=self.region, production=self.production)
-        self.cluster.validate(f"{path}.cluster", production=self.production)
+        self.network.validate(f"{path}.network", region=self.region, stage=self.stage)
+        self.cluster.validate(f"{path}.cluster", stage=self.stage)
         self._validate_deployment(path)
 
         validate_node_groups(f"{path}.node_groups", self.node_groups, cluster_name=self.prefix)
@@ -233,9 +234,9 @@ class EnvironmentConfig:
         )
 
         for index, repository in enumerate(self.repositories):
-            repository.validate(f"{path}.repositories[{index}]", production=self.production)
+            repository.validate(f"{path}.repositories[{index}]", stage=self.stage)
         require_unique(f"{path}.repositories", (r.name for r in self.repositories), "repository name")
-        self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
+        self.registry.validate(f"{path}.registry", stage=self.stage, name_prefix=self.prefix)
 
         self.addons.validate(f"{path}.addons")
         require(
@@ -298,7 +299,7 @@ class EnvironmentConfig:
                 None,
                 "set state=StateBackend(bucket=...) (create the bucket once with `make state-bucket`)",
             )
-        cluster.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, production=self.production)
+        cluster.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, stage=self.stage)
 
     def _validate_applications(self, path: str) -> None:
         """Each application on its own, then against the repositories, add-ons and each other.
@@ -311,7 +312,7 @@ class EnvironmentConfig:
         known = set(names)
         for index, application in enumerate(self.applications):
             at = f"{path}.applications[{index}]"
-            application.validate(at, production=self.production)
+            application.validate(at, stage=self.stage)
             if application.repository not in repositories:
                 raise ConfigError(
                     f"{at}.repository",

@@ -1,4 +1,5 @@
-"""What differs by stage: :class:`Stage` (the rules) and :class:`Protections` (what resources do).
+"""What differs by stage: :class:`~constructs_lib.stage.Stage` (the rules) and :class:`Protections`
+(what resources do).
 
 Two vocabularies, kept apart on purpose:
 
@@ -9,9 +10,11 @@ Two vocabularies, kept apart on purpose:
   default: a construct wired by hand must choose), and nothing else decides those attributes.
   ``Protections.for_stage(stage)`` gives the reviewed defaults; ``EnvironmentConfig.protections``
   overrides them per environment.
-* :class:`Stage` stays the input of the *policy* of an environment, the rules a configuration must
-  pass and the defaults of the config fields that have their own knob. These keep reading the stage
-  (this is the one place that lists them):
+* :class:`~constructs_lib.stage.Stage` stays the input of the *policy* of an environment, the rules
+  a configuration must pass and the defaults of the config fields that have their own knob. The
+  config modules' ``validate`` and ``resolved_*`` methods take ``stage: Stage`` (required: no
+  ``production`` flag with a default any more), and the constructs that apply such rules take
+  ``stage`` in their props. These keep reading the stage (this is the one place that lists them):
 
   - prod refuses: ``0.0.0.0/0`` for the public API endpoint, log retention under 365 days (flow
     logs, control-plane logs, database logs), a missing control-plane log type, unpinned managed
@@ -37,10 +40,10 @@ so configs are checked without Node.
 from __future__ import annotations
 
 import dataclasses
-import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from constructs_lib.stage import Stage
 from constructs_lib.validation import require, require_range, require_shape
 
 if TYPE_CHECKING:
@@ -60,15 +63,6 @@ __all__ = [
 #: The KMS deletion window AWS accepts, in days.
 MIN_KEY_DELETION_WINDOW_DAYS = 7
 MAX_KEY_DELETION_WINDOW_DAYS = 30
-
-
-class Stage(enum.Enum):
-    """The stage of an environment: its policy (rules and config defaults) and, through
-    :meth:`Protections.for_stage`, its default protections."""
-
-    DEV = "dev"
-    STAGING = "staging"
-    PROD = "prod"
 
 
 @dataclass(frozen=True, kw_only=True)

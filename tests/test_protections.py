@@ -3,6 +3,7 @@ and file), prod's refusal to lower a guard, and constructs that cannot be built 
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import json
@@ -386,3 +387,20 @@ def test_the_file_example_in_the_config_readme_is_a_protections_table() -> None:
     protections = from_dict(Protections, table, "protections")
     protections.validate("protections")
     assert protections == dataclasses.replace(FLIPPED, apply_immediately=True, extended_support=False)
+
+
+def test_no_parameter_or_field_of_the_library_is_a_production_flag() -> None:
+    """The stage decides rules, Protections decide resources: a bare `production` input would be
+    the old trap (a default of False silently giving a prod construct dev's protections)."""
+    package = Path(__file__).parent.parent / "constructs_lib"
+    found = []
+    for source in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                arguments = node.args
+                names = [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
+            elif isinstance(node, ast.ClassDef):
+                names = [s.target.id for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+            found += [f"{source.relative_to(package)}:{node.lineno}" for name in names if name == "production"]
+    assert found == []

@@ -249,7 +249,7 @@ class ApplicationProps:
             f"pass the environment's NodeGroupSpec named {spec.node_group!r}" if spec.node_group else "leave it out",
         )
         require_stage_member(f"{path}.stage", self.stage)
-        spec.validate(f"{path}.spec", production=self.stage is Stage.PROD)
+        spec.validate(f"{path}.spec", stage=self.stage)
         self.quota.validate(f"{path}.quota")
         require_repository_url(f"{path}.repository_url", self.repository_url, example="api")
         role = self.service_account_role

@@ -229,14 +229,13 @@ class EksCluster(Construct):
         # Resolved once; kept as attributes.
         self.stage: Stage = props.stage
         self.protections: Protections = props.protections
-        production = props.stage is Stage.PROD
         self.name: str = props.name_prefix
         self.kubernetes_version: str = config.version
-        self.log_types = config.resolved_log_types(production=production)
-        self.log_retention_days = config.resolved_log_retention_days(production=production)
+        self.log_types = config.resolved_log_types(stage=props.stage)
+        self.log_retention_days = config.resolved_log_retention_days(stage=props.stage)
         self.log_group_name = f"/aws/eks/{self.name}/cluster"
         self.support_type = config.resolved_support_type(extended_support=props.protections.extended_support)
-        self.zonal_shift = config.resolved_zonal_shift(production=production)
+        self.zonal_shift = config.resolved_zonal_shift(stage=props.stage)
         self.cloudwatch_observability = config.resolved_cloudwatch_observability(sandbox=props.sandbox)
         #: The SYSTEM group's spec name, or None: then system add-ons run wherever they fit.
         system = system_node_group(props.node_groups)
@@ -551,9 +550,8 @@ class EksCluster(Construct):
             name,
             f"add each add-on once; {', '.join(BUILT_IN_ADDONS)} are installed by the cluster itself",
         )
-        production = self.stage is Stage.PROD
-        version = self._config.addon_version(name, production=production)
-        self._config.require_pinned_addons("cluster", (name,), production=production)
+        version = self._config.addon_version(name, stage=self.stage)
+        self._config.require_pinned_addons("cluster", (name,), stage=self.stage)
         if version is None:
             version = DataAwsEksAddonVersion(
                 self,
@@ -752,7 +750,7 @@ def _validate(props: EksClusterProps) -> None:
     require_dns_label("name_prefix", props.name_prefix, max_length=MAX_NAME_PREFIX_LENGTH)
     require_stage_member("cluster.stage", props.stage)
     require_protections("cluster.protections", props.protections)
-    props.config.validate("cluster", production=props.stage is Stage.PROD)
+    props.config.validate("cluster", stage=props.stage)
     validate_node_groups("node_groups", props.node_groups, cluster_name=props.name_prefix)
     subnets = props.private_subnet_ids
     require(

@@ -300,14 +300,13 @@ class DatabaseSpec:
             database_name=_pick(self.database_name, str(self.name).replace("-", "_")),
             deletion_protection=_pick(self.deletion_protection, protections.deletion_protection),
             monitoring_interval_seconds=_pick(self.monitoring_interval_seconds, defaults.monitoring_interval_seconds),
-            log_retention_days=_pick(self.log_retention_days, default_log_retention_days(stage == "prod")),
+            log_retention_days=_pick(self.log_retention_days, default_log_retention_days(Stage(stage))),
         )
 
     def validate(self, path: str, *, stage: str, name_prefix: str, protections: Protections | None = None) -> None:
         """Check every field of the spec as resolved for ``stage`` (and ``protections``, default the
         stage's); raises ConfigError."""
         require_stage(f"{path}.stage", stage)
-        production = stage == "prod"
         spec = self.resolve(stage=stage, protections=protections)
         require_dns_label(f"{path}.name", spec.name, max_length=30)
         identifier = f"{name_prefix}-{spec.name}"
@@ -327,7 +326,7 @@ class DatabaseSpec:
             spec.engine_version,
             f"give the major version only, e.g. '{DEFAULT_ENGINE_VERSION}'; RDS patches the minor",
         )
-        self._validate_sizing(path, spec, production=production)
+        self._validate_sizing(path, spec, stage=Stage(stage))
         self._validate_windows(path, spec)
         require_range(f"{path}.port", spec.port, 1150, 65535, fix=f"use {DEFAULT_PORT}, PostgreSQL's port")
         require(
@@ -374,7 +373,7 @@ class DatabaseSpec:
             600_000,
             fix="log statements slower than 100 ms to 10 minutes, e.g. 1000",
         )
-        require_log_retention(f"{path}.log_retention_days", spec.log_retention_days, production=production)
+        require_log_retention(f"{path}.log_retention_days", spec.log_retention_days, stage=Stage(stage))
         for flag in ("performance_insights", "pod_security_groups"):
             require(
                 isinstance(getattr(spec, flag), bool),
@@ -385,7 +384,7 @@ class DatabaseSpec:
             )
 
     @staticmethod
-    def _validate_sizing(path: str, spec: DatabaseSpec, *, production: bool) -> None:
+    def _validate_sizing(path: str, spec: DatabaseSpec, *, stage: Stage) -> None:
         require(
             isinstance(spec.instance_class, str) and _INSTANCE_CLASS.match(spec.instance_class) is not None,
             f"{path}.instance_class",
@@ -394,7 +393,7 @@ class DatabaseSpec:
             "use a class such as 'db.t4g.micro' or 'db.m7g.large'",
         )
         require(
-            not production or _BURSTABLE.match(str(spec.instance_class)) is None,
+            stage is not Stage.PROD or _BURSTABLE.match(str(spec.instance_class)) is None,
             f"{path}.instance_class",
             "must not be a burstable db.t* class in prod: when its CPU credits run out the database is throttled",
             spec.instance_class,
@@ -423,7 +422,7 @@ class DatabaseSpec:
             fix="keep 1 to 35 days of automated backups (0 would turn point-in-time restore off)",
         )
         require(
-            not production or retention >= PRODUCTION_MIN_BACKUP_RETENTION_DAYS,
+            stage is not Stage.PROD or retention >= PRODUCTION_MIN_BACKUP_RETENTION_DAYS,
             f"{path}.backup_retention_days",
             f"must be at least {PRODUCTION_MIN_BACKUP_RETENTION_DAYS} days in prod",
             retention,
@@ -435,7 +434,7 @@ class DatabaseSpec:
                 isinstance(value, bool), f"{path}.{field_name}", "must be true or false", value, "use True or False"
             )
             require(
-                not production or value,
+                stage is not Stage.PROD or value,
                 f"{path}.{field_name}",
                 "must be on in prod",
                 value,

@@ -122,8 +122,7 @@ class Network(Construct):
         require_dns_label("network.name_prefix", props.name_prefix, max_length=40)
         require_stage_member("network.stage", props.stage)
         require_protections("network.protections", props.protections)
-        production = props.stage is Stage.PROD
-        config.validate(props.path, region=props.region, production=production)
+        config.validate(props.path, region=props.region, stage=props.stage)
         self.plan: CidrPlan = plan_subnets(config, props.path, region=props.region)
         self.capacity: CapacityReport | None = (
             check_ip_capacity(
@@ -136,7 +135,7 @@ class Network(Construct):
             if props.node_groups
             else None
         )
-        self.flow_log_retention_days: int = flow_log_retention_days(config, production=production)
+        self.flow_log_retention_days: int = flow_log_retention_days(config, stage=props.stage)
         self._prefix = props.name_prefix
         zones = self.plan.zones
         self.availability_zones: tuple[str, ...] = zones

@@ -100,8 +100,7 @@ class Repository(Construct):
         require_dns_label("repository.name_prefix", props.name_prefix, max_length=40)
         require_stage_member("repository.stage", props.stage)
         require_protections("repository.protections", props.protections)
-        production = props.stage is Stage.PROD
-        spec.validate(f"repositories[{spec.name}]", production=production)
+        spec.validate(f"repositories[{spec.name}]", stage=props.stage)
         lifecycle_policy = render_lifecycle_policy(f"repositories[{spec.name}].lifecycle_rules", rules)
         require(
             len(props.pull_principal_arns) > 0,
@@ -111,7 +110,7 @@ class Repository(Construct):
             "pass the node role ARN",
         )
         require(
-            not (production and props.kms_key_arn is None),
+            not (props.stage is Stage.PROD and props.kms_key_arn is None),
             "repository.kms_key_arn",
             "is required in prod: production images are encrypted with the environment's KMS key",
             None,
@@ -186,10 +185,9 @@ class EcrRegistry(Construct):
         require_dns_label("registry.name_prefix", props.name_prefix, max_length=40)
         require_stage_member("registry.stage", props.stage)
         require_protections("registry.protections", props.protections)
-        production = props.stage is Stage.PROD
-        config.validate("registry", production=production, name_prefix=props.name_prefix)
+        config.validate("registry", stage=props.stage, name_prefix=props.name_prefix)
         for spec in props.repositories:
-            spec.validate(f"registry.repositories[{spec.name}]", production=production)
+            spec.validate(f"registry.repositories[{spec.name}]", stage=props.stage)
         require_unique("registry.repositories", (s.name for s in props.repositories), "repository name")
         require(
             isinstance(props.node_role_arn, str) and props.node_role_arn != "",
@@ -199,7 +197,7 @@ class EcrRegistry(Construct):
             "pass the node role's ARN from the cluster tier",
         )
 
-        self.encryption: RepositoryEncryption = config.resolved_encryption(production=production)
+        self.encryption: RepositoryEncryption = config.resolved_encryption(stage=props.stage)
         self.kms_key_arn: str | None = None
         if self.encryption is RepositoryEncryption.KMS:
             key = KmsKey(
