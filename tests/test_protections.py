@@ -20,11 +20,12 @@ from constructs_lib.data.bucket import ApplicationBucket
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.errors import ConfigError
+from constructs_lib.network.vpc import Network, NetworkProps
 from constructs_lib.platform.baseline import ClusterBaseline
 from constructs_lib.platform_stack import PlatformStack
 from constructs_lib.protections import GUARDED_IN_PROD, Protections, Stage
 from constructs_lib.registry.config import DEFAULT_LIFECYCLE_RULES, RepositorySpec
-from constructs_lib.registry.ecr import Repository, RepositoryProps
+from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps, Repository, RepositoryProps
 from constructs_lib.security import AwsContext, KmsKey
 from stacks.environments import PROD
 from tests.cluster.builders import cluster
@@ -404,3 +405,48 @@ def test_no_parameter_or_field_of_the_library_is_a_production_flag() -> None:
                 names = [s.target.id for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
             found += [f"{source.relative_to(package)}:{node.lineno}" for name in names if name == "production"]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda stack: cluster(stack, stage="prod", protections=DEV),
+            r"`cluster\.stage`: must be one of Stage\.DEV, Stage\.STAGING, Stage\.PROD \(got 'prod'\)",
+        ),
+        (
+            lambda stack: cluster(stack, protections=True),
+            r"`cluster\.protections`: must be a Protections \(got True\)",
+        ),
+        (
+            lambda stack: Network(
+                stack,
+                "network",
+                props=NetworkProps(
+                    config=PROD.network,
+                    name_prefix="eks-platform-prod",
+                    region="us-east-1",
+                    context=AwsContext(stack, "context", region="us-east-1"),
+                    stage=Stage.PROD,
+                    protections=dataclasses.replace(DEV, key_deletion_window_days=3),
+                ),
+            ),
+            r"`network\.protections\.key_deletion_window_days`: must be a whole number from 7 to 30 \(got 3\)",
+        ),
+        (
+            lambda stack: EcrRegistry(
+                stack,
+                "registry",
+                context=AwsContext(stack, "context", region="us-east-1"),
+                props=EcrRegistryProps(
+                    name_prefix="eks-platform-dev", stage=Stage.DEV, protections=None, node_role_arn=NODE_ROLE  # type: ignore[arg-type]
+                ),
+            ),
+            r"`registry\.protections`: must be a Protections \(got None\)",
+        ),
+    ],
+    ids=["cluster-stage", "cluster-protections", "network-window", "registry-protections"],
+)
+def test_each_construct_checks_its_stage_and_protections(build: Any, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        synth(build)

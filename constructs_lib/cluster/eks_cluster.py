@@ -268,7 +268,7 @@ class EksCluster(Construct):
             name=self.log_group_name,
             retention_in_days=self.log_retention_days,
             kms_key_id=self.logs_key.key_arn,
-            # The audit and authenticator logs are evidence; protected, a destroy must not drop them.
+            # The audit and authenticator logs are evidence; with prevent_destroy a destroy cannot drop them.
             lifecycle=props.protections.lifecycle(),
         )
 
@@ -317,8 +317,8 @@ class EksCluster(Construct):
             # vpc-cni, kube-proxy and coredns are created below as managed add-ons instead.
             bootstrap_self_managed_addons=False,
             deletion_protection=props.protections.deletion_protection,
-            # Outside prod, never pay extended-support rates: EKS upgrades the cluster when standard
-            # support ends. Prod keeps extended support so an upgrade is never forced on it.
+            # Without protections.extended_support (dev, staging) never pay extended-support rates: EKS
+            # upgrades the cluster when standard support ends. Prod keeps it, so no upgrade is forced.
             upgrade_policy=EksClusterUpgradePolicy(support_type=self.support_type.value),
             # Prod spreads over three AZs: an impaired zone can be drained (ARC zonal shift).
             zonal_shift_config=EksClusterZonalShiftConfig(enabled=self.zonal_shift),

@@ -237,8 +237,8 @@ class PostgresDatabase(Construct):
             family=family,
             description=f"TLS-only PostgreSQL with platform logging for {identifier}",
             parameter=[DbParameterGroupParameter(name=k, value=v) for k, v in postgres_parameters(spec).items()],
-            # Protected (prod) also prevent_destroy, like every stateful resource: a major upgrade (a new
-            # family) is then a deliberate two-step change, as major upgrades should be.
+            # With prevent_destroy (prod), like every stateful resource: a major upgrade (a new family)
+            # is then a deliberate two-step change, as major upgrades should be.
             lifecycle=TerraformResourceLifecycle(
                 create_before_destroy=True, prevent_destroy=protections.prevent_destroy or None
             ),
@@ -298,7 +298,7 @@ class PostgresDatabase(Construct):
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             auto_minor_version_upgrade=True,
             allow_major_version_upgrade=False,
-            # Outside prod a change lands now; prod changes wait for the maintenance window.
+            # apply_immediately (dev, staging): a change lands now; else it waits for the maintenance window.
             apply_immediately=protections.apply_immediately,
             engine_lifecycle_support=(
                 "open-source-rds-extended-support"
