@@ -32,8 +32,17 @@ provider_loader.install()
 
 from constructs_lib.config import ConfigTier, EnvironmentConfig, Stage, StateBackend, load_environments  # noqa: E402
 from constructs_lib.errors import ConfigError  # noqa: E402
+from constructs_lib.protections import Protections  # noqa: E402
 
-__all__ = ["ConfigError", "ConfigTier", "EnvironmentConfig", "Stage", "StateBackend", "load_environments"]
+__all__ = [
+    "ConfigError",
+    "ConfigTier",
+    "EnvironmentConfig",
+    "Protections",
+    "Stage",
+    "StateBackend",
+    "load_environments",
+]
 #: The package version; pyproject.toml reads it from here (the one place it is written). Keep it a
 #: plain string literal: setuptools reads it without importing the package.
 __version__ = "0.1.0"

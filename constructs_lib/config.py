@@ -39,6 +39,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
+from constructs_lib.protections import Protections, Stage, require_prod_protections
 from constructs_lib.registry.config import RegistryConfig, RepositorySpec
 from constructs_lib.validation import (
     enum_file_name,
@@ -62,6 +63,7 @@ __all__ = [
     "MAX_NESTING_DEPTH",
     "ConfigTier",
     "EnvironmentConfig",
+    "Protections",
     "Stage",
     "StateBackend",
     "from_dict",
@@ -96,14 +98,6 @@ class ConfigTier(enum.IntEnum):
     CLUSTER = 2
     #: The deploy runner's way to the API server, the Helm add-ons, the database and the applications.
     PLATFORM = 3
-
-
-class Stage(enum.Enum):
-    """The stage of an environment; PROD turns on the protections for stateful resources."""
-
-    DEV = "dev"
-    STAGING = "staging"
-    PROD = "prod"
 
 
 @dataclass(frozen=True)
@@ -146,7 +140,8 @@ class EnvironmentConfig:
 
     #: Environment name: the cdktf stack name and part of every AWS resource name.
     name: str
-    #: Stage; PROD protects stateful resources and tightens several rules.
+    #: Stage: the rules the config must pass (prod's are stricter) and, unless ``protections`` is set,
+    #: the protections of its resources (``Protections.for_stage``).
     stage: Stage
     #: AWS region code.
     region: str
@@ -177,6 +172,11 @@ class EnvironmentConfig:
     #: on its port); applications name it in ``ApplicationSpec.database``. Sizes left unset take the
     #: stage's defaults (``data.config.STAGE_DEFAULTS``). Default None: no database, no cost.
     database: DatabaseSpec | None = None
+    #: How the environment's resources behave on destroy, replacement and change (``prevent_destroy``,
+    #: deletion protection, ...), all eight fields at once. Default None: the stage's reviewed defaults
+    #: (``Protections.for_stage``). Prod may raise any of them but not lower those that guard data
+    #: (``protections.GUARDED_IN_PROD``).
+    protections: Protections | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", frozen_mapping(self.tags))
@@ -185,8 +185,13 @@ class EnvironmentConfig:
 
     @property
     def production(self) -> bool:
-        """True for the PROD stage."""
+        """True for the PROD stage: the stage's policy (rules and config defaults), never a protection."""
         return self.stage is Stage.PROD
+
+    @property
+    def resolved_protections(self) -> Protections:
+        """``protections``, or the stage's defaults when it is unset: what every construct is given."""
+        return self.protections if self.protections is not None else Protections.for_stage(self.stage)
 
     @property
     def prefix(self) -> str:
@@ -218,10 +223,14 @@ class EnvironmentConfig:
         path = self.name if self._usable_name() else "environment"
         if base:
             self._validate_base(path)
+            if self.protections is not None:
+                self.protections.validate(f"{path}.protections")
+                if self.stage is Stage.PROD:
+                    require_prod_protections(f"{path}.protections", self.protections)
         if network:
-            self.network.validate(f"{path}.network", region=self.region, production=self.production)
+            self.network.validate(f"{path}.network", region=self.region, stage=self.stage)
         if cluster:
-            self.cluster.validate(f"{path}.cluster", production=self.production)
+            self.cluster.validate(f"{path}.cluster", stage=self.stage)
         self._validate_deployment(path, base=base, cluster=cluster, platform=platform)
 
         if cluster:
@@ -235,9 +244,9 @@ class EnvironmentConfig:
             )
 
             for index, repository in enumerate(self.repositories):
-                repository.validate(f"{path}.repositories[{index}]", production=self.production)
+                repository.validate(f"{path}.repositories[{index}]", stage=self.stage)
             require_unique(f"{path}.repositories", (r.name for r in self.repositories), "repository name")
-            self.registry.validate(f"{path}.registry", production=self.production, name_prefix=self.prefix)
+            self.registry.validate(f"{path}.registry", stage=self.stage, name_prefix=self.prefix)
 
         if platform:
             self.addons.validate(f"{path}.addons")
@@ -252,7 +261,12 @@ class EnvironmentConfig:
             )
         if platform:
             if self.database is not None:
-                self.database.validate(f"{path}.database", stage=self.stage.value, name_prefix=self.prefix)
+                self.database.validate(
+                    f"{path}.database",
+                    stage=self.stage.value,
+                    name_prefix=self.prefix,
+                    protections=self.resolved_protections,
+                )
                 require_pod_security_group_support(
                     f"{path}.database",
                     self.database,
@@ -337,7 +351,7 @@ class EnvironmentConfig:
                     "set state=StateBackend(bucket=...) (create the bucket once with `make state-bucket`)",
                 )
         if cluster:
-            cluster_config.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, production=self.production)
+            cluster_config.require_pinned_addons(f"{path}.cluster", MANAGED_ADDONS, stage=self.stage)
 
     def _validate_applications(self, path: str) -> None:
         """Each application on its own, then how they fit the environment and each other
@@ -345,7 +359,7 @@ class EnvironmentConfig:
         require_applications_fit(
             path,
             self.applications,
-            production=self.production,
+            stage=self.stage,
             offer=ApplicationOffer(
                 name_prefix=self.prefix,
                 repositories=[r.name for r in self.repositories],

@@ -101,7 +101,8 @@ class NetworkStack(EnvironmentStack):
                 config=config.network,
                 name_prefix=config.prefix,
                 region=config.region,
-                production=config.production,
+                stage=config.stage,
+                protections=config.resolved_protections,
                 node_groups=config.node_groups,
                 path=f"{path}.network",
                 node_groups_path=f"{path}.node_groups",
@@ -181,7 +182,8 @@ class ClusterStack(NetworkStack):
                 private_subnet_ids=self.network.private_subnet_ids,
                 control_plane_security_group_id=self.network.control_plane_security_group_id,
                 node_security_group_id=self.network.node_security_group_id,
-                production=config.production,
+                stage=config.stage,
+                protections=config.resolved_protections,
                 instance_tags=self.default_tags,
                 pod_addressing=config.network.pod_addressing,
                 sandbox=config.stage is Stage.DEV,
@@ -234,7 +236,8 @@ class ClusterStack(NetworkStack):
             "registry",
             props=EcrRegistryProps(
                 name_prefix=config.prefix,
-                production=config.production,
+                stage=config.stage,
+                protections=config.resolved_protections,
                 node_role_arn=self.cluster.node_role_arn,
                 node_role_name=self.cluster.node_role_name,
                 repositories=config.repositories,
@@ -344,6 +347,7 @@ class PlatformStack(ClusterStack):
                 props=PostgresDatabaseProps(
                     spec=spec,
                     stage=config.stage.value,
+                    protections=config.resolved_protections,
                     name_prefix=config.prefix,
                     vpc_id=self.network.vpc_id,
                     db_subnet_group_name=self.network.db_subnet_group_name,
@@ -371,7 +375,7 @@ class PlatformStack(ClusterStack):
             props=ApplicationBucketProps(
                 name_prefix=self.config.prefix,
                 app_name=spec.name,
-                production=self.config.production,
+                protections=self.config.resolved_protections,
             ),
         )
         self.application_buckets[spec.name] = bucket
@@ -448,7 +452,7 @@ class PlatformStack(ClusterStack):
                 "backup",
                 props=BackupBucketProps(
                     name_prefix=config.prefix,
-                    production=config.production,
+                    protections=config.resolved_protections,
                     # A deleted backup stays recoverable for as long as it would have lived.
                     noncurrent_version_days=addons.backup.retention_days,
                 ),
@@ -463,7 +467,7 @@ class PlatformStack(ClusterStack):
         # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
         ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
         self.baseline = ClusterBaseline(
-            self, "baseline", props=ClusterBaselineProps(production=config.production, depends_on=ready)
+            self, "baseline", props=ClusterBaselineProps(protections=config.resolved_protections, depends_on=ready)
         )
         self.addons = PlatformAddons(
             self,
@@ -501,7 +505,7 @@ class PlatformStack(ClusterStack):
             applications=config.applications,
             repository_urls=self.registry.repository_urls,
             name_prefix=config.prefix,
-            production=config.production,
+            stage=config.stage,
             service_account_roles=app_roles,
             # The Deployment complies with "restricted" in every stage, so dev enforces it too.
             pod_security=PodSecurityLevel.RESTRICTED,

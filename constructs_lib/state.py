@@ -21,6 +21,7 @@ from constructs import Construct
 from constructs_lib.config import ConfigTier, EnvironmentConfig
 from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.errors import ConfigError
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.stack import MANAGED_BY, REQUIRED_TERRAFORM_VERSION, local_state_path
 
@@ -74,8 +75,8 @@ class StateBucketStack(TerraformStack):
             props=KmsKeyProps(
                 alias=f"{config.project}/terraform-state",
                 description=f"Encrypts the terraform state in s3://{state.bucket}",
-                # Always protected: the state of every environment that uses the bucket depends on it.
-                production=True,
+                # Always prod's protections: the state of every environment that uses the bucket depends on it.
+                protections=Protections.for_stage(Stage.PROD),
             ),
         )
         bucket = S3Bucket(

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Concatenate, NamedTuple
 
 from constructs_lib.errors import ConfigError
+from constructs_lib.stage import Stage
 
 __all__ = [
     "DEFAULT_LOG_RETENTION_DAYS",
@@ -230,12 +231,12 @@ def require_image_tag(path: str, value: Any, *, example: str) -> str:
     return str(value)
 
 
-def default_log_retention_days(production: bool) -> int:
+def default_log_retention_days(stage: Stage) -> int:
     """Retention of a log group whose config leaves it open: 365 days in prod, 30 elsewhere."""
-    return PRODUCTION_LOG_RETENTION_DAYS if production else DEFAULT_LOG_RETENTION_DAYS
+    return PRODUCTION_LOG_RETENTION_DAYS if stage is Stage.PROD else DEFAULT_LOG_RETENTION_DAYS
 
 
-def require_log_retention(path: str, days: Any, *, production: bool) -> int:
+def require_log_retention(path: str, days: Any, *, stage: Stage) -> int:
     """``days`` is a CloudWatch Logs retention period, and at least a year in prod."""
     require(
         isinstance(days, int) and not isinstance(days, bool) and days in LOG_RETENTION_DAYS,
@@ -245,7 +246,7 @@ def require_log_retention(path: str, days: Any, *, production: bool) -> int:
         f"use one of {', '.join(str(d) for d in LOG_RETENTION_DAYS)}",
     )
     require(
-        not production or days >= PRODUCTION_LOG_RETENTION_DAYS,
+        stage is not Stage.PROD or days >= PRODUCTION_LOG_RETENTION_DAYS,
         path,
         f"must be at least {PRODUCTION_LOG_RETENTION_DAYS} days in prod (audit trail)",
         days,

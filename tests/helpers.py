@@ -9,8 +9,13 @@ from typing import Any
 from cdktf import App, TerraformStack, Testing
 
 import constructs_lib  # noqa: F401  (installs the fast provider loading first)
+from constructs_lib.protections import Protections, Stage
 
 Synth = dict[str, Any]
+
+#: The reviewed protections of the prod and dev stages, for constructs built by hand in tests.
+PROD = Protections.for_stage(Stage.PROD)
+DEV = Protections.for_stage(Stage.DEV)
 
 
 def synth(build: Callable[[TerraformStack], object], *, stack_id: str = "test") -> Synth:

@@ -12,6 +12,7 @@ import pytest
 from constructs_lib.config import EnvironmentConfig, StateBackend
 from constructs_lib.errors import ConfigError
 from constructs_lib.preflight import preflight
+from constructs_lib.stage import Stage
 from stacks.environments import DEV, PROD, STAGING
 from tests.conftest import REPO_ROOT
 
@@ -60,7 +61,7 @@ def test_dev_may_deploy_as_the_caller_with_local_state() -> None:
 def test_prod_pins_what_the_platform_installs() -> None:
     config = _cluster(PROD, version="1.34")
     config.validate()  # the table has a row for 1.34
-    assert config.cluster.addon_version("coredns", production=True) == "v1.12.4-eksbuild.29"
+    assert config.cluster.addon_version("coredns", stage=Stage.PROD) == "v1.12.4-eksbuild.29"
 
 
 # -- preflight ------------------------------------------------------------------------------------

@@ -33,7 +33,11 @@ config = EnvironmentConfig(
 )
 app = App(outdir="out")
 stack = EnvironmentStack(app, config)
-KmsKey(stack, "key", props=KmsKeyProps(alias=f"{config.prefix}/example", description="example", production=False))
+KmsKey(
+    stack,
+    "key",
+    props=KmsKeyProps(alias=f"{config.prefix}/example", description="example", protections=config.resolved_protections),
+)
 app.synth()
 
 from constructs_lib import provider_loader

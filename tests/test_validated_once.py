@@ -21,6 +21,7 @@ from constructs_lib.network.config import NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
 from constructs_lib.platform_stack import PlatformStack
 from constructs_lib.registry.config import RegistryConfig, RepositorySpec
+from constructs_lib.stage import Stage
 from constructs_lib.validation import validated_once
 from tests.fixtures import PROD
 
@@ -101,7 +102,7 @@ def test_parts_no_config_checked_are_checked_by_their_construct(runs: collection
         applications=(api, worker),
         repository_urls={"apps/api": "registry/apps/api", "apps/worker": "registry/apps/worker"},
         name_prefix="eks-platform-dev",
-        production=False,
+        stage=Stage.DEV,
     )
     Applications(cdktf.TerraformStack(cdktf.Testing.app(), "alone"), "applications", props=props)
     # Checked once each, by Applications; each Application then finds its spec checked.
@@ -112,9 +113,9 @@ def test_parts_no_config_checked_are_checked_by_their_construct(runs: collection
 
 def test_a_pass_is_remembered_per_arguments(runs: collections.Counter[str]) -> None:
     network = dataclasses.replace(PROD.network)
-    network.validate("a", region="us-east-1", production=True)
-    network.validate("b", region="us-east-1", production=True)
-    network.validate("c", region="us-east-1", production=False)
+    network.validate("a", region="us-east-1", stage=Stage.PROD)
+    network.validate("b", region="us-east-1", stage=Stage.PROD)
+    network.validate("c", region="us-east-1", stage=Stage.DEV)
     assert runs["NetworkConfig"] == 2
 
 
@@ -122,7 +123,7 @@ def test_a_failure_is_not_remembered(runs: collections.Counter[str]) -> None:
     network = dataclasses.replace(PROD.network, availability_zones=("us-east-1a",))
     for _ in range(2):
         with pytest.raises(ConfigError):
-            network.validate("n", region="us-east-1", production=True)
+            network.validate("n", region="us-east-1", stage=Stage.PROD)
     assert runs["NetworkConfig"] == 2
 
 

@@ -94,6 +94,7 @@ from constructs_lib.platform.config import (
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources, PlatformResourcesProps
+from constructs_lib.protections import Stage, require_stage_member
 from constructs_lib.validation import (
     is_reference,
     require,
@@ -197,8 +198,9 @@ class ApplicationProps:
     spec: ApplicationSpec
     #: ECR repository URL of ``spec.repository`` (the registry tier's ``repository_url``).
     repository_url: str
-    #: Production: ingress requires a certificate (HTTPS only).
-    production: bool
+    #: The environment's stage: its policy for the spec (in prod an ingress requires a certificate:
+    #: HTTPS only). An application has no resource a protection applies to.
+    stage: Stage
     #: ALB group shared by the environment's ingresses (one ALB instead of one per application: cost).
     load_balancer_group: str
     #: The application's role (``PlatformStack.workload_role``: EKS Pod Identity or IRSA); required
@@ -258,7 +260,8 @@ class ApplicationProps:
             self.node_group.name if self.node_group is not None else None,
             f"pass the environment's NodeGroupSpec named {spec.node_group!r}" if spec.node_group else "leave it out",
         )
-        spec.validate(f"{path}.spec", production=self.production)
+        require_stage_member(f"{path}.stage", self.stage)
+        spec.validate(f"{path}.spec", stage=self.stage)
         self.quota.validate(f"{path}.quota")
         require_repository_url(f"{path}.repository_url", self.repository_url, example="api")
         role = self.service_account_role
@@ -869,7 +872,8 @@ class ApplicationsProps:
     repository_urls: Mapping[str, str]
     #: ``<project>-<env>``: the shared ALB's group name.
     name_prefix: str
-    production: bool
+    #: The environment's stage (see :attr:`ApplicationProps.stage`).
+    stage: Stage
     #: Application name -> its role (``PlatformStack.workload_role``), for applications with ``needs_aws``.
     service_account_roles: Mapping[str, WorkloadRole] = field(default_factory=dict)
     pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
@@ -910,10 +914,11 @@ class ApplicationsProps:
         """Each application's own rules, then how they fit what these props offer and each other
         (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home; the rules
         that need what only a config knows, such as the network's target ports, are the config's)."""
+        require_stage_member(f"{path}.stage", self.stage)
         require_applications_fit(
             path,
             self.applications,
-            production=self.production,
+            stage=self.stage,
             offer=ApplicationOffer(
                 name_prefix=self.name_prefix,
                 repositories=self.repository_urls.keys(),
@@ -979,7 +984,7 @@ class Applications(Construct):
             props=ApplicationProps(
                 spec=spec,
                 repository_url=props.repository_urls[spec.repository],
-                production=props.production,
+                stage=props.stage,
                 load_balancer_group=props.name_prefix,
                 service_account_role=options.service_account_role,
                 pod_security=props.pod_security,

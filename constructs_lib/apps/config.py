@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from constructs_lib.platform.config import DEFAULT_PRIORITY_CLASS, PRIORITY_CLASSES, require_cpu, require_memory
+from constructs_lib.stage import Stage
 from constructs_lib.validation import (
     frozen_mapping,
     frozen_tuple,
@@ -123,7 +124,7 @@ class IngressSpec:
     #: ALB health-check path. Default: the readiness probe's path.
     healthcheck_path: str | None = None
 
-    def validate(self, path: str, *, production: bool) -> None:
+    def validate(self, path: str, *, stage: Stage) -> None:
         """Check host, paths and certificate; raises ConfigError."""
         require(
             isinstance(self.host, str) and _HOST.match(self.host) is not None,
@@ -139,7 +140,7 @@ class IngressSpec:
             # Region and account are checked against the environment's in EnvironmentConfig.
             parse_acm_certificate_arn(f"{path}.certificate_arn", self.certificate_arn)
         require(
-            not production or self.certificate_arn is not None,
+            stage is not Stage.PROD or self.certificate_arn is not None,
             f"{path}.certificate_arn",
             "is required in production: public traffic must be HTTPS",
             self.certificate_arn,
@@ -224,8 +225,9 @@ class ApplicationSpec:
         return self.min_replicas if self.min_replicas is not None else self.replicas
 
     @validated_once
-    def validate(self, path: str, *, production: bool = False) -> None:
-        """Check the application's own rules; raises ConfigError."""
+    def validate(self, path: str, *, stage: Stage) -> None:
+        """Check the application's own rules (``stage``: its policy, a certificate for an ingress in
+        prod); raises ConfigError."""
         require_shape(path, self, ApplicationSpec)
         require_dns_label(f"{path}.name", self.name, max_length=40)
         if self.node_group is not None:
@@ -253,7 +255,7 @@ class ApplicationSpec:
         self.resources.validate(f"{path}.resources")
         self.probes.validate(f"{path}.probes")
         if self.ingress is not None:
-            self.ingress.validate(f"{path}.ingress", production=production)
+            self.ingress.validate(f"{path}.ingress", stage=stage)
         for key, value in self.config.items():
             require(
                 isinstance(key, str) and _DATA_KEY.match(key) is not None and isinstance(value, str),

@@ -20,6 +20,7 @@ from constructs_lib.cluster.config import NodeGroupSpec, NodeRole
 from constructs_lib.data.config import require_application_bucket_name
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.config import require_application_namespaces
+from constructs_lib.stage import Stage
 from constructs_lib.validation import parse_acm_certificate_arn, require, require_unique
 
 __all__ = ["MAX_ROLE_NAME_LENGTH", "ApplicationOffer", "require_applications_fit", "require_certificate"]
@@ -53,7 +54,7 @@ class ApplicationOffer:
 
 
 def require_applications_fit(
-    path: str, applications: Sequence[ApplicationSpec], *, production: bool, offer: ApplicationOffer
+    path: str, applications: Sequence[ApplicationSpec], *, stage: Stage, offer: ApplicationOffer
 ) -> None:
     """Check each of ``applications`` on its own (:meth:`ApplicationSpec.validate`), then against
     ``offer`` and each other; raises the first ConfigError. ``path`` is the applications' parent
@@ -63,7 +64,7 @@ def require_applications_fit(
     names is only built when its rule fails.
     """
     for index, application in enumerate(applications):
-        application.validate(f"{path}.applications[{index}]", production=production)
+        application.validate(f"{path}.applications[{index}]", stage=stage)
     repositories = set(offer.repositories)
     names = [a.name for a in applications]
     known = set(names)

@@ -93,6 +93,7 @@ from constructs_lib.platform.baseline import PRIORITY_CLASSES
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import RESERVED_NAMESPACES, ResourceQuotaSpec, cpu_cores, memory_bytes
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps, LimitRangeSpec
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.validation import require, require_dns_label, require_range, require_repository_url
 
 __all__ = [
@@ -126,15 +127,17 @@ class StatefulWorkloadProps:
     spec: StatefulWorkloadSpec
     #: ECR repository URL of ``spec.repository`` (the registry tier's ``repository_url``).
     repository_url: str
-    #: Production: claims are retained when the StatefulSet is deleted.
-    production: bool
+    #: ``retain_volumes``: claims are retained when the StatefulSet is deleted (on in prod). Required,
+    #: no default: a prod workload wired by hand must never lose its data by omission.
+    protections: Protections
     #: Daily velero snapshots of the volumes (the velero add-on's Schedule). Default off: velero is
     #: an opt-in add-on (on in prod); when off, the workload's objects carry
     #: :data:`EXCLUDE_FROM_BACKUP_LABEL`.
     backup: bool = False
-    #: Keep each member's claim (and its EBS volume) when the StatefulSet is deleted. Default: on in
-    #: production, where it is required: a replaced or destroyed StatefulSet must never take its data
-    #: with it. Off elsewhere: an orphaned volume keeps costing money.
+    #: Keep each member's claim (and its EBS volume) when the StatefulSet is deleted. Default:
+    #: ``protections.retain_volumes`` (on in prod), and it may not be turned off where that is on: a
+    #: replaced or destroyed StatefulSet must never take its data with it. Off elsewhere by default:
+    #: an orphaned volume keeps costing money.
     retain_claims_on_delete: bool | None = None
     #: StorageClass of the volumes. Default the baseline's encrypted gp3 class
     #: (:data:`~constructs_lib.platform.addons.GP3_STORAGE_CLASS`).
@@ -160,12 +163,15 @@ class StatefulWorkloadProps:
 
     @property
     def retains_claims(self) -> bool:
-        """``retain_claims_on_delete``, or ``production`` when it is unset."""
-        return self.production if self.retain_claims_on_delete is None else self.retain_claims_on_delete
+        """``retain_claims_on_delete``, or ``protections.retain_volumes`` when it is unset."""
+        if self.retain_claims_on_delete is None:
+            return self.protections.retain_volumes
+        return self.retain_claims_on_delete
 
     def validate(self, path: str) -> None:
         """Check the spec and how it fits the platform; raises ConfigError."""
         spec = self.spec
+        require_protections(f"{path}.protections", self.protections)
         spec.validate(f"{path}.spec")
         require(
             spec.name not in RESERVED_NAMESPACES,
@@ -178,11 +184,12 @@ class StatefulWorkloadProps:
         self.limits.validate(f"{path}.limits")
         require_repository_url(f"{path}.repository_url", self.repository_url, example="mongodb")
         require(
-            not (self.production and self.retain_claims_on_delete is False),
+            not (self.protections.retain_volumes and self.retain_claims_on_delete is False),
             f"{path}.retain_claims_on_delete",
-            "must not be off in production: deleting the StatefulSet would delete every member's data",
+            "must not be off where protections.retain_volumes is on (prod's default): deleting the "
+            "StatefulSet would delete every member's data",
             self.retain_claims_on_delete,
-            "leave it unset (retained in production)",
+            "leave it unset (it follows protections.retain_volumes)",
         )
         require(
             self.backup or spec.backup_hooks is None,
@@ -264,8 +271,8 @@ class StatefulWorkload(Construct):
       ``POD_NAME``/``POD_NAMESPACE`` from the downward API (members build their own DNS names);
       rolling update with partition 0; zone spread and required anti-affinity across nodes when
       replicas > 1; a ``volumeClaimTemplate`` per volume on the gp3 class; claims kept on scale-down
-      and, in production, on delete; ``wait_for_rollout`` off (a first apply must not wait for images
-      pushed later);
+      and, with ``protections.retain_volumes`` (prod), on delete; ``wait_for_rollout`` off (a first
+      apply must not wait for images pushed later);
     * PodDisruptionBudget: ``maxUnavailable: 1`` or, for QUORUM, ``minAvailable`` = a majority.
 
     Backups: velero's daily Schedule (``PlatformAddons``) snapshots the EBS volumes of every
@@ -613,7 +620,7 @@ class StatefulWorkload(Construct):
                     )
                 ],
                 # Scale-down keeps the claim, so a member scaled back up finds its data; delete keeps
-                # it in production (see ``retain_claims_on_delete``).
+                # it with protections.retain_volumes (see ``retain_claims_on_delete``).
                 persistent_volume_claim_retention_policy=[
                     StatefulSetV1SpecPersistentVolumeClaimRetentionPolicy(when_deleted=retention, when_scaled="Retain")
                 ],

@@ -104,7 +104,8 @@ class VolumeSpec:
 
     Claim templates are immutable: changing a volume (or adding one) makes terraform replace the
     StatefulSet. Members then get their old claims back by name only where claims are retained on
-    delete (production); grow a volume by resizing its claims, not by editing ``size``.
+    delete (``protections.retain_volumes``, on in prod); grow a volume by resizing its claims, not by
+    editing ``size``.
     """
 
     #: Claim template name (DNS label); each member's claim is ``<name>-<workload>-<ordinal>``.

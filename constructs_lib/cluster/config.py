@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from constructs_lib.cluster.addon_versions import pinned_addon_version
 from constructs_lib.cluster.instance_types import AmiType, InstanceNetworkLimits, resolve_ami_type
+from constructs_lib.stage import Stage
 from constructs_lib.validation import (
     DNS_LABEL,
     default_log_retention_days,
@@ -516,10 +517,10 @@ class ClusterConfig:
             object.__setattr__(self, name, frozen_tuple(getattr(self, name)))
         object.__setattr__(self, "addon_versions", frozen_mapping(self.addon_versions))
 
-    def resolved_log_types(self, *, production: bool) -> tuple[ControlPlaneLogType, ...]:
+    def resolved_log_types(self, *, stage: Stage) -> tuple[ControlPlaneLogType, ...]:
         """The log types to enable: the configured ones in EKS's order, or the stage's default."""
         if self.log_types is None:
-            return ALL_LOG_TYPES if production else NON_PRODUCTION_LOG_TYPES
+            return ALL_LOG_TYPES if stage is Stage.PROD else NON_PRODUCTION_LOG_TYPES
         return tuple(log_type for log_type in ALL_LOG_TYPES if log_type in self.log_types)
 
     @property
@@ -527,26 +528,26 @@ class ClusterConfig:
         """True when the config names a way for the deploy runner to reach the API server."""
         return bool(self.public_access_cidrs or self.private_access_cidrs or self.private_access_security_group_ids)
 
-    def resolved_pin_addon_versions(self, *, production: bool) -> bool:
+    def resolved_pin_addon_versions(self, *, stage: Stage) -> bool:
         """Whether managed add-ons are pinned: the configured choice, or the stage's default (prod pins)."""
-        return production if self.pin_addon_versions is None else self.pin_addon_versions
+        return stage is Stage.PROD if self.pin_addon_versions is None else self.pin_addon_versions
 
-    def addon_version(self, name: str, *, production: bool) -> str | None:
+    def addon_version(self, name: str, *, stage: Stage) -> str | None:
         """The version add-on ``name`` is installed at: the configured pin, else the table's when pinned,
         else None (the newest build for the minor, read at plan time)."""
         if name in self.addon_versions:
             return self.addon_versions[name]
-        if self.resolved_pin_addon_versions(production=production):
+        if self.resolved_pin_addon_versions(stage=stage):
             return pinned_addon_version(self.version, name)
         return None
 
-    def require_pinned_addons(self, path: str, names: Sequence[str], *, production: bool) -> None:
+    def require_pinned_addons(self, path: str, names: Sequence[str], *, stage: Stage) -> None:
         """A pinned cluster has a version for every add-on in ``names``; raises ConfigError."""
-        if not self.resolved_pin_addon_versions(production=production):
+        if not self.resolved_pin_addon_versions(stage=stage):
             return
         for name in names:
             require(
-                self.addon_version(name, production=production) is not None,
+                self.addon_version(name, stage=stage) is not None,
                 f"{path}.addon_versions.{name}",
                 f"must be pinned: add-on versions are pinned here and the table has no {name} version "
                 f"for Kubernetes {self.version}",
@@ -555,28 +556,29 @@ class ClusterConfig:
                 f"--kubernetes-version {self.version}`",
             )
 
-    def resolved_support_type(self, *, production: bool) -> SupportType:
-        """The configured upgrade policy, or the stage's default (EXTENDED in prod)."""
+    def resolved_support_type(self, *, extended_support: bool) -> SupportType:
+        """The configured upgrade policy, or the environment's ``Protections.extended_support``
+        (EXTENDED when it is on: prod's default)."""
         if self.support_type is not None:
             return self.support_type
-        return SupportType.EXTENDED if production else SupportType.STANDARD
+        return SupportType.EXTENDED if extended_support else SupportType.STANDARD
 
-    def resolved_zonal_shift(self, *, production: bool) -> bool:
+    def resolved_zonal_shift(self, *, stage: Stage) -> bool:
         """The configured zonal-shift choice, or the stage's default (on in prod)."""
-        return production if self.zonal_shift is None else self.zonal_shift
+        return stage is Stage.PROD if self.zonal_shift is None else self.zonal_shift
 
     def resolved_cloudwatch_observability(self, *, sandbox: bool) -> bool:
         """The configured choice, or the stage's default (off in dev sandboxes, on elsewhere)."""
         return not sandbox if self.cloudwatch_observability is None else self.cloudwatch_observability
 
-    def resolved_log_retention_days(self, *, production: bool) -> int:
+    def resolved_log_retention_days(self, *, stage: Stage) -> int:
         """The configured retention, or the stage's default."""
         if self.log_retention_days is not None:
             return self.log_retention_days
-        return default_log_retention_days(production)
+        return default_log_retention_days(stage)
 
     @validated_once
-    def validate(self, path: str, *, production: bool) -> None:
+    def validate(self, path: str, *, stage: Stage) -> None:
         """Check the cluster's own rules; raises ConfigError."""
         require_shape(path, self, ClusterConfig)
         supported = ", ".join(SUPPORTED_KUBERNETES_VERSIONS)
@@ -589,7 +591,7 @@ class ClusterConfig:
             f"use {DEFAULT_KUBERNETES_VERSION!r}",
         )
         for index, cidr in enumerate(self.public_access_cidrs):
-            require_cidr(f"{path}.public_access_cidrs[{index}]", cidr, allow_any=not production)
+            require_cidr(f"{path}.public_access_cidrs[{index}]", cidr, allow_any=stage is not Stage.PROD)
         require(
             self.endpoint_public_access or not self.public_access_cidrs,
             f"{path}.public_access_cidrs",
@@ -635,7 +637,7 @@ class ClusterConfig:
             True,
             "keep deployer_admin_access (a visible, revocable access entry) and drop bootstrap_creator_admin",
         )
-        self._validate_logs(path, production=production)
+        self._validate_logs(path, stage=stage)
         self._validate_deploy_access(path)
         require(
             isinstance(self.cni_identity, CniIdentity),
@@ -709,7 +711,7 @@ class ClusterConfig:
                 "remove it from admin_principal_arns: the deployer entry already grants cluster-admin",
             )
 
-    def _validate_logs(self, path: str, *, production: bool) -> None:
+    def _validate_logs(self, path: str, *, stage: Stage) -> None:
         if self.log_types is not None:
             for index, log_type in enumerate(self.log_types):
                 require(
@@ -722,14 +724,14 @@ class ClusterConfig:
             require_unique(f"{path}.log_types", self.log_types, "log type")
             missing = [t.value for t in ALL_LOG_TYPES if t not in self.log_types]
             require(
-                not (production and missing),
+                not (stage is Stage.PROD and missing),
                 f"{path}.log_types",
                 f"must enable all five control-plane log types in prod (missing {', '.join(missing)})",
                 [t.value for t in self.log_types],
                 "remove log_types to use the default, which enables all five in prod",
             )
         if self.log_retention_days is not None:
-            require_log_retention(f"{path}.log_retention_days", self.log_retention_days, production=production)
+            require_log_retention(f"{path}.log_retention_days", self.log_retention_days, stage=stage)
 
 
 #: AWS limit on a managed node group's name, which is ``<cluster name>-<group name>``.

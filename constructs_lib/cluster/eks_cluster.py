@@ -59,6 +59,7 @@ from constructs_lib.identity.pod_identity import (
     ServiceAccountRef,
 )
 from constructs_lib.network.config import PodAddressing
+from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import DNS_LABEL, require, require_dns_label
 
@@ -158,9 +159,14 @@ class EksClusterProps:
     control_plane_security_group_id: str
     #: Security group of every node (the network tier's node group).
     node_security_group_id: str
-    #: Production: deletion protection on the cluster, prevent_destroy on its KMS keys and log group,
-    #: all five log types and a year of log retention by default, extended version support kept.
-    production: bool
+    #: The environment's stage: the cluster config's policy (in prod all five log types and a year of
+    #: log retention by default and at least, pinned add-on versions, zonal shift on by default, no
+    #: public endpoint open to 0.0.0.0/0).
+    stage: Stage
+    #: Deletion protection on the cluster, ``prevent_destroy`` on its KMS keys and log group, the keys'
+    #: deletion window, and extended support unless ``config.support_type`` says otherwise. Required,
+    #: no default: a prod cluster wired by hand must never get dev protections by omission.
+    protections: Protections
     #: Tags for the instances, volumes and ENIs that node groups launch (the provider's default_tags
     #: cannot reach them). Default: none; pass the stack's default tags.
     instance_tags: Mapping[str, str] = field(default_factory=dict)
@@ -189,9 +195,9 @@ class EksCluster(Construct):
 
     What it creates, in dependency order:
 
-    * KMS keys (rotation on, ``prevent_destroy`` in prod): one for envelope encryption of Kubernetes
-      secrets, one for the control-plane log group.
-    * The log group ``/aws/eks/<cluster>/cluster`` (retention, KMS, ``prevent_destroy`` in prod)
+    * KMS keys (rotation on, ``protections``: deletion window, ``prevent_destroy``): one for envelope
+      encryption of Kubernetes secrets, one for the control-plane log group.
+    * The log group ``/aws/eks/<cluster>/cluster`` (retention, KMS, ``protections.prevent_destroy``)
       *before* the cluster, so EKS cannot create an unencrypted one without retention first.
     * The cluster role (``AmazonEKSClusterPolicy``, ``AmazonEKSVPCResourceController``, use of the
       secrets key) and the cluster: control-plane ENIs in the private subnets only, private endpoint
@@ -209,8 +215,9 @@ class EksCluster(Construct):
     * With ``cloudwatch_observability`` (default on except in sandboxes): the
       ``amazon-cloudwatch-observability`` add-on, bound through Pod Identity to its own role with
       ``CloudWatchAgentServerPolicy``.
-    * ``upgrade_policy`` and ``zonal_shift_config`` from ``ClusterConfig.support_type`` and
-      ``zonal_shift`` (EXTENDED and on in prod, STANDARD and off elsewhere by default).
+    * ``deletion_protection`` from ``protections``; ``upgrade_policy`` from ``ClusterConfig.support_type``
+      or else ``protections.extended_support``, and ``zonal_shift_config`` from
+      ``ClusterConfig.zonal_shift`` (EXTENDED and on in prod, STANDARD and off elsewhere by default).
 
     Add-on versions are pinned in ``config.addon_versions`` or else resolved at plan time to the most
     recent version for the cluster's Kubernetes version (``data aws_eks_addon_version``).
@@ -225,7 +232,7 @@ class EksCluster(Construct):
     ``vpc_cni_addon``, ``kube_proxy_addon``, ``pod_identity_agent_addon``, ``coredns_addon``,
     ``cloudwatch_observability_addon`` and ``cloudwatch_observability_role_arn`` (None when off) and
     ``addons`` (every add-on by name). Plain values: ``name`` (the cluster's name as a string),
-    ``kubernetes_version``, ``log_types``, ``log_retention_days``, ``log_group_name``, ``production``,
+    ``kubernetes_version``, ``log_types``, ``log_retention_days``, ``log_group_name``, ``stage``, ``protections``,
     ``support_type``, ``zonal_shift``, ``cloudwatch_observability``, ``system_node_group`` (the
     SYSTEM group's spec name or None). :meth:`system_addon_values` gives other tiers the placement
     values for add-ons they install (the EBS CSI controller).
@@ -237,14 +244,15 @@ class EksCluster(Construct):
         _validate(props)
 
         # Resolved once; kept as attributes.
-        self.production = props.production
+        self.stage: Stage = props.stage
+        self.protections: Protections = props.protections
         self.name: str = props.name_prefix
         self.kubernetes_version: str = config.version
-        self.log_types = config.resolved_log_types(production=props.production)
-        self.log_retention_days = config.resolved_log_retention_days(production=props.production)
+        self.log_types = config.resolved_log_types(stage=props.stage)
+        self.log_retention_days = config.resolved_log_retention_days(stage=props.stage)
         self.log_group_name = f"/aws/eks/{self.name}/cluster"
-        self.support_type = config.resolved_support_type(production=props.production)
-        self.zonal_shift = config.resolved_zonal_shift(production=props.production)
+        self.support_type = config.resolved_support_type(extended_support=props.protections.extended_support)
+        self.zonal_shift = config.resolved_zonal_shift(stage=props.stage)
         self.cloudwatch_observability = config.resolved_cloudwatch_observability(sandbox=props.sandbox)
         #: The SYSTEM group's spec name, or None: then system add-ons run wherever they fit.
         system = system_node_group(props.node_groups)
@@ -260,7 +268,7 @@ class EksCluster(Construct):
             props=KmsKeyProps(
                 alias=f"{self.name}-eks-secrets",
                 description=f"Envelope encryption of Kubernetes secrets in EKS cluster {self.name}",
-                production=props.production,
+                protections=props.protections,
             ),
         )
         self.logs_key = KmsKey(
@@ -269,7 +277,7 @@ class EksCluster(Construct):
             props=KmsKeyProps(
                 alias=f"{self.name}-eks-logs",
                 description=f"Control-plane logs of EKS cluster {self.name}",
-                production=props.production,
+                protections=props.protections,
                 log_group_name_prefixes=[f"/aws/eks/{self.name}/"],
             ),
         )
@@ -279,8 +287,8 @@ class EksCluster(Construct):
             name=self.log_group_name,
             retention_in_days=self.log_retention_days,
             kms_key_id=self.logs_key.key_arn,
-            # The audit and authenticator logs are evidence; in prod a destroy must not drop them.
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.production else None,
+            # The audit and authenticator logs are evidence; with prevent_destroy a destroy cannot drop them.
+            lifecycle=props.protections.lifecycle(),
         )
 
         cluster_role, cluster_policies = self._role(
@@ -327,9 +335,9 @@ class EksCluster(Construct):
             ),
             # vpc-cni, kube-proxy and coredns are created below as managed add-ons instead.
             bootstrap_self_managed_addons=False,
-            deletion_protection=props.production,
-            # Outside prod, never pay extended-support rates: EKS upgrades the cluster when standard
-            # support ends. Prod keeps extended support so an upgrade is never forced on it.
+            deletion_protection=props.protections.deletion_protection,
+            # Without protections.extended_support (dev, staging) never pay extended-support rates: EKS
+            # upgrades the cluster when standard support ends. Prod keeps it, so no upgrade is forced.
             upgrade_policy=EksClusterUpgradePolicy(support_type=self.support_type.value),
             # Prod spreads over three AZs: an impaired zone can be drained (ARC zonal shift).
             zonal_shift_config=EksClusterZonalShiftConfig(enabled=self.zonal_shift),
@@ -551,8 +559,8 @@ class EksCluster(Construct):
             name,
             f"add each add-on once; {', '.join(BUILT_IN_ADDONS)} are installed by the cluster itself",
         )
-        version = self._config.addon_version(name, production=self.production)
-        self._config.require_pinned_addons("cluster", (name,), production=self.production)
+        version = self._config.addon_version(name, stage=self.stage)
+        self._config.require_pinned_addons("cluster", (name,), stage=self.stage)
         if version is None:
             version = DataAwsEksAddonVersion(
                 self,
@@ -749,7 +757,9 @@ def _mapping_as_dict(value: object) -> dict[str, Any]:
 def _validate(props: EksClusterProps) -> None:
     """Every rule of the tier, before any resource exists; raises ConfigError."""
     require_dns_label("name_prefix", props.name_prefix, max_length=MAX_NAME_PREFIX_LENGTH)
-    props.config.validate("cluster", production=props.production)
+    require_stage_member("cluster.stage", props.stage)
+    require_protections("cluster.protections", props.protections)
+    props.config.validate("cluster", stage=props.stage)
     validate_node_groups("node_groups", props.node_groups, cluster_name=props.name_prefix)
     subnets = props.private_subnet_ids
     require(

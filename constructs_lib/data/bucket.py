@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from constructs import Construct
 
 from constructs_lib.data.config import MAX_BUCKET_NAME_LENGTH, require_application_bucket_name
 from constructs_lib.data.secure_bucket import harden_bucket
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import require, require_dns_label, require_range
 
@@ -33,8 +33,9 @@ class ApplicationBucketProps:
     name_prefix: str
     #: The application's name (a DNS label).
     app_name: str
-    #: Prod: ``prevent_destroy`` on the bucket and its key, no ``force_destroy``.
-    production: bool
+    #: ``prevent_destroy`` on the bucket and its key, and ``force_destroy`` (emptied on destroy).
+    #: Required, no default: a prod bucket wired by hand must never get dev protections by omission.
+    protections: Protections
     #: Days an overwritten or deleted object stays recoverable (1-3650). Default
     #: :data:`DEFAULT_NONCURRENT_VERSION_DAYS`.
     noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS
@@ -51,10 +52,11 @@ class ApplicationBucket(Construct):
     * versioning, non-current versions expiring after ``noncurrent_version_days``, incomplete
       multipart uploads aborted after 7 days;
     * all public access blocked, ACLs disabled (bucket owner enforced), a policy refusing non-TLS requests;
-    * prod: ``prevent_destroy`` on the bucket and its key, and no ``force_destroy`` (deleting the
-      application's data must be a deliberate change). Elsewhere ``force_destroy`` is on: dev and
-      staging buckets hold test data, and a versioned bucket cannot otherwise be destroyed without
-      emptying every version by hand first, which would make ``terraform destroy`` of an environment fail;
+    * ``protections``: ``prevent_destroy`` on the bucket and its key, and ``force_destroy`` (prod's
+      defaults: protected, never emptied on destroy, so deleting the application's data is a
+      deliberate change; dev and staging: emptied on destroy, because they hold test data and a
+      versioned bucket cannot otherwise be destroyed without emptying every version by hand first,
+      which would make ``terraform destroy`` of an environment fail);
     * ``event_bridge`` (default on): S3 sends object events to EventBridge, so consumers subscribe
       with rules instead of bucket notifications (free for S3; EventBridge bills only matched events).
 
@@ -62,7 +64,7 @@ class ApplicationBucket(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: ApplicationBucketProps) -> None:
-        name_prefix, app_name, production = props.name_prefix, props.app_name, props.production
+        name_prefix, app_name, protections = props.name_prefix, props.app_name, props.protections
         noncurrent_version_days, name_suffix, event_bridge = (
             props.noncurrent_version_days,
             props.name_suffix,
@@ -73,6 +75,7 @@ class ApplicationBucket(Construct):
         if name_suffix is not None:
             require_dns_label("name_suffix", name_suffix)
         require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
+        require_protections("protections", protections)
         require(
             isinstance(event_bridge, bool), "event_bridge", "must be true or false", event_bridge, "use True or False"
         )
@@ -80,17 +83,18 @@ class ApplicationBucket(Construct):
         super().__init__(scope, id)
         suffix = AwsContext.of(self).account_id if name_suffix is None else name_suffix
         name = f"{name_prefix}-{app_name}-{suffix}"
-        protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
         self.key = KmsKey(
             self,
             "key",
             props=KmsKeyProps(
                 alias=f"{name_prefix}/{app_name}-bucket",
                 description=f"Encrypts the S3 bucket of application {app_name} in {name_prefix}",
-                production=production,
+                protections=protections,
             ),
         )
-        self.bucket = S3Bucket(self, "bucket", bucket=name, force_destroy=not production, lifecycle=protect)
+        self.bucket = S3Bucket(
+            self, "bucket", bucket=name, force_destroy=protections.force_destroy, lifecycle=protections.lifecycle()
+        )
         harden_bucket(self, self.bucket, kms_key_arn=self.key.key_arn, noncurrent_version_days=noncurrent_version_days)
         if event_bridge:
             S3BucketNotification(self, "notifications", bucket=self.bucket.id, eventbridge=True)

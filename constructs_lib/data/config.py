@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from constructs_lib.cluster.config import NodeGroupSpec, NodeRole
 from constructs_lib.cluster.instance_types import supports_pod_enis
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.validation import (
     default_log_retention_days,
     is_reference,
@@ -120,7 +121,6 @@ class StageDefaults:
     max_allocated_storage_gib: int
     backup_retention_days: int
     multi_az: bool
-    deletion_protection: bool
     #: Enhanced monitoring (OS metrics every N seconds, 0 = off).
     monitoring_interval_seconds: int
 
@@ -133,13 +133,14 @@ class StageDefaults:
 #: * staging: db.t4g.small (2 GiB), Single-AZ, up to 100 GiB, a week of backups so restores can be
 #:   rehearsed against prod's procedure.
 #: * prod: db.m7g.large (2 vCPU, 8 GiB, no CPU credits to run out of), Multi-AZ (a standby in a second
-#:   AZ, automatic failover), 100 GiB growing to 1 TiB, 14 days of backups, deletion protection and
-#:   60-second OS metrics.
+#:   AZ, automatic failover), 100 GiB growing to 1 TiB, 14 days of backups and 60-second OS metrics.
+#:
+#: Deletion protection is not sizing: it follows the environment's ``Protections.deletion_protection``.
 STAGE_DEFAULTS: Mapping[str, StageDefaults] = MappingProxyType(
     {
-        "dev": StageDefaults("db.t4g.micro", 20, 50, 1, False, False, 0),
-        "staging": StageDefaults("db.t4g.small", 20, 100, 7, False, False, 0),
-        "prod": StageDefaults("db.m7g.large", 100, 1000, 14, True, True, 60),
+        "dev": StageDefaults("db.t4g.micro", 20, 50, 1, False, 0),
+        "staging": StageDefaults("db.t4g.small", 20, 100, 7, False, 0),
+        "prod": StageDefaults("db.m7g.large", 100, 1000, 14, True, 60),
     }
 )
 
@@ -262,7 +263,8 @@ class DatabaseSpec:
     database_name: str | None = None
     #: Master user; its password is generated and kept in Secrets Manager by RDS. Default ``dbadmin``.
     master_username: str = "dbadmin"
-    #: Refuse DeleteDBInstance. Default: on in prod only; required in prod.
+    #: Refuse DeleteDBInstance. Default: the environment's ``Protections.deletion_protection`` (on in
+    #: prod only); required in prod.
     deletion_protection: bool | None = None
     #: Performance Insights with its free 7-day retention, encrypted with the database's key.
     #: Default on: the first place to look when the database is slow, at no cost.
@@ -283,9 +285,12 @@ class DatabaseSpec:
     #: node-group rule plus the namespace's network policy already keep other pods out.
     pod_security_groups: bool = False
 
-    def resolve(self, *, stage: str) -> DatabaseSpec:
-        """A copy with every ``None`` field replaced by ``stage``'s default."""
+    def resolve(self, *, stage: str, protections: Protections | None = None) -> DatabaseSpec:
+        """A copy with every ``None`` field replaced by ``stage``'s default, and
+        ``deletion_protection`` by ``protections``' (default: the stage's protections)."""
         defaults = STAGE_DEFAULTS[require_stage("stage", stage)]
+        if protections is None:
+            protections = Protections.for_stage(Stage(stage))
         return dataclasses.replace(
             self,
             instance_class=_pick(self.instance_class, defaults.instance_class),
@@ -294,17 +299,17 @@ class DatabaseSpec:
             backup_retention_days=_pick(self.backup_retention_days, defaults.backup_retention_days),
             multi_az=_pick(self.multi_az, defaults.multi_az),
             database_name=_pick(self.database_name, str(self.name).replace("-", "_")),
-            deletion_protection=_pick(self.deletion_protection, defaults.deletion_protection),
+            deletion_protection=_pick(self.deletion_protection, protections.deletion_protection),
             monitoring_interval_seconds=_pick(self.monitoring_interval_seconds, defaults.monitoring_interval_seconds),
-            log_retention_days=_pick(self.log_retention_days, default_log_retention_days(stage == "prod")),
+            log_retention_days=_pick(self.log_retention_days, default_log_retention_days(Stage(stage))),
         )
 
     @validated_once
-    def validate(self, path: str, *, stage: str, name_prefix: str) -> None:
-        """Check every field of the spec as resolved for ``stage``; raises ConfigError."""
+    def validate(self, path: str, *, stage: str, name_prefix: str, protections: Protections | None = None) -> None:
+        """Check every field of the spec as resolved for ``stage`` (and ``protections``, default the
+        stage's); raises ConfigError."""
         require_stage(f"{path}.stage", stage)
-        production = stage == "prod"
-        spec = self.resolve(stage=stage)
+        spec = self.resolve(stage=stage, protections=protections)
         require_dns_label(f"{path}.name", spec.name, max_length=30)
         identifier = f"{name_prefix}-{spec.name}"
         require(
@@ -323,7 +328,7 @@ class DatabaseSpec:
             spec.engine_version,
             f"give the major version only, e.g. '{DEFAULT_ENGINE_VERSION}'; RDS patches the minor",
         )
-        self._validate_sizing(path, spec, production=production)
+        self._validate_sizing(path, spec, stage=Stage(stage))
         self._validate_windows(path, spec)
         require_range(f"{path}.port", spec.port, 1150, 65535, fix=f"use {DEFAULT_PORT}, PostgreSQL's port")
         require(
@@ -370,7 +375,7 @@ class DatabaseSpec:
             600_000,
             fix="log statements slower than 100 ms to 10 minutes, e.g. 1000",
         )
-        require_log_retention(f"{path}.log_retention_days", spec.log_retention_days, production=production)
+        require_log_retention(f"{path}.log_retention_days", spec.log_retention_days, stage=Stage(stage))
         for flag in ("performance_insights", "pod_security_groups"):
             require(
                 isinstance(getattr(spec, flag), bool),
@@ -381,7 +386,7 @@ class DatabaseSpec:
             )
 
     @staticmethod
-    def _validate_sizing(path: str, spec: DatabaseSpec, *, production: bool) -> None:
+    def _validate_sizing(path: str, spec: DatabaseSpec, *, stage: Stage) -> None:
         require(
             isinstance(spec.instance_class, str) and _INSTANCE_CLASS.match(spec.instance_class) is not None,
             f"{path}.instance_class",
@@ -390,7 +395,7 @@ class DatabaseSpec:
             "use a class such as 'db.t4g.micro' or 'db.m7g.large'",
         )
         require(
-            not production or _BURSTABLE.match(str(spec.instance_class)) is None,
+            stage is not Stage.PROD or _BURSTABLE.match(str(spec.instance_class)) is None,
             f"{path}.instance_class",
             "must not be a burstable db.t* class in prod: when its CPU credits run out the database is throttled",
             spec.instance_class,
@@ -419,7 +424,7 @@ class DatabaseSpec:
             fix="keep 1 to 35 days of automated backups (0 would turn point-in-time restore off)",
         )
         require(
-            not production or retention >= PRODUCTION_MIN_BACKUP_RETENTION_DAYS,
+            stage is not Stage.PROD or retention >= PRODUCTION_MIN_BACKUP_RETENTION_DAYS,
             f"{path}.backup_retention_days",
             f"must be at least {PRODUCTION_MIN_BACKUP_RETENTION_DAYS} days in prod",
             retention,
@@ -431,7 +436,7 @@ class DatabaseSpec:
                 isinstance(value, bool), f"{path}.{field_name}", "must be true or false", value, "use True or False"
             )
             require(
-                not production or value,
+                stage is not Stage.PROD or value,
                 f"{path}.{field_name}",
                 "must be on in prod",
                 value,

@@ -67,6 +67,7 @@ from constructs_lib.data.config import (
     require_stage,
 )
 from constructs_lib.iam import policy_document, statement
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
 
@@ -121,8 +122,14 @@ class PostgresDatabaseProps:
     """Everything one database needs from the environment and the network tier."""
 
     spec: DatabaseSpec
-    #: The environment's stage value (``dev``, ``staging``, ``prod``): picks defaults and protections.
+    #: The environment's stage value (``dev``, ``staging``, ``prod``): picks the sizing defaults and
+    #: the policy (``data.config``).
     stage: str
+    #: ``prevent_destroy`` on the instance, its key, parameter group and log groups; the final snapshot
+    #: and kept automated backups; ``apply_immediately``; RDS extended support; the key's deletion
+    #: window; deletion protection unless ``spec.deletion_protection`` is set. Required, no default:
+    #: a prod database wired by hand must never get dev protections by omission.
+    protections: Protections
     #: Environment prefix of every AWS name, e.g. ``eks-platform-prod``.
     name_prefix: str
     #: The network tier's ``vpc_id``.
@@ -165,10 +172,10 @@ class PostgresDatabase(Construct):
         path = props.path
         stage = require_stage(f"{path}.stage", props.stage)
         require_dns_label(f"{path}.name_prefix", props.name_prefix, max_length=40)
-        props.spec.validate(path, stage=stage, name_prefix=props.name_prefix)
-        spec = props.spec.resolve(stage=stage)
+        protections = require_protections(f"{path}.protections", props.protections)
+        props.spec.validate(path, stage=stage, name_prefix=props.name_prefix, protections=protections)
+        spec = props.spec.resolve(stage=stage, protections=protections)
         _validate_wiring(props)
-        production = stage == "prod"
         identifier = f"{props.name_prefix}-{spec.name}"
         monitoring = spec.monitoring_interval_seconds or 0
         super().__init__(scope, id)
@@ -178,7 +185,7 @@ class PostgresDatabase(Construct):
         self.database_name: str = str(spec.database_name)
         self.master_username: str = spec.master_username
         self.database_subnet_cidrs: tuple[str, ...] = props.database_subnet_cidrs
-        protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
+        protect = protections.lifecycle()
         log_group_prefix = f"/aws/rds/instance/{identifier}/"
 
         self.key = KmsKey(
@@ -187,7 +194,7 @@ class PostgresDatabase(Construct):
             props=KmsKeyProps(
                 alias=f"{props.name_prefix}/rds-{spec.name}",
                 description=f"Encrypts RDS database {identifier}: storage, backups, master secret, logs",
-                production=production,
+                protections=protections,
                 log_group_name_prefixes=[log_group_prefix],
             ),
         )
@@ -229,9 +236,11 @@ class PostgresDatabase(Construct):
             family=family,
             description=f"TLS-only PostgreSQL with platform logging for {identifier}",
             parameter=[DbParameterGroupParameter(name=k, value=v) for k, v in postgres_parameters(spec).items()],
-            # In prod also prevent_destroy, like every stateful resource there: a major upgrade (a new
-            # family) is then a deliberate two-step change, as major upgrades should be.
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True, prevent_destroy=production or None),
+            # With prevent_destroy (prod), like every stateful resource: a major upgrade (a new family)
+            # is then a deliberate two-step change, as major upgrades should be.
+            lifecycle=TerraformResourceLifecycle(
+                create_before_destroy=True, prevent_destroy=protections.prevent_destroy or None
+            ),
         )
         self.parameter_group_name: str = parameters.name
 
@@ -279,19 +288,21 @@ class PostgresDatabase(Construct):
             backup_window=spec.backup_window,
             maintenance_window=spec.maintenance_window,
             copy_tags_to_snapshot=True,
-            # Prod keeps its automated backups for their retention after a deletion.
-            delete_automated_backups=not production,
+            # With final_snapshot (prod) the automated backups outlive a deletion for their retention.
+            delete_automated_backups=not protections.final_snapshot,
             deletion_protection=spec.deletion_protection,
-            skip_final_snapshot=not production,
-            final_snapshot_identifier=f"{identifier}-final" if production else None,
+            skip_final_snapshot=not protections.final_snapshot,
+            final_snapshot_identifier=f"{identifier}-final" if protections.final_snapshot else None,
             iam_database_authentication_enabled=True,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             auto_minor_version_upgrade=True,
             allow_major_version_upgrade=False,
-            # Outside prod a change lands now; prod changes wait for the maintenance window.
-            apply_immediately=not production,
+            # apply_immediately (dev, staging): a change lands now; else it waits for the maintenance window.
+            apply_immediately=protections.apply_immediately,
             engine_lifecycle_support=(
-                "open-source-rds-extended-support" if production else "open-source-rds-extended-support-disabled"
+                "open-source-rds-extended-support"
+                if protections.extended_support
+                else "open-source-rds-extended-support-disabled"
             ),
             performance_insights_enabled=spec.performance_insights,
             performance_insights_kms_key_id=self.key.key_arn if spec.performance_insights else None,

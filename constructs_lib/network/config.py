@@ -6,6 +6,7 @@ import enum
 import re
 from dataclasses import dataclass
 
+from constructs_lib.stage import Stage
 from constructs_lib.validation import (
     default_log_retention_days,
     frozen_tuple,
@@ -160,7 +161,7 @@ class NetworkConfig:
         return DEFAULT_INTERFACE_ENDPOINTS + tuple(sorted(self.extra_interface_endpoints))
 
     @validated_once
-    def validate(self, path: str, *, region: str, production: bool = False) -> None:
+    def validate(self, path: str, *, region: str, stage: Stage) -> None:
         """Check the rules that need no other tier, including the CIDR plan; raises ConfigError."""
         from constructs_lib.network.cidr import plan_subnets  # cidr.py reads this module's types
 
@@ -202,7 +203,7 @@ class NetworkConfig:
         plan_subnets(self, path, region=region)
         self._validate_addressing(path)
         self._validate_endpoints(path)
-        self._validate_flow_logs(path, production=production)
+        self._validate_flow_logs(path, stage=stage)
         self._validate_node_ports(path)
         self._validate_bastion(path)
 
@@ -259,10 +260,10 @@ class NetworkConfig:
                 f"add {list(SSM_ENDPOINTS)}, choose a NAT mode, or set bastion_mode to NONE",
             )
 
-    def _validate_flow_logs(self, path: str, *, production: bool) -> None:
+    def _validate_flow_logs(self, path: str, *, stage: Stage) -> None:
         days = self.flow_log_retention_days
         if days is not None:
-            require_log_retention(f"{path}.flow_log_retention_days", days, production=production)
+            require_log_retention(f"{path}.flow_log_retention_days", days, stage=stage)
 
     def _validate_node_ports(self, path: str) -> None:
         ports = self.node_target_ports
@@ -352,10 +353,10 @@ def validate_bastion_access(
     )
 
 
-def flow_log_retention_days(config: NetworkConfig, *, production: bool) -> int:
-    """The configured flow-log retention, or the environment default (365 prod, 30 elsewhere)."""
+def flow_log_retention_days(config: NetworkConfig, *, stage: Stage) -> int:
+    """The configured flow-log retention, or the stage's default (365 prod, 30 elsewhere)."""
     if config.flow_log_retention_days is not None:
         return config.flow_log_retention_days
-    return default_log_retention_days(production)
+    return default_log_retention_days(stage)
 
 

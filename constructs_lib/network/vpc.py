@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
 from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
@@ -46,6 +45,7 @@ from constructs_lib.network.cidr import CidrPlan, Tier, plan_subnets
 from constructs_lib.network.config import BastionMode, NatMode, NetworkConfig, flow_log_retention_days
 from constructs_lib.network.endpoints import VpcEndpoints, VpcEndpointsProps
 from constructs_lib.network.security_groups import CONTROL_PLANE_TO_NODE_PORTS, SecurityGroups, SecurityGroupsProps
+from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.security.context import AwsContext
 from constructs_lib.security.kms import KmsKey, KmsKeyProps
 from constructs_lib.validation import require_dns_label
@@ -68,9 +68,13 @@ class NetworkProps:
     #: Environment prefix of every AWS name, e.g. ``eks-platform-dev``.
     name_prefix: str
     region: str
-    #: Production keeps flow logs 365 days by default and protects the key and log group from destroy.
-    #: Required, no default: a prod network wired by hand must never get dev protections by omission.
-    production: bool
+    #: The environment's stage: the network config's policy (flow logs kept 365 days by default in
+    #: prod and never less there, 30 days by default elsewhere).
+    stage: Stage
+    #: ``prevent_destroy`` on the flow-log key, the flow-log group and the DB subnet group, and the
+    #: key's deletion window. Required, no default: a prod network wired by hand must never get dev
+    #: protections by omission.
+    protections: Protections
     #: The node-group matrix for the IP capacity check. Default empty: no check (the stack passes
     #: ``config.node_groups``).
     node_groups: tuple[NodeGroupSpec, ...] = ()
@@ -114,7 +118,9 @@ class Network(Construct):
         config = props.config
         # Validate everything before the first resource exists.
         require_dns_label("network.name_prefix", props.name_prefix, max_length=40)
-        config.validate(props.path, region=props.region, production=props.production)
+        require_stage_member("network.stage", props.stage)
+        require_protections("network.protections", props.protections)
+        config.validate(props.path, region=props.region, stage=props.stage)
         self.plan: CidrPlan = plan_subnets(config, props.path, region=props.region)
         self.capacity: CapacityReport | None = (
             check_ip_capacity(
@@ -127,7 +133,7 @@ class Network(Construct):
             if props.node_groups
             else None
         )
-        self.flow_log_retention_days: int = flow_log_retention_days(config, production=props.production)
+        self.flow_log_retention_days: int = flow_log_retention_days(config, stage=props.stage)
         self._prefix = props.name_prefix
         zones = self.plan.zones
         self.availability_zones: tuple[str, ...] = zones
@@ -208,8 +214,8 @@ class Network(Construct):
             description="Isolated database subnets, one per AZ",
             subnet_ids=self.database_subnet_ids,
             tags=self._name("database"),
-            # Databases in prod depend on it; a destroy must be a deliberate two-step change.
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.production else None,
+            # Databases depend on it; with prevent_destroy a destroy is a deliberate two-step change.
+            lifecycle=props.protections.lifecycle(),
         )
         self.db_subnet_group_name: str = subnet_group.name
 
@@ -300,7 +306,7 @@ class Network(Construct):
             props=KmsKeyProps(
                 alias=f"{self._prefix}-vpc-flow-logs",
                 description=f"Encrypts the VPC flow logs of {self._prefix}",
-                production=props.production,
+                protections=props.protections,
                 log_group_name_prefixes=[log_group_name],
             ),
         )
@@ -310,7 +316,7 @@ class Network(Construct):
             name=log_group_name,
             retention_in_days=self.flow_log_retention_days,
             kms_key_id=key.key_arn,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.production else None,
+            lifecycle=props.protections.lifecycle(),
         )
         self.flow_log_group_name: str = log_group.name
         self.flow_log_key_arn: str = key.key_arn

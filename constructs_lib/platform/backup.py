@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from constructs import Construct
 
 from constructs_lib.data.secure_bucket import harden_bucket
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.validation import require_dns_label, require_range
 
@@ -27,8 +27,10 @@ class BackupBucketProps:
 
     #: Environment prefix of every AWS name, e.g. ``eks-platform-prod`` (at most 43 characters).
     name_prefix: str
-    #: Prod: ``prevent_destroy`` on the bucket and its key.
-    production: bool
+    #: ``prevent_destroy`` on the bucket and its key (the bucket is never emptied on destroy, whatever
+    #: ``force_destroy`` says). Required, no default: prod backups wired by hand must never get dev
+    #: protections by omission.
+    protections: Protections
     #: Days an overwritten or deleted backup object stays recoverable (1-3650). Default
     #: :data:`DEFAULT_NONCURRENT_VERSION_DAYS`.
     noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS
@@ -41,30 +43,31 @@ class BackupBucket(Construct):
     * versioning, with non-current versions expiring after ``noncurrent_version_days``;
     * all public access blocked, ACLs disabled (bucket owner enforced), a policy refusing non-TLS requests;
     * object events sent to EventBridge, so deleted or missing backups can raise an alert;
-    * in production the bucket and its key carry ``prevent_destroy``, so ``terraform destroy`` cannot
-      take the backups with the cluster.
+    * ``protections.prevent_destroy`` (on in prod) on the bucket and its key, so ``terraform destroy``
+      cannot take the backups with the cluster; the bucket is never emptied on destroy, whatever
+      ``protections.force_destroy`` says (backups are what a destroyed environment is restored from).
 
     Attributes: ``bucket_name``, ``bucket_arn``, ``kms_key_arn`` (velero's IRSA policy needs all three).
     """
 
     def __init__(self, scope: Construct, id: str, *, props: BackupBucketProps) -> None:
-        name_prefix, production, noncurrent_version_days = (
+        name_prefix, protections, noncurrent_version_days = (
             props.name_prefix,
-            props.production,
+            props.protections,
             props.noncurrent_version_days,
         )
         require_dns_label("name_prefix", name_prefix, max_length=43)
         require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
+        require_protections("protections", protections)
         super().__init__(scope, id)
         context = AwsContext.of(self)
-        protect = TerraformResourceLifecycle(prevent_destroy=True) if production else None
         self.key = KmsKey(
             self,
             "key",
             props=KmsKeyProps(
                 alias=f"{name_prefix}/velero-backups",
                 description=f"Encrypts the velero backups of {name_prefix}",
-                production=production,
+                protections=protections,
             ),
         )
         self.bucket = S3Bucket(
@@ -72,7 +75,7 @@ class BackupBucket(Construct):
             "bucket",
             bucket=f"{name_prefix}-velero-{context.account_id}",
             force_destroy=False,
-            lifecycle=protect,
+            lifecycle=protections.lifecycle(),
         )
         harden_bucket(self, self.bucket, kms_key_arn=self.key.key_arn, noncurrent_version_days=noncurrent_version_days)
         # Object events go to EventBridge (free for S3), so an alert on deleted or missing backups is one

@@ -13,6 +13,7 @@ from constructs import Construct
 
 from constructs_lib.platform.addons import GP3_STORAGE_CLASS
 from constructs_lib.platform.config import PRIORITY_CLASSES, PriorityClassSpec
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.validation import is_reference, require
 
 __all__ = [
@@ -31,8 +32,9 @@ DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
 class ClusterBaselineProps:
     """The cluster-wide objects of one environment."""
 
-    #: Production: the ``gp3`` class keeps volumes (``Retain``); elsewhere they are deleted with their claim.
-    production: bool
+    #: ``retain_volumes``: the ``gp3`` class keeps volumes (``Retain``); without it they are deleted
+    #: with their claim. Required, no default: a prod baseline must never get dev protections by omission.
+    protections: Protections
     #: KMS key of the ``gp3`` volumes. Default None: the account's ``aws/ebs`` key.
     kms_key_arn: str | None = None
     #: Annotate the EKS-created ``gp2`` class as not default. Default on: exactly one default class.
@@ -49,7 +51,8 @@ class ClusterBaseline(Construct):
 
     ``gp3``: EBS CSI driver, encrypted (``kms_key_arn`` or the account's ``aws/ebs`` key),
     ``WaitForFirstConsumer`` (the volume is created in the zone the pod lands in), volume expansion on;
-    reclaim policy ``Retain`` in production (deleting a claim keeps the data), ``Delete`` elsewhere (cost).
+    reclaim policy ``Retain`` with ``protections.retain_volumes`` (prod: deleting a claim keeps the
+    data), ``Delete`` without it (dev and staging: a released volume would keep billing).
     With ``demote_gp2`` the EKS-created ``gp2`` class is annotated as not default through
     ``kubernetes_annotations`` (declarative; it needs the class to exist, which EKS guarantees), so
     exactly one default remains.
@@ -58,8 +61,8 @@ class ClusterBaseline(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: ClusterBaselineProps) -> None:
-        production, kms_key_arn, demote_gp2, depends_on = (
-            props.production,
+        protections, kms_key_arn, demote_gp2, depends_on = (
+            props.protections,
             props.kms_key_arn,
             props.demote_gp2,
             props.depends_on,
@@ -71,6 +74,7 @@ class ClusterBaseline(Construct):
             kms_key_arn,
             "pass a key's `key_arn`, or None for the account's aws/ebs key",
         )
+        require_protections("protections", protections)
         super().__init__(scope, id)
         after = list(depends_on) or None
         self.priority_classes: dict[str, PriorityClassV1] = {
@@ -96,7 +100,7 @@ class ClusterBaseline(Construct):
             metadata=StorageClassV1Metadata(name=GP3_STORAGE_CLASS, annotations={DEFAULT_CLASS_ANNOTATION: "true"}),
             storage_provisioner="ebs.csi.aws.com",
             parameters=parameters,
-            reclaim_policy="Retain" if production else "Delete",
+            reclaim_policy="Retain" if protections.retain_volumes else "Delete",
             volume_binding_mode="WaitForFirstConsumer",
             allow_volume_expansion=True,
             depends_on=after,

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from constructs_lib.stage import Stage
 from constructs_lib.validation import (
     frozen_tuple,
     require,
@@ -303,7 +304,7 @@ class RepositorySpec:
         object.__setattr__(self, "lifecycle_rules", frozen_tuple(self.lifecycle_rules))
 
     @validated_once
-    def validate(self, path: str, *, production: bool) -> None:
+    def validate(self, path: str, *, stage: Stage) -> None:
         """Check the repository's own rules; raises ConfigError."""
         require_shape(path, self, RepositorySpec)
         require(
@@ -321,7 +322,7 @@ class RepositorySpec:
             "use TagMutability.IMMUTABLE",
         )
         require(
-            not (production and self.tag_mutability is TagMutability.MUTABLE),
+            not (stage is Stage.PROD and self.tag_mutability is TagMutability.MUTABLE),
             f"{path}.tag_mutability",
             "must be IMMUTABLE in prod, so a deployed tag can never be overwritten",
             self.tag_mutability.value,
@@ -369,11 +370,11 @@ class RegistryConfig:
         object.__setattr__(self, "cross_account_pull_principals", frozen_tuple(self.cross_account_pull_principals))
         object.__setattr__(self, "pull_through_cache", frozen_tuple(self.pull_through_cache))
 
-    def resolved_encryption(self, *, production: bool) -> RepositoryEncryption:
+    def resolved_encryption(self, *, stage: Stage) -> RepositoryEncryption:
         """The encryption in effect: the configured one, else KMS in prod and AES256 elsewhere."""
         if self.encryption is not None:
             return self.encryption
-        return RepositoryEncryption.KMS if production else RepositoryEncryption.AES256
+        return RepositoryEncryption.KMS if stage is Stage.PROD else RepositoryEncryption.AES256
 
     def cache_prefixes(self, name_prefix: str) -> dict[str, tuple[str, str]]:
         """Short upstream name -> (ECR repository prefix, upstream registry URL), in a fixed order."""
@@ -384,7 +385,7 @@ class RegistryConfig:
         return result
 
     @validated_once
-    def validate(self, path: str, *, production: bool, name_prefix: str) -> None:
+    def validate(self, path: str, *, stage: Stage, name_prefix: str) -> None:
         """Check the registry settings; raises ConfigError."""
         require_shape(path, self, RegistryConfig)
         validate_lifecycle_rules(f"{path}.lifecycle_rules", self.lifecycle_rules)
@@ -397,7 +398,7 @@ class RegistryConfig:
             "use RepositoryEncryption.KMS",
         )
         require(
-            not (production and self.encryption is RepositoryEncryption.AES256),
+            not (stage is Stage.PROD and self.encryption is RepositoryEncryption.AES256),
             f"{path}.encryption",
             "must be KMS in prod, so image access is governed by a key policy and audited",
             "AES256",

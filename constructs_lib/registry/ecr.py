@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_pull_through_cache_rule import EcrPullThroughCacheRule
 from cdktf_cdktf_provider_aws.ecr_repository import (
@@ -33,6 +32,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from constructs_lib.iam import policy_document, statement
+from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.registry.config import (
     DOCKER_HUB_UPSTREAM,
     LifecycleRule,
@@ -71,9 +71,12 @@ class RepositoryProps:
     #: Environment prefix, e.g. ``eks-platform-dev``; the AWS name is ``<name_prefix>/<spec.name>``.
     name_prefix: str
     spec: RepositorySpec
-    #: Prod: force_delete off and ``prevent_destroy`` on. Elsewhere force_delete is on, so a dev
-    #: environment can be destroyed with images still in it.
-    production: bool
+    #: The environment's stage: the repository's policy (prod refuses MUTABLE tags and a repository
+    #: without the registry's KMS key).
+    stage: Stage
+    #: ``force_destroy`` is the repository's ``force_delete`` (on in dev and staging, so an environment
+    #: can be destroyed with images still in it), ``prevent_destroy`` its lifecycle (on in prod).
+    protections: Protections
     #: Rendered in order, priorities 1, 2, ...; ``spec.lifecycle_rules`` wins when set.
     lifecycle_rules: tuple[LifecycleRule, ...]
     #: IAM principal ARNs (node role, other accounts' roles or roots) allowed to pull.
@@ -95,7 +98,9 @@ class Repository(Construct):
         rules = spec.lifecycle_rules if spec.lifecycle_rules is not None else props.lifecycle_rules
         # The prefix (<= 40) and spec name (<= 200) keep `name` within ECR's 256 characters.
         require_dns_label("repository.name_prefix", props.name_prefix, max_length=40)
-        spec.validate(f"repositories[{spec.name}]", production=props.production)
+        require_stage_member("repository.stage", props.stage)
+        require_protections("repository.protections", props.protections)
+        spec.validate(f"repositories[{spec.name}]", stage=props.stage)
         lifecycle_policy = render_lifecycle_policy(f"repositories[{spec.name}].lifecycle_rules", rules)
         require(
             len(props.pull_principal_arns) > 0,
@@ -105,7 +110,7 @@ class Repository(Construct):
             "pass the node role ARN",
         )
         require(
-            not (props.production and props.kms_key_arn is None),
+            not (props.stage is Stage.PROD and props.kms_key_arn is None),
             "repository.kms_key_arn",
             "is required in prod: production images are encrypted with the environment's KMS key",
             None,
@@ -124,8 +129,8 @@ class Repository(Construct):
                 if props.kms_key_arn is not None
                 else EcrRepositoryEncryptionConfiguration(encryption_type="AES256")
             ],
-            force_delete=not props.production,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.production else None,
+            force_delete=props.protections.force_destroy,
+            lifecycle=props.protections.lifecycle(),
         )
         EcrLifecyclePolicy(self, "lifecycle", repository=self.repository.name, policy=lifecycle_policy)
         EcrRepositoryPolicy(
@@ -141,8 +146,11 @@ class EcrRegistryProps:
 
     #: Environment prefix (``<project>-<env>``), the start of every repository and cache prefix.
     name_prefix: str
-    #: Prod: KMS required, repositories protected (see :class:`RepositoryProps`).
-    production: bool
+    #: The environment's stage: the registry's policy (KMS encryption by default in prod and required
+    #: there, IMMUTABLE tags).
+    stage: Stage
+    #: The repositories' and the key's protections (see :class:`RepositoryProps`).
+    protections: Protections
     #: Node role of the cluster: granted pull on every repository.
     node_role_arn: str
     #: The environment's repositories (``EnvironmentConfig.repositories``).
@@ -176,9 +184,11 @@ class EcrRegistry(Construct):
         context = AwsContext.of(self)
         config = props.config
         require_dns_label("registry.name_prefix", props.name_prefix, max_length=40)
-        config.validate("registry", production=props.production, name_prefix=props.name_prefix)
+        require_stage_member("registry.stage", props.stage)
+        require_protections("registry.protections", props.protections)
+        config.validate("registry", stage=props.stage, name_prefix=props.name_prefix)
         for spec in props.repositories:
-            spec.validate(f"registry.repositories[{spec.name}]", production=props.production)
+            spec.validate(f"registry.repositories[{spec.name}]", stage=props.stage)
         require_unique("registry.repositories", (s.name for s in props.repositories), "repository name")
         require(
             isinstance(props.node_role_arn, str) and props.node_role_arn != "",
@@ -188,7 +198,7 @@ class EcrRegistry(Construct):
             "pass the node role's ARN from the cluster tier",
         )
 
-        self.encryption: RepositoryEncryption = config.resolved_encryption(production=props.production)
+        self.encryption: RepositoryEncryption = config.resolved_encryption(stage=props.stage)
         self.kms_key_arn: str | None = None
         if self.encryption is RepositoryEncryption.KMS:
             key = KmsKey(
@@ -197,7 +207,7 @@ class EcrRegistry(Construct):
                 props=KmsKeyProps(
                     alias=f"{props.name_prefix}-ecr",
                     description=f"ECR image encryption for {props.name_prefix}",
-                    production=props.production,
+                    protections=props.protections,
                 ),
             )
             self.kms_key_arn = key.key_arn
@@ -217,7 +227,8 @@ class EcrRegistry(Construct):
                 props=RepositoryProps(
                     name_prefix=props.name_prefix,
                     spec=spec,
-                    production=props.production,
+                    stage=props.stage,
+                    protections=props.protections,
                     lifecycle_rules=config.lifecycle_rules,
                     pull_principal_arns=principals,
                     kms_key_arn=self.kms_key_arn,

@@ -2,6 +2,6 @@
 customer-managed KMS keys (``KmsKey`` / ``KmsKeyProps``)."""
 
 from constructs_lib.security.context import AwsContext
-from constructs_lib.security.kms import KmsKey, KmsKeyProps, deletion_window_days
+from constructs_lib.security.kms import KmsKey, KmsKeyProps
 
-__all__ = ["AwsContext", "KmsKey", "KmsKeyProps", "deletion_window_days"]
+__all__ = ["AwsContext", "KmsKey", "KmsKeyProps"]

@@ -5,25 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey as _KmsKey
 from constructs import Construct
 
 from constructs_lib.iam import policy_document, statement
+from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security.context import AwsContext
 
-__all__ = ["KmsKey", "KmsKeyProps", "deletion_window_days"]
-
-#: Days a scheduled key deletion waits. 30 in prod (AWS maximum: the longest chance to cancel a
-#: mistaken destroy), 14 elsewhere (still two weeks to notice).
-PRODUCTION_DELETION_WINDOW_DAYS = 30
-DEFAULT_DELETION_WINDOW_DAYS = 14
-
-
-def deletion_window_days(production: bool) -> int:
-    """The deletion window for a key in a production or non-production environment."""
-    return PRODUCTION_DELETION_WINDOW_DAYS if production else DEFAULT_DELETION_WINDOW_DAYS
+__all__ = ["KmsKey", "KmsKeyProps"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,8 +24,9 @@ class KmsKeyProps:
     alias: str
     #: What the key encrypts, shown in the console and in CloudTrail.
     description: str
-    #: Prod: a 30-day deletion window and ``prevent_destroy``; otherwise 14 days and no protection.
-    production: bool
+    #: The key's deletion window (``key_deletion_window_days``) and ``prevent_destroy``. Required, no
+    #: default: a prod key wired by hand must never get dev protections by omission.
+    protections: Protections
     #: Log group name prefixes CloudWatch Logs may use the key for. Default: none (no logs statement).
     log_group_name_prefixes: Sequence[str] = ()
 
@@ -44,7 +35,8 @@ class KmsKeyProps:
 
 
 class KmsKey(Construct):
-    """A symmetric KMS key with yearly rotation, alias ``alias/<alias>``, and ``prevent_destroy`` in prod.
+    """A symmetric KMS key with yearly rotation and alias ``alias/<alias>``; ``protections`` gives its
+    deletion window (``key_deletion_window_days``) and ``prevent_destroy``.
 
     The key policy gives the account of the stack (:meth:`AwsContext.of`, through IAM) administration
     and use of the key; when ``log_group_name_prefixes`` is set it also lets CloudWatch Logs in this
@@ -53,9 +45,10 @@ class KmsKey(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: KmsKeyProps) -> None:
+        require_protections("protections", props.protections)
         super().__init__(scope, id)
         context = AwsContext.of(self)
-        alias, production, log_group_name_prefixes = props.alias, props.production, props.log_group_name_prefixes
+        alias, protections, log_group_name_prefixes = props.alias, props.protections, props.log_group_name_prefixes
         statements = [
             statement(
                 "AccountAdministersKeyThroughIam",
@@ -83,9 +76,9 @@ class KmsKey(Construct):
             "key",
             description=props.description,
             enable_key_rotation=True,
-            deletion_window_in_days=deletion_window_days(production),
+            deletion_window_in_days=protections.key_deletion_window_days,
             policy=policy_document(*statements),
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if production else None,
+            lifecycle=protections.lifecycle(),
         )
         self.alias = KmsAlias(self, "alias", name=f"alias/{alias}", target_key_id=self.key.key_id)
         self.key_arn: str = self.key.arn

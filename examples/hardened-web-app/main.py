@@ -23,6 +23,7 @@ from cdktf_cdktf_provider_aws.data_aws_ecr_repository import DataAwsEcrRepositor
 from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
+from constructs_lib import Stage
 from constructs_lib.apps.application import Application, ApplicationProps
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
 from constructs_lib.platform.addons import SecretStoreRef
@@ -108,8 +109,8 @@ class WebAppStack(TerraformStack):
             props=ApplicationProps(
                 spec=WEB_APP,
                 repository_url=repository.repository_url,
-                # Production: the Ingress must be HTTPS (HTTP only redirects).
-                production=True,
+                # The prod stage's policy: the Ingress must be HTTPS (HTTP only redirects).
+                stage=Stage.PROD,
                 load_balancer_group=WEB_APP.name,
                 pod_security=PodSecurityLevel.RESTRICTED,
                 # 10 replicas plus the rolling update's surge pod at 1 CPU each: more than the default

@@ -155,7 +155,7 @@ def data_stores(stack: PlatformStack) -> dict[str, StatefulWorkload]:
             props=StatefulWorkloadProps(
                 spec=spec,
                 repository_url=stack.registry.repository_urls[spec.repository],
-                production=CONFIG.production,
+                protections=CONFIG.resolved_protections,
                 backup=spec.name in CONFIG.addons.backup.included_namespaces,
                 depends_on=after,
             ),
@@ -220,7 +220,7 @@ def applications(stack: PlatformStack, stores: Mapping[str, StatefulWorkload]) -
             props=ApplicationProps(
                 spec=spec,
                 repository_url=stack.registry.repository_urls[spec.repository],
-                production=CONFIG.production,
+                stage=CONFIG.stage,
                 load_balancer_group=CONFIG.prefix,
                 pod_security=PodSecurityLevel.RESTRICTED,
                 # Only the ALB's nodes in the public subnets reach Home Assistant's port.

@@ -24,6 +24,7 @@ from constructs_lib.identity.workload import WorkloadRole
 from constructs_lib.platform.addons import SecretStoreRef
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
+from constructs_lib.protections import Stage
 from tests.helpers import Synth, network_policy, resources, synth
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
@@ -66,7 +67,7 @@ def props(spec: ApplicationSpec, **changes: Any) -> ApplicationProps:
     base = ApplicationProps(
         spec=spec,
         repository_url=f"123456789012.dkr.ecr.us-east-1.amazonaws.com/eks-platform/prod/{spec.repository}",
-        production=spec.name == "api",
+        stage=Stage.PROD if spec.name == "api" else Stage.DEV,
         load_balancer_group="eks-platform-prod",
         service_account_role=WorkloadRole(ROLE, IdentityMode.POD_IDENTITY) if spec.needs_aws else None,
         load_balancer_cidrs=("10.30.0.0/16",),
@@ -591,7 +592,7 @@ def test_pod_security_option(doc: Synth) -> None:
         ),
         (
             dataclasses.replace(WORKER, ingress=IngressSpec("w.example.com")),
-            {"production": True},
+            {"stage": Stage.PROD},
             r"`applications\.worker\.spec\.ingress\.certificate_arn`: is required in production",
         ),
         (

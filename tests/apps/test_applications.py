@@ -15,6 +15,7 @@ from constructs_lib.cluster.config import IdentityMode
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity.workload import WorkloadRole
+from constructs_lib.protections import Stage
 from tests.fixtures import DEV, PROD, STAGING
 from tests.helpers import Synth, network_policy, resources, synth
 
@@ -25,7 +26,7 @@ PROPS = ApplicationsProps(
     applications=(API, WORKER),
     repository_urls={"apps/api": "registry/apps/api", "apps/worker": "registry/apps/worker"},
     name_prefix="eks-platform-dev",
-    production=False,
+    stage=Stage.DEV,
     service_account_roles={"api": WorkloadRole(ROLE, IdentityMode.IRSA)},
 )
 
@@ -104,7 +105,7 @@ def environment_props(environment: EnvironmentConfig) -> ApplicationsProps:
             for r in environment.repositories
         },
         name_prefix=environment.prefix,
-        production=environment.production,
+        stage=environment.stage,
         load_balancer_cidrs=(environment.network.vpc_cidr,),
         service_account_roles={
             a.name: WorkloadRole(

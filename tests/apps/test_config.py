@@ -10,6 +10,7 @@ import pytest
 from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
 from constructs_lib.config import from_dict
 from constructs_lib.errors import ConfigError
+from constructs_lib.stage import Stage
 from constructs_lib.validation import require_image_tag
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
@@ -21,7 +22,7 @@ def spec(**changes: Any) -> ApplicationSpec:
 
 
 def test_defaults_are_valid() -> None:
-    BASE.validate("app", production=True)
+    BASE.validate("app", stage=Stage.PROD)
 
 
 def test_hpa_floor_defaults_to_replicas() -> None:
@@ -41,11 +42,11 @@ def test_default_probes_follow_seed_002() -> None:
 
 
 def test_prod_ingress_with_certificate_is_valid() -> None:
-    spec(ingress=IngressSpec("api.example.com", certificate_arn=CERTIFICATE)).validate("app", production=True)
+    spec(ingress=IngressSpec("api.example.com", certificate_arn=CERTIFICATE)).validate("app", stage=Stage.PROD)
 
 
 def test_non_prod_ingress_may_be_plain_http() -> None:
-    spec(ingress=IngressSpec("api.example.com")).validate("app", production=False)
+    spec(ingress=IngressSpec("api.example.com")).validate("app", stage=Stage.DEV)
 
 
 def test_loads_from_plain_data() -> None:
@@ -163,7 +164,7 @@ def test_config_is_copied_read_only() -> None:
 )
 def test_errors(changes: dict[str, Any], production: bool, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        spec(**changes).validate("app", production=production)
+        spec(**changes).validate("app", stage=Stage.PROD if production else Stage.DEV)
 
 
 @pytest.mark.parametrize("tag", ["latest", "v 1", ".hidden", "t" * 129, None])

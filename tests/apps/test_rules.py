@@ -15,6 +15,7 @@ from constructs_lib.apps.config import ApplicationSpec, SecretRef
 from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit, require_certificate
 from constructs_lib.config import EnvironmentConfig
 from constructs_lib.errors import ConfigError
+from constructs_lib.stage import Stage
 from tests.fixtures import DEV
 
 #: DEV's applications without the database and bucket (the construct's props below offer neither).
@@ -31,7 +32,7 @@ def _props(applications: tuple[ApplicationSpec, ...]) -> ApplicationsProps:
         applications=applications,
         repository_urls={r.name: f"registry/{r.name}" for r in DEV.repositories},
         name_prefix=DEV.prefix,
-        production=DEV.production,
+        stage=DEV.stage,
         node_groups={group.name: group for group in DEV.node_groups},
     )
 
@@ -72,9 +73,9 @@ def test_both_callers_ask_the_one_function(monkeypatch: pytest.MonkeyPatch) -> N
     calls: list[str] = []
     original = rules.require_applications_fit
 
-    def counting(path: str, applications: Any, *, production: bool, offer: ApplicationOffer) -> None:
+    def counting(path: str, applications: Any, *, stage: Stage, offer: ApplicationOffer) -> None:
         calls.append(path)
-        original(path, applications, production=production, offer=offer)
+        original(path, applications, stage=stage, offer=offer)
 
     monkeypatch.setattr("constructs_lib.config.require_applications_fit", counting)
     monkeypatch.setattr("constructs_lib.apps.application.require_applications_fit", counting)
@@ -89,9 +90,9 @@ def test_rules_the_caller_does_not_know_are_skipped() -> None:
     spec = ApplicationSpec("api", "apps/api", "v1.0.0", port=9000, database="app")
     with_ingress = dataclasses.replace(spec, ingress=DEV.applications[0].ingress)
     require_applications_fit(
-        "props", (dataclasses.replace(with_ingress, database=None),), production=False, offer=offer
+        "props", (dataclasses.replace(with_ingress, database=None),), stage=Stage.DEV, offer=offer
     )
-    error = _error(lambda: require_applications_fit("props", (spec,), production=False, offer=offer))
+    error = _error(lambda: require_applications_fit("props", (spec,), stage=Stage.DEV, offer=offer))
     assert (error.path, error.rule) == (
         "props.applications[0].database",
         "needs the external_secrets add-on, which syncs the database credentials from Secrets Manager",
@@ -107,7 +108,7 @@ def test_a_known_port_range_is_checked() -> None:
         node_target_ports=(8080, 8080),
     )
     spec = dataclasses.replace(PLAIN[0], port=9000)
-    error = _error(lambda: require_applications_fit("props", (spec,), production=False, offer=offer))
+    error = _error(lambda: require_applications_fit("props", (spec,), stage=Stage.DEV, offer=offer))
     assert (error.path, error.value) == ("props.applications[0].port", 9000)
 
 

@@ -33,6 +33,7 @@ from constructs_lib.platform.addons import GP3_STORAGE_CLASS
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
 from constructs_lib.platform.namespace import LimitRangeSpec
+from constructs_lib.protections import Protections, Stage
 from tests.helpers import Synth, network_policy, resources, synth
 
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/eks-platform-prod"
@@ -97,7 +98,7 @@ def props(spec: StatefulWorkloadSpec, **changes: Any) -> StatefulWorkloadProps:
     base = StatefulWorkloadProps(
         spec=spec,
         repository_url=f"{REGISTRY}/{spec.repository}",
-        production=spec.name != "cache",
+        protections=Protections.for_stage(Stage.DEV if spec.name == "cache" else Stage.PROD),
         backup=spec.name == "mongodb",
         monitoring_namespace="kube-prometheus-stack" if spec.metrics_port is not None else None,
     )
@@ -870,7 +871,7 @@ def _spec(**changes: Any) -> StatefulWorkloadSpec:
         (
             KAFKA,
             {"retain_claims_on_delete": False},
-            r"`stateful\.kafka\.retain_claims_on_delete`: must not be off in production",
+            r"`stateful\.kafka\.retain_claims_on_delete`: must not be off where protections\.retain_volumes is on",
         ),
         (KAFKA, {"storage_class": "GP3"}, r"`stateful\.kafka\.storage_class`: must be a DNS-1123 label"),
         (

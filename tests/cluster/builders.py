@@ -9,6 +9,7 @@ from cdktf import TerraformStack
 from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, NodeRole
 from constructs_lib.cluster.eks_cluster import EksCluster, EksClusterProps
 from constructs_lib.network.config import PodAddressing
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.security import AwsContext
 
 SUBNETS = ("subnet-aaaa", "subnet-bbbb", "subnet-cccc")
@@ -30,7 +31,8 @@ def props(
     subnets: Sequence[str] = SUBNETS,
     control_plane_sg: str = CONTROL_PLANE_SG,
     node_sg: str = NODE_SG,
-    production: bool = True,
+    stage: Stage = Stage.PROD,
+    protections: Protections | None = None,
     pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION,
     sandbox: bool = False,
 ) -> EksClusterProps:
@@ -41,7 +43,8 @@ def props(
         private_subnet_ids=subnets,
         control_plane_security_group_id=control_plane_sg,
         node_security_group_id=node_sg,
-        production=production,
+        stage=stage,
+        protections=protections if protections is not None else Protections.for_stage(stage),
         instance_tags={"environment": "prod", "project": "eks-platform"},
         pod_addressing=pod_addressing,
         sandbox=sandbox,

@@ -26,11 +26,12 @@ from constructs_lib.cluster.config import (
 )
 from constructs_lib.config import from_dict
 from constructs_lib.errors import ConfigError
+from constructs_lib.stage import Stage
 from tests.cluster.builders import ADMIN_ROLE, APPLICATION, GROUPS, SYSTEM
 
 
-def _check(production: bool = False, **fields: Any) -> None:
-    ClusterConfig(**fields).validate("prod.cluster", production=production)
+def _check(stage: Stage = Stage.DEV, **fields: Any) -> None:
+    ClusterConfig(**fields).validate("prod.cluster", stage=stage)
 
 
 # -- defaults and resolution ------------------------------------------------------------------
@@ -53,28 +54,28 @@ def test_no_addon_is_pinned_by_default() -> None:
 
 
 def test_prod_logs_all_five_types_by_default() -> None:
-    assert ClusterConfig().resolved_log_types(production=True) == ALL_LOG_TYPES
+    assert ClusterConfig().resolved_log_types(stage=Stage.PROD) == ALL_LOG_TYPES
 
 
 def test_non_prod_logs_api_audit_authenticator_by_default() -> None:
-    assert [t.value for t in ClusterConfig().resolved_log_types(production=False)] == ["api", "audit", "authenticator"]
+    assert [t.value for t in ClusterConfig().resolved_log_types(stage=Stage.DEV)] == ["api", "audit", "authenticator"]
 
 
 def test_configured_log_types_come_in_eks_order() -> None:
     config = ClusterConfig(log_types=(ControlPlaneLogType.SCHEDULER, ControlPlaneLogType.API))
-    assert config.resolved_log_types(production=False) == (ControlPlaneLogType.API, ControlPlaneLogType.SCHEDULER)
+    assert config.resolved_log_types(stage=Stage.DEV) == (ControlPlaneLogType.API, ControlPlaneLogType.SCHEDULER)
 
 
 def test_prod_keeps_logs_a_year_by_default() -> None:
-    assert ClusterConfig().resolved_log_retention_days(production=True) == 365
+    assert ClusterConfig().resolved_log_retention_days(stage=Stage.PROD) == 365
 
 
 def test_non_prod_keeps_logs_thirty_days_by_default() -> None:
-    assert ClusterConfig().resolved_log_retention_days(production=False) == 30
+    assert ClusterConfig().resolved_log_retention_days(stage=Stage.DEV) == 30
 
 
 def test_configured_retention_wins() -> None:
-    assert ClusterConfig(log_retention_days=731).resolved_log_retention_days(production=True) == 731
+    assert ClusterConfig(log_retention_days=731).resolved_log_retention_days(stage=Stage.PROD) == 731
 
 
 def test_addon_versions_are_copied_read_only() -> None:
@@ -86,7 +87,7 @@ def test_addon_versions_are_copied_read_only() -> None:
 
 def test_full_configuration_is_valid_in_prod() -> None:
     _check(
-        production=True,
+        stage=Stage.PROD,
         admin_principal_arns=(ADMIN_ROLE, "arn:aws:iam::123456789012:user/break-glass"),
         log_types=ALL_LOG_TYPES,
         log_retention_days=3653,
@@ -153,7 +154,7 @@ def test_log_types_are_unique() -> None:
 def test_prod_needs_all_five_log_types() -> None:
     three = (ControlPlaneLogType.API, ControlPlaneLogType.AUDIT, ControlPlaneLogType.AUTHENTICATOR)
     with pytest.raises(ConfigError, match=r"log types in prod \(missing controllerManager, scheduler\)"):
-        _check(production=True, log_types=three)
+        _check(stage=Stage.PROD, log_types=three)
 
 
 def test_retention_must_be_a_cloudwatch_value() -> None:
@@ -163,7 +164,7 @@ def test_retention_must_be_a_cloudwatch_value() -> None:
 
 def test_prod_retention_is_at_least_a_year() -> None:
     with pytest.raises(ConfigError, match="must be at least 365 days in prod"):
-        _check(production=True, log_retention_days=90)
+        _check(stage=Stage.PROD, log_retention_days=90)
 
 
 def test_cni_identity_must_be_enum() -> None:
@@ -270,24 +271,24 @@ def test_each_way_in_declares_deploy_access(fields: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(("production", "pinned"), [(True, True), (False, False)])
 def test_addons_are_pinned_in_production_by_default(production: bool, pinned: bool) -> None:
-    assert ClusterConfig().resolved_pin_addon_versions(production=production) is pinned
+    assert ClusterConfig().resolved_pin_addon_versions(stage=Stage.PROD if production else Stage.DEV) is pinned
 
 
 def test_pinned_addon_version_comes_from_the_table() -> None:
-    assert ClusterConfig(version="1.34").addon_version("kube-proxy", production=True) == "v1.34.6-eksbuild.21"
+    assert ClusterConfig(version="1.34").addon_version("kube-proxy", stage=Stage.PROD) == "v1.34.6-eksbuild.21"
 
 
 def test_configured_addon_version_wins_over_the_table() -> None:
     config = ClusterConfig(addon_versions={"coredns": "v1.13.2-eksbuild.1"})
-    assert config.addon_version("coredns", production=True) == "v1.13.2-eksbuild.1"
+    assert config.addon_version("coredns", stage=Stage.PROD) == "v1.13.2-eksbuild.1"
 
 
 def test_unpinned_addon_has_no_version() -> None:
-    assert ClusterConfig().addon_version("coredns", production=False) is None
+    assert ClusterConfig().addon_version("coredns", stage=Stage.DEV) is None
 
 
 def test_pinning_can_be_turned_on_outside_production() -> None:
-    assert ClusterConfig(pin_addon_versions=True).addon_version("vpc-cni", production=False) == "v1.22.4-eksbuild.3"
+    assert ClusterConfig(pin_addon_versions=True).addon_version("vpc-cni", stage=Stage.DEV) == "v1.22.4-eksbuild.3"
 
 
 def test_pinned_config_requires_a_version_for_every_addon() -> None:
@@ -296,7 +297,7 @@ def test_pinned_config_requires_a_version_for_every_addon() -> None:
         match=r"`prod\.cluster\.addon_versions\.aws-efs-csi-driver`: must be pinned: add-on versions are pinned "
         r"here and the table has no aws-efs-csi-driver version for Kubernetes 1\.35",
     ):
-        ClusterConfig().require_pinned_addons("prod.cluster", ("vpc-cni", "aws-efs-csi-driver"), production=True)
+        ClusterConfig().require_pinned_addons("prod.cluster", ("vpc-cni", "aws-efs-csi-driver"), stage=Stage.PROD)
 
 
 @pytest.mark.parametrize(
@@ -342,7 +343,7 @@ def test_pinned_config_requires_a_version_for_every_addon() -> None:
 )
 def test_deploy_access_errors(fields: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        _check(production=True, **fields)
+        _check(stage=Stage.PROD, **fields)
 
 
 # -- the system node group ---------------------------------------------------------------------
@@ -415,15 +416,15 @@ def test_role_must_be_a_node_role() -> None:
 
 
 @pytest.mark.parametrize(
-    ("config", "production", "expected"),
+    ("config", "extended_support", "expected"),
     [
         (ClusterConfig(), True, SupportType.EXTENDED),
         (ClusterConfig(), False, SupportType.STANDARD),
         (ClusterConfig(support_type=SupportType.STANDARD), True, SupportType.STANDARD),
     ],
 )
-def test_support_type_default_and_override(config: ClusterConfig, production: bool, expected: SupportType) -> None:
-    assert config.resolved_support_type(production=production) is expected
+def test_support_type_default_and_override(config: ClusterConfig, extended_support: bool, expected: SupportType) -> None:
+    assert config.resolved_support_type(extended_support=extended_support) is expected
 
 
 @pytest.mark.parametrize(
@@ -431,7 +432,7 @@ def test_support_type_default_and_override(config: ClusterConfig, production: bo
     [(ClusterConfig(), True, True), (ClusterConfig(), False, False), (ClusterConfig(zonal_shift=True), False, True)],
 )
 def test_zonal_shift_default_and_override(config: ClusterConfig, production: bool, expected: bool) -> None:
-    assert config.resolved_zonal_shift(production=production) is expected
+    assert config.resolved_zonal_shift(stage=Stage.PROD if production else Stage.DEV) is expected
 
 
 @pytest.mark.parametrize(
@@ -449,13 +450,13 @@ def test_cloudwatch_observability_default_and_override(config: ClusterConfig, sa
 
 def test_support_type_must_be_an_enum() -> None:
     with pytest.raises(ConfigError, match=r"cluster.support_type`: must be one of STANDARD, EXTENDED"):
-        ClusterConfig(support_type="EXTENDED").validate("cluster", production=True)  # type: ignore[arg-type]
+        ClusterConfig(support_type="EXTENDED").validate("cluster", stage=Stage.PROD)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("field", ["zonal_shift", "cloudwatch_observability"])
 def test_stage_knobs_must_be_booleans(field: str) -> None:
     with pytest.raises(ConfigError, match=rf"cluster.{field}`: must be true or false"):
-        ClusterConfig(**{field: "yes"}).validate("cluster", production=True)  # type: ignore[arg-type]
+        ClusterConfig(**{field: "yes"}).validate("cluster", stage=Stage.PROD)  # type: ignore[arg-type]
 
 
 def test_workloads_use_pod_identity_by_default() -> None:

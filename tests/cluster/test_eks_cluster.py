@@ -18,6 +18,7 @@ from constructs_lib.cluster.config import ClusterConfig, CniIdentity, ControlPla
 from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, ManagedAddonOptions, vpc_cni_configuration
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import PodAddressing
+from constructs_lib.protections import Stage
 from tests.cluster.builders import ADMIN_ROLE, APPLICATION, CONTROL_PLANE_SG, EBS_CSI_ROLE, GROUPS, SUBNETS, cluster
 from tests.helpers import Synth, data_sources, only, resources, synth
 from tests.quality import checks
@@ -65,7 +66,7 @@ def _build_dev(stack: TerraformStack) -> None:
         stack,
         name_prefix="eks-platform-dev",
         config=DEV_CONFIG,
-        production=False,
+        stage=Stage.DEV,
         pod_addressing=PodAddressing.SECONDARY_IPS,
         sandbox=True,
     )

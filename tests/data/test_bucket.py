@@ -11,29 +11,30 @@ from cdktf import TerraformStack
 
 from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.errors import ConfigError
+from constructs_lib.protections import Protections
 from constructs_lib.security import AwsContext
-from tests.helpers import Synth, only, resources, synth
+from tests.helpers import DEV, PROD, Synth, only, resources, synth
 
 built: dict[str, ApplicationBucket] = {}
 
 
-def build(key: str, *, production: bool, **options: Any) -> Synth:
+def build(key: str, *, protections: Protections, **options: Any) -> Synth:
     def _build(stack: TerraformStack) -> None:
         AwsContext(stack, region="us-east-1")
         arguments: dict[str, Any] = {"name_prefix": "eks-platform-prod", "app_name": "api", **options}
-        built[key] = ApplicationBucket(stack, "bucket", props=ApplicationBucketProps(production=production, **arguments))
+        built[key] = ApplicationBucket(stack, "bucket", props=ApplicationBucketProps(protections=protections, **arguments))
 
     return synth(_build)
 
 
 @pytest.fixture(scope="module")
 def prod() -> Synth:
-    return build("prod", production=True)
+    return build("prod", protections=PROD)
 
 
 @pytest.fixture(scope="module")
 def dev() -> Synth:
-    return build("dev", production=False, noncurrent_version_days=7, name_suffix="media", event_bridge=False)
+    return build("dev", protections=DEV, noncurrent_version_days=7, name_suffix="media", event_bridge=False)
 
 
 def test_name_is_prefix_app_and_account(prod: Synth) -> None:
@@ -143,12 +144,12 @@ def test_errors(options: dict[str, Any], message: str) -> None:
     def _build(stack: TerraformStack) -> None:
         AwsContext(stack, region="us-east-1")
         arguments: dict[str, Any] = {"name_prefix": "eks-platform-dev", "app_name": "api", **options}
-        ApplicationBucket(stack, "bucket", props=ApplicationBucketProps(production=False, **arguments))
+        ApplicationBucket(stack, "bucket", props=ApplicationBucketProps(protections=DEV, **arguments))
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)
 
 
 def test_longest_name_fits() -> None:
-    doc = build("longest", production=False, app_name="a" * 32)
+    doc = build("longest", protections=DEV, app_name="a" * 32)
     assert len(only(doc, "aws_s3_bucket")["bucket"].split("${")[0]) + 12 == 63

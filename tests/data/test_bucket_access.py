@@ -12,7 +12,7 @@ from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.errors import ConfigError
 from constructs_lib.identity import presets
 from constructs_lib.security import AwsContext
-from tests.helpers import synth
+from tests.helpers import DEV, synth
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def test_takes_the_constructs_attributes() -> None:
 
     def _build(stack: TerraformStack) -> None:
         bucket = ApplicationBucket(
-            stack, "bucket", props=ApplicationBucketProps(name_prefix="eks-platform-dev", app_name="api", production=False)
+            stack, "bucket", props=ApplicationBucketProps(name_prefix="eks-platform-dev", app_name="api", protections=DEV)
         )
         context = AwsContext.of(stack)
         permissions = presets.application_bucket_access(

@@ -12,6 +12,7 @@ from cdktf import TerraformStack
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.errors import ConfigError
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.security import AwsContext
 from tests.helpers import Synth, only, resources, synth
 
@@ -23,6 +24,7 @@ def props(stage: str, **overrides: Any) -> PostgresDatabaseProps:
     base = PostgresDatabaseProps(
         spec=DatabaseSpec("orders"),
         stage=stage,
+        protections=Protections.for_stage(Stage.PROD if stage == "prod" else Stage.DEV),
         name_prefix=f"eks-platform-{stage}",
         vpc_id="vpc-0123456789abcdef0",
         db_subnet_group_name=f"eks-platform-{stage}-database",
@@ -419,6 +421,7 @@ def test_reference_attributes_are_terraform_references(prod: Synth) -> None:
     [
         ({"stage": "qa"}, r"`database.stage`: must be one of dev, staging, prod"),
         ({"name_prefix": "EKS"}, r"`database.name_prefix`: must be a DNS-1123 label"),
+        ({"protections": True}, r"`database.protections`: must be a Protections \(got True\)"),
         ({"spec": DatabaseSpec("orders", port=22)}, r"`database.port`: must be a whole number from 1150"),
         ({"source_security_group_ids": {}}, r"`database.source_security_group_ids`: must name at least one"),
         (

@@ -12,6 +12,7 @@ from cdktf import TerraformStack
 from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.security import AwsContext
 from tests.helpers import Synth, synth
 from tests.quality import checks, iam_lint
@@ -29,6 +30,7 @@ def build(stage: str) -> Synth:
             props=PostgresDatabaseProps(
                 spec=DatabaseSpec("orders"),
                 stage=stage,
+                protections=Protections.for_stage(Stage(stage)),
                 name_prefix=prefix,
                 vpc_id="vpc-0123456789abcdef0",
                 db_subnet_group_name=f"{prefix}-database",
@@ -37,8 +39,9 @@ def build(stage: str) -> Synth:
                 pod_security_group_applications=("api",),
             ),
         )
+        protections = Protections.for_stage(Stage(stage))
         ApplicationBucket(
-            stack, "bucket", props=ApplicationBucketProps(name_prefix=prefix, app_name="api", production=stage == "prod")
+            stack, "bucket", props=ApplicationBucketProps(name_prefix=prefix, app_name="api", protections=protections)
         )
 
     return synth(_build)

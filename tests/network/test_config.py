@@ -18,6 +18,7 @@ from constructs_lib.network.config import (
     PodAddressing,
     flow_log_retention_days,
 )
+from constructs_lib.stage import Stage
 
 REGION = "us-east-1"
 BASE = NetworkConfig("10.10.0.0/16", ("us-east-1a", "us-east-1b"))
@@ -28,8 +29,8 @@ SSH: dict[str, Any] = {
 }
 
 
-def check(*, production: bool = False, **changes: Any) -> None:
-    dataclasses.replace(BASE, **changes).validate("dev.network", region=REGION, production=production)
+def check(*, stage: Stage = Stage.DEV, **changes: Any) -> None:
+    dataclasses.replace(BASE, **changes).validate("dev.network", region=REGION, stage=stage)
 
 
 def test_base_config_is_valid() -> None:
@@ -63,16 +64,16 @@ def test_lists_are_copied_to_tuples() -> None:
 
 
 def test_flow_log_retention_default_prod() -> None:
-    assert flow_log_retention_days(BASE, production=True) == 365
+    assert flow_log_retention_days(BASE, stage=Stage.PROD) == 365
 
 
 def test_flow_log_retention_default_elsewhere() -> None:
-    assert flow_log_retention_days(BASE, production=False) == 30
+    assert flow_log_retention_days(BASE, stage=Stage.DEV) == 30
 
 
 def test_flow_log_retention_override() -> None:
     config = dataclasses.replace(BASE, flow_log_retention_days=90)
-    assert flow_log_retention_days(config, production=False) == 90
+    assert flow_log_retention_days(config, stage=Stage.DEV) == 90
 
 
 def test_vpc_cidr_host_bits() -> None:
@@ -174,7 +175,7 @@ def test_flow_log_retention_prod_minimum() -> None:
     with pytest.raises(
         ConfigError, match=r"`dev\.network\.flow_log_retention_days`: must be at least 365 days in prod"
     ):
-        check(production=True, flow_log_retention_days=90)
+        check(stage=Stage.PROD, flow_log_retention_days=90)
 
 
 def test_node_target_ports_order() -> None:
@@ -241,7 +242,7 @@ def test_fixture_environments_networks_are_valid() -> None:
 
     for environment in ENVIRONMENTS:
         environment.network.validate(
-            f"{environment.name}.network", region=environment.region, production=environment.production
+            f"{environment.name}.network", region=environment.region, stage=environment.stage
         )
 
 
@@ -263,7 +264,7 @@ def test_read_from_plain_data() -> None:
         },
         "dev.network",
     )
-    config.validate("dev.network", region=REGION)
+    config.validate("dev.network", region=REGION, stage=Stage.DEV)
     assert (config.nat_mode, config.pod_addressing, config.node_target_ports, config.bastion_mode) == (
         NatMode.PER_AZ,
         PodAddressing.SECONDARY_IPS,

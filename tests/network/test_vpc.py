@@ -12,6 +12,7 @@ from cdktf import TerraformStack
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import PRIVATE_CLUSTER_ENDPOINTS, BastionMode, NatMode, NetworkConfig
 from constructs_lib.network.vpc import Network, NetworkProps
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.security.context import AwsContext
 from tests.fixtures import DEV, PROD
 from tests.helpers import Synth, only, resources, synth
@@ -26,19 +27,23 @@ def _network(stack: TerraformStack, config: NetworkConfig, **changes: Any) -> Ne
         config=config,
         name_prefix=PREFIX,
         region="us-east-1",
-        production=True,
+        stage=Stage.PROD,
+        protections=Protections.for_stage(Stage.PROD),
         path="prod.network",
     )
     return Network(stack, "network", props=dataclasses.replace(props, **changes))
 
 
-def build(config: NetworkConfig, *, production: bool, keep: dict[str, Network] | None = None) -> Synth:
+def build(config: NetworkConfig, *, stage: Stage, keep: dict[str, Network] | None = None) -> Synth:
+    production = stage is Stage.PROD
+
     def _build(stack: TerraformStack) -> None:
         network = _network(
             stack,
             config,
             name_prefix=PREFIX if production else "eks-platform-dev",
-            production=production,
+            stage=stage,
+            protections=Protections.for_stage(stage),
             node_groups=(PROD if production else DEV).node_groups,
             path="network",
         )
@@ -51,7 +56,7 @@ def build(config: NetworkConfig, *, production: bool, keep: dict[str, Network] |
 @pytest.fixture(scope="module")
 def built() -> tuple[Synth, Network]:
     keep: dict[str, Network] = {}
-    return build(PROD.network, production=True, keep=keep), keep["network"]
+    return build(PROD.network, stage=Stage.PROD, keep=keep), keep["network"]
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +71,7 @@ def network(built: tuple[Synth, Network]) -> Network:
 
 @pytest.fixture(scope="module")
 def dev() -> Synth:
-    return build(DEV.network, production=False)
+    return build(DEV.network, stage=Stage.DEV)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +82,7 @@ def no_nat() -> Synth:
         bastion_mode=BastionMode.NONE,
         extra_interface_endpoints=PRIVATE_CLUSTER_ENDPOINTS,
     )
-    return build(config, production=False)
+    return build(config, stage=Stage.DEV)
 
 
 def subnets(doc: Synth, tier: str) -> dict[str, Any]:
@@ -423,7 +428,8 @@ def test_capacity_failure_stops_synth() -> None:
             stack,
             dataclasses.replace(DEV.network, vpc_cidr="10.10.0.0/20"),
             name_prefix="eks-platform-dev",
-            production=False,
+            stage=Stage.DEV,
+            protections=Protections.for_stage(Stage.DEV),
             node_groups=(NodeGroupSpec("apps", ("m5.xlarge",), 1, 1, 50),),
             path="dev.network",
             node_groups_path="dev.node_groups",
@@ -433,7 +439,8 @@ def test_capacity_failure_stops_synth() -> None:
         synth(_build)
 
 
-def test_production_must_be_chosen_explicitly() -> None:
+@pytest.mark.parametrize("name", ["stage", "protections"])
+def test_stage_and_protections_must_be_chosen_explicitly(name: str) -> None:
     # No default: a prod network wired by hand cannot fall back to dev protections by omission.
-    field = {f.name: f for f in dataclasses.fields(NetworkProps)}["production"]
+    field = {f.name: f for f in dataclasses.fields(NetworkProps)}[name]
     assert field.default is dataclasses.MISSING and field.kw_only

@@ -14,17 +14,18 @@ from cdktf import TerraformStack
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.backup import BackupBucket, BackupBucketProps
 from constructs_lib.platform.config import BackupConfig
+from constructs_lib.protections import Protections
 from constructs_lib.security import AwsContext
-from tests.helpers import Synth, only, synth
+from tests.helpers import DEV, PROD, Synth, only, synth
 
 
-def build(*, production: bool, **options: Any) -> Synth:
+def build(*, protections: Protections, **options: Any) -> Synth:
     def _build(stack: TerraformStack) -> None:
         AwsContext(stack, region="us-east-1")
         BackupBucket(
             stack,
             "backup",
-            props=BackupBucketProps(name_prefix="eks-platform-prod", production=production, **options),
+            props=BackupBucketProps(name_prefix="eks-platform-prod", protections=protections, **options),
         )
 
     return synth(_build)
@@ -32,12 +33,12 @@ def build(*, production: bool, **options: Any) -> Synth:
 
 @pytest.fixture(scope="module")
 def prod() -> Synth:
-    return build(production=True)
+    return build(protections=PROD)
 
 
 @pytest.fixture(scope="module")
 def dev() -> Synth:
-    return build(production=False, noncurrent_version_days=7)
+    return build(protections=DEV, noncurrent_version_days=7)
 
 
 def test_name_carries_prefix_and_account(prod: Synth) -> None:
@@ -119,7 +120,7 @@ def test_errors(options: dict[str, Any], message: str) -> None:
     def _build(stack: TerraformStack) -> None:
         AwsContext(stack, region="us-east-1")
         arguments: dict[str, Any] = {"name_prefix": "eks-platform-dev", **options}
-        BackupBucket(stack, "backup", props=BackupBucketProps(production=False, **arguments))
+        BackupBucket(stack, "backup", props=BackupBucketProps(protections=DEV, **arguments))
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)

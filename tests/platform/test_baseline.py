@@ -9,7 +9,7 @@ from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.baseline import DEFAULT_CLASS_ANNOTATION, ClusterBaseline, ClusterBaselineProps
-from tests.helpers import Synth, only, resources, synth
+from tests.helpers import DEV, PROD, Synth, only, resources, synth
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 
@@ -23,12 +23,12 @@ def build(**options: Any) -> Synth:
 
 @pytest.fixture(scope="module")
 def prod() -> Synth:
-    return build(production=True)
+    return build(protections=PROD)
 
 
 @pytest.fixture(scope="module")
 def dev() -> Synth:
-    return build(production=False, kms_key_arn=KEY, demote_gp2=False)
+    return build(protections=DEV, kms_key_arn=KEY, demote_gp2=False)
 
 
 def priority(doc: Synth, name: str) -> Any:
@@ -111,4 +111,4 @@ def test_gp2_can_be_left_alone(dev: Synth) -> None:
 
 def test_error_on_a_non_kms_arn() -> None:
     with pytest.raises(ConfigError, match=r"`kms_key_arn`: must be a KMS key ARN"):
-        build(production=False, kms_key_arn="alias/ebs")
+        build(protections=DEV, kms_key_arn="alias/ebs")

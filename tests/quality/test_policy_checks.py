@@ -283,11 +283,11 @@ def test_parliament_accepts_a_key_policy() -> None:
     from cdktf import TerraformStack
 
     from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
-    from tests.helpers import synth
+    from tests.helpers import DEV, synth
 
     def build(stack: TerraformStack) -> None:
         AwsContext(stack, region="us-east-1")
-        KmsKey(stack, "key", props=KmsKeyProps(alias="eks-platform-dev-key", description="test", production=False))
+        KmsKey(stack, "key", props=KmsKeyProps(alias="eks-platform-dev-key", description="test", protections=DEV))
 
     assert [str(f) for f in iam_lint.parliament_errors(synth(build))] == []
 

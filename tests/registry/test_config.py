@@ -15,17 +15,18 @@ from constructs_lib.registry.config import (
     TagMutability,
     TagStatus,
 )
+from constructs_lib.stage import Stage
 
 _PREFIX = "eks-platform-dev"
 _DOCKER_HUB = "arn:aws:secretsmanager:us-east-1:111122223333:secret:ecr-pullthroughcache/docker-hub-AbCdEf"
 
 
-def _validate(config: RegistryConfig, *, production: bool = False, name_prefix: str = _PREFIX) -> None:
-    config.validate("dev.registry", production=production, name_prefix=name_prefix)
+def _validate(config: RegistryConfig, *, stage: Stage = Stage.DEV, name_prefix: str = _PREFIX) -> None:
+    config.validate("dev.registry", stage=stage, name_prefix=name_prefix)
 
 
 def test_defaults_are_valid_in_prod() -> None:
-    _validate(RegistryConfig(), production=True, name_prefix="eks-platform-prod")
+    _validate(RegistryConfig(), stage=Stage.PROD, name_prefix="eks-platform-prod")
 
 
 def test_default_lifecycle_is_seed_000() -> None:
@@ -33,16 +34,16 @@ def test_default_lifecycle_is_seed_000() -> None:
 
 
 def test_encryption_defaults_to_kms_in_prod() -> None:
-    assert RegistryConfig().resolved_encryption(production=True) is RepositoryEncryption.KMS
+    assert RegistryConfig().resolved_encryption(stage=Stage.PROD) is RepositoryEncryption.KMS
 
 
 def test_encryption_defaults_to_aes256_elsewhere() -> None:
-    assert RegistryConfig().resolved_encryption(production=False) is RepositoryEncryption.AES256
+    assert RegistryConfig().resolved_encryption(stage=Stage.DEV) is RepositoryEncryption.AES256
 
 
 def test_encryption_kms_can_be_chosen_outside_prod() -> None:
     config = RegistryConfig(encryption=RepositoryEncryption.KMS)
-    assert config.resolved_encryption(production=False) is RepositoryEncryption.KMS
+    assert config.resolved_encryption(stage=Stage.DEV) is RepositoryEncryption.KMS
 
 
 def test_default_cache_prefixes_are_environment_unique() -> None:
@@ -70,7 +71,7 @@ def test_staging_prefix_fits_ecr_limit() -> None:
 def test_aes256_in_prod_is_refused() -> None:
     config = RegistryConfig(encryption=RepositoryEncryption.AES256)
     with pytest.raises(ConfigError, match=r"`dev.registry.encryption`: must be KMS in prod"):
-        _validate(config, production=True)
+        _validate(config, stage=Stage.PROD)
 
 
 def test_encryption_must_be_the_enum() -> None:
@@ -139,13 +140,13 @@ def test_too_long_cache_prefix_is_refused() -> None:
 def test_repository_lifecycle_override_is_validated() -> None:
     spec = RepositorySpec("kafka", lifecycle_rules=(LifecycleRule("x", TagStatus.UNTAGGED, ("v",), max_age_days=1),))
     with pytest.raises(ConfigError, match=r"`dev.repositories\[0\].lifecycle_rules\[0\].tag_prefixes`"):
-        spec.validate("dev.repositories[0]", production=False)
+        spec.validate("dev.repositories[0]", stage=Stage.DEV)
 
 
 def test_repository_mutable_refused_in_prod() -> None:
     spec = RepositorySpec("kafka", TagMutability.MUTABLE)
     with pytest.raises(ConfigError, match=r"`prod.repositories\[0\].tag_mutability`: must be IMMUTABLE in prod"):
-        spec.validate("prod.repositories[0]", production=True)
+        spec.validate("prod.repositories[0]", stage=Stage.PROD)
 
 
 def test_cache_lifecycle_rules_are_validated() -> None:

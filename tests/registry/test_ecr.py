@@ -9,6 +9,7 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.registry.config import (
     DEFAULT_LIFECYCLE_RULES,
     CacheUpstream,
@@ -39,7 +40,8 @@ def _build_prod(stack: TerraformStack) -> None:
         stack,
         EcrRegistryProps(
             name_prefix="eks-platform-prod",
-            production=True,
+            stage=Stage.PROD,
+            protections=Protections.for_stage(Stage.PROD),
             node_role_arn=NODE_ROLE,
             repositories=(RepositorySpec("apps/api"), RepositorySpec("kafka", lifecycle_rules=KAFKA_RULES)),
             config=RegistryConfig(
@@ -57,7 +59,8 @@ def _build_dev(stack: TerraformStack) -> None:
         stack,
         EcrRegistryProps(
             name_prefix="eks-platform-dev",
-            production=False,
+            stage=Stage.DEV,
+            protections=Protections.for_stage(Stage.DEV),
             node_role_arn=NODE_ROLE,
             repositories=(RepositorySpec("apps/api", TagMutability.MUTABLE),),
         ),
@@ -157,7 +160,8 @@ def test_kms_by_config_outside_prod() -> None:
             stack,
             EcrRegistryProps(
                 name_prefix="eks-platform-dev",
-                production=False,
+                stage=Stage.DEV,
+                protections=Protections.for_stage(Stage.DEV),
                 node_role_arn=NODE_ROLE,
                 repositories=(RepositorySpec("api"),),
                 config=RegistryConfig(encryption=RepositoryEncryption.KMS, pull_through_cache=()),
@@ -256,7 +260,8 @@ def test_no_cache_rules_when_disabled() -> None:
             stack,
             EcrRegistryProps(
                 name_prefix="eks-platform-dev",
-                production=False,
+                stage=Stage.DEV,
+                protections=Protections.for_stage(Stage.DEV),
                 node_role_arn=NODE_ROLE,
                 config=RegistryConfig(pull_through_cache=()),
                 node_role_name="node",
@@ -273,7 +278,8 @@ def test_cache_rules_can_be_narrowed() -> None:
             stack,
             EcrRegistryProps(
                 name_prefix="eks-platform-dev",
-                production=False,
+                stage=Stage.DEV,
+                protections=Protections.for_stage(Stage.DEV),
                 node_role_arn=NODE_ROLE,
                 config=RegistryConfig(pull_through_cache=(CacheUpstream.KUBERNETES,)),
             ),
@@ -320,7 +326,8 @@ def test_cache_lifecycle_is_configurable() -> None:
             stack,
             EcrRegistryProps(
                 name_prefix="eks-platform-dev",
-                production=False,
+                stage=Stage.DEV,
+                protections=Protections.for_stage(Stage.DEV),
                 node_role_arn=NODE_ROLE,
                 config=RegistryConfig(pull_through_cache=(CacheUpstream.QUAY,), cache_lifecycle_rules=rules),
             ),
@@ -397,7 +404,8 @@ def _fails(props: EcrRegistryProps) -> None:
 def test_mutable_in_prod_is_refused() -> None:
     props = EcrRegistryProps(
         name_prefix="eks-platform-prod",
-        production=True,
+        stage=Stage.PROD,
+        protections=Protections.for_stage(Stage.PROD),
         node_role_arn=NODE_ROLE,
         repositories=(RepositorySpec("api", TagMutability.MUTABLE),),
     )
@@ -408,7 +416,8 @@ def test_mutable_in_prod_is_refused() -> None:
 def test_duplicate_repository_is_refused() -> None:
     props = EcrRegistryProps(
         name_prefix="eks-platform-dev",
-        production=False,
+        stage=Stage.DEV,
+        protections=Protections.for_stage(Stage.DEV),
         node_role_arn=NODE_ROLE,
         repositories=(RepositorySpec("api"), RepositorySpec("api")),
     )
@@ -417,13 +426,13 @@ def test_duplicate_repository_is_refused() -> None:
 
 
 def test_bad_name_prefix_is_refused() -> None:
-    props = EcrRegistryProps(name_prefix="EKS_dev", production=False, node_role_arn=NODE_ROLE)
+    props = EcrRegistryProps(name_prefix="EKS_dev", stage=Stage.DEV, protections=Protections.for_stage(Stage.DEV), node_role_arn=NODE_ROLE)
     with pytest.raises(ConfigError, match=r"`registry.name_prefix`: must be a DNS-1123 label"):
         _fails(props)
 
 
 def test_empty_node_role_is_refused() -> None:
-    props = EcrRegistryProps(name_prefix="eks-platform-dev", production=False, node_role_arn="")
+    props = EcrRegistryProps(name_prefix="eks-platform-dev", stage=Stage.DEV, protections=Protections.for_stage(Stage.DEV), node_role_arn="")
     with pytest.raises(ConfigError, match=r"`registry.node_role_arn`: must be the ARN of the cluster's node role"):
         _fails(props)
 
@@ -431,7 +440,8 @@ def test_empty_node_role_is_refused() -> None:
 def test_aes256_in_prod_is_refused_by_the_construct() -> None:
     props = EcrRegistryProps(
         name_prefix="eks-platform-prod",
-        production=True,
+        stage=Stage.PROD,
+        protections=Protections.for_stage(Stage.PROD),
         node_role_arn=NODE_ROLE,
         config=RegistryConfig(encryption=RepositoryEncryption.AES256),
     )
@@ -443,7 +453,8 @@ def _repository_fails(**overrides: Any) -> None:
     values: dict[str, Any] = {
         "name_prefix": "eks-platform-prod",
         "spec": RepositorySpec("api"),
-        "production": True,
+        "stage": Stage.PROD,
+        "protections": Protections.for_stage(Stage.PROD),
         "lifecycle_rules": DEFAULT_LIFECYCLE_RULES,
         "pull_principal_arns": (NODE_ROLE,),
         "kms_key_arn": "arn:aws:kms:us-east-1:111122223333:key/k",

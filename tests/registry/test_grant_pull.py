@@ -9,6 +9,7 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConfigError
+from constructs_lib.protections import Protections, Stage
 from constructs_lib.registry.config import RegistryConfig, RepositorySpec
 from constructs_lib.registry.ecr import PULL_ACTIONS, EcrRegistry, EcrRegistryProps
 from constructs_lib.security.context import AwsContext
@@ -24,7 +25,8 @@ def _registry(stack: TerraformStack, *repositories: RepositorySpec) -> EcrRegist
         "registry",
         props=EcrRegistryProps(
             name_prefix="eks-platform-dev",
-            production=False,
+            stage=Stage.DEV,
+            protections=Protections.for_stage(Stage.DEV),
             node_role_arn=NODE_ROLE,
             repositories=repositories,
             config=RegistryConfig(),

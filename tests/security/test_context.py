@@ -20,7 +20,7 @@ from constructs_lib.registry.config import RepositorySpec
 from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.stack import EnvironmentStack
-from tests.helpers import Synth, data_sources, only, resources, synth
+from tests.helpers import DEV, PROD, Synth, data_sources, only, resources, synth
 
 NODE_ROLE = "arn:aws:iam::111122223333:role/eks-platform-dev-node"
 SANDBOX = EnvironmentConfig(
@@ -40,14 +40,15 @@ def _registry_and_bucket(stack: TerraformStack) -> None:
         "registry",
         props=EcrRegistryProps(
             name_prefix="eks-platform-dev",
-            production=True,
+            stage=Stage.PROD,
+            protections=PROD,
             node_role_arn=NODE_ROLE,
             node_role_name="eks-platform-dev-node",
             repositories=(RepositorySpec("apps/api"),),
         ),
     )
     ApplicationBucket(
-        stack, "bucket", props=ApplicationBucketProps(name_prefix="eks-platform-dev", app_name="api", production=False)
+        stack, "bucket", props=ApplicationBucketProps(name_prefix="eks-platform-dev", app_name="api", protections=DEV)
     )
 
 
@@ -114,8 +115,8 @@ def test_of_finds_the_same_context_from_any_depth() -> None:
 def test_contexts_of_two_stacks_are_separate() -> None:
     app: App = CdktfTesting.app()
     one, two = TerraformStack(app, "one"), EnvironmentStack(app, SANDBOX)
-    KmsKey(one, "key", props=KmsKeyProps(alias="one/key", description="one", production=False))
-    KmsKey(two, "key", props=KmsKeyProps(alias="two/key", description="two", production=False))
+    KmsKey(one, "key", props=KmsKeyProps(alias="one/key", description="one", protections=DEV))
+    KmsKey(two, "key", props=KmsKeyProps(alias="two/key", description="two", protections=DEV))
     assert AwsContext.of(one) is not AwsContext.of(two)
     assert (AwsContext.of(one).node.scope, AwsContext.of(two).node.scope) == (one, two)
     for stack in (one, two):
@@ -129,7 +130,7 @@ def test_a_context_created_with_a_region_is_the_one_of_finds() -> None:
         KmsKey(
             stack,
             "key",
-            props=KmsKeyProps(alias="a/key", description="k", production=False, log_group_name_prefixes=["/a/"]),
+            props=KmsKeyProps(alias="a/key", description="k", protections=DEV, log_group_name_prefixes=["/a/"]),
         )
 
     doc = synth(build)
