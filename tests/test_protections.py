@@ -27,8 +27,8 @@ from constructs_lib.protections import GUARDED_IN_PROD, Protections, Stage
 from constructs_lib.registry.config import DEFAULT_LIFECYCLE_RULES, RepositorySpec
 from constructs_lib.registry.ecr import EcrRegistry, EcrRegistryProps, Repository, RepositoryProps
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
-from tests.fixtures import PROD
 from tests.cluster.builders import cluster
+from tests.fixtures import PROD
 from tests.helpers import DEV, Synth, only, resources, synth
 
 NODE_ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-node"
