@@ -38,7 +38,7 @@ from constructs_lib.cluster.karpenter import (
     KarpenterNodes,
 )
 from constructs_lib.cluster.node_group import ManagedNodeGroup
-from constructs_lib.config import ConfigTier, EnvironmentConfig, Stage
+from constructs_lib.config import ConfigTier, EnvironmentConfig
 from constructs_lib.data.bucket import ApplicationBucket, ApplicationBucketProps
 from constructs_lib.data.postgres import PostgresDatabase, PostgresDatabaseProps
 from constructs_lib.identity import presets
@@ -99,11 +99,6 @@ class NetworkStack(EnvironmentStack):
             "network",
             props=NetworkProps(
                 config=config.network,
-                name_prefix=config.prefix,
-                region=config.region,
-                stage=config.stage,
-                protections=config.resolved_protections,
-                node_groups=config.node_groups,
                 path=f"{path}.network",
                 node_groups_path=f"{path}.node_groups",
                 control_plane_to_node_ports=control_plane_ports(config.addons),
@@ -176,17 +171,10 @@ class ClusterStack(NetworkStack):
             self,
             "cluster",
             props=EksClusterProps(
-                name_prefix=config.prefix,
                 config=config.cluster,
-                node_groups=config.node_groups,
                 private_subnet_ids=self.network.private_subnet_ids,
                 control_plane_security_group_id=self.network.control_plane_security_group_id,
                 node_security_group_id=self.network.node_security_group_id,
-                stage=config.stage,
-                protections=config.resolved_protections,
-                instance_tags=self.default_tags,
-                pod_addressing=config.network.pod_addressing,
-                sandbox=config.stage is Stage.DEV,
                 pod_security_groups=config.database is not None and config.database.pod_security_groups,
                 # With Karpenter only the SYSTEM group is a managed node group; NodePools replace the rest.
                 karpenter_node_pools=config.addons.karpenter,
@@ -201,7 +189,6 @@ class ClusterStack(NetworkStack):
             self,
             "irsa-ebs-csi",
             props=PodIdentityRoleProps(
-                name_prefix=config.prefix,
                 name="ebs-csi",
                 cluster_name=self.cluster.cluster_name,
                 service_accounts=(ServiceAccountRef("kube-system", EBS_CSI_SERVICE_ACCOUNT),),
@@ -223,7 +210,6 @@ class ClusterStack(NetworkStack):
                 self,
                 "karpenter",
                 props=KarpenterInterruptionProps(
-                    name_prefix=config.prefix,
                     node_role_name=self.cluster.node_role_name,
                     node_role_arn=self.cluster.node_role_arn,
                 ),
@@ -235,9 +221,6 @@ class ClusterStack(NetworkStack):
             self,
             "registry",
             props=EcrRegistryProps(
-                name_prefix=config.prefix,
-                stage=config.stage,
-                protections=config.resolved_protections,
                 node_role_arn=self.cluster.node_role_arn,
                 node_role_name=self.cluster.node_role_name,
                 repositories=config.repositories,
@@ -346,9 +329,6 @@ class PlatformStack(ClusterStack):
                 "database",
                 props=PostgresDatabaseProps(
                     spec=spec,
-                    stage=config.stage.value,
-                    protections=config.resolved_protections,
-                    name_prefix=config.prefix,
                     vpc_id=self.network.vpc_id,
                     db_subnet_group_name=self.network.db_subnet_group_name,
                     database_subnet_cidrs=tuple(self.network.plan.cidrs(Tier.DATABASE).values()),
@@ -372,11 +352,7 @@ class PlatformStack(ClusterStack):
         bucket = ApplicationBucket(
             self._data_scope,
             f"bucket-{spec.name}",
-            props=ApplicationBucketProps(
-                name_prefix=self.config.prefix,
-                app_name=spec.name,
-                protections=self.config.resolved_protections,
-            ),
+            props=ApplicationBucketProps(app_name=spec.name),
         )
         self.application_buckets[spec.name] = bucket
         return bucket
@@ -388,7 +364,6 @@ class PlatformStack(ClusterStack):
             self,
             f"irsa-{name}",
             props=IrsaRoleProps(
-                name_prefix=self.config.prefix,
                 name=name,
                 oidc_provider_arn=self.cluster.oidc_provider_arn,
                 oidc_issuer_host=self.cluster.oidc_issuer_host,
@@ -417,7 +392,6 @@ class PlatformStack(ClusterStack):
             self,
             f"irsa-{name}",
             props=PodIdentityRoleProps(
-                name_prefix=self.config.prefix,
                 name=name,
                 cluster_name=self.cluster.cluster_name,
                 service_accounts=(ServiceAccountRef(namespace, service_account),),
@@ -451,8 +425,6 @@ class PlatformStack(ClusterStack):
                 self,
                 "backup",
                 props=BackupBucketProps(
-                    name_prefix=config.prefix,
-                    protections=config.resolved_protections,
                     # A deleted backup stays recoverable for as long as it would have lived.
                     noncurrent_version_days=addons.backup.retention_days,
                 ),
@@ -467,7 +439,7 @@ class PlatformStack(ClusterStack):
         # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
         ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
         self.baseline = ClusterBaseline(
-            self, "baseline", props=ClusterBaselineProps(protections=config.resolved_protections, depends_on=ready)
+            self, "baseline", props=ClusterBaselineProps(depends_on=ready)
         )
         self.addons = PlatformAddons(
             self,

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
 
 from cdktf import LocalBackend, S3Backend, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-from constructs import Construct
+from constructs import Construct, IConstruct
 
+from constructs_lib.cluster.config import NodeGroupSpec
 from constructs_lib.config import ConfigTier, EnvironmentConfig
+from constructs_lib.errors import ConfigError
+from constructs_lib.network.config import PodAddressing
+from constructs_lib.protections import Protections
+from constructs_lib.stage import Stage
 
-__all__ = ["MANAGED_BY", "REQUIRED_TERRAFORM_VERSION", "EnvironmentStack", "local_state_path"]
+__all__ = [
+    "CLUSTER_NAME",
+    "INSTANCE_TAGS",
+    "MANAGED_BY",
+    "NAME_PREFIX",
+    "NODE_GROUPS",
+    "POD_ADDRESSING",
+    "PROTECTIONS",
+    "REGION",
+    "REQUIRED_TERRAFORM_VERSION",
+    "STAGE",
+    "EnvironmentField",
+    "EnvironmentStack",
+    "environment_of",
+    "from_environment",
+    "local_state_path",
+]
+
+_T = TypeVar("_T")
 
 #: Value of the ``managed-by`` tag on every AWS resource.
 MANAGED_BY = "cdktf"
@@ -76,3 +101,87 @@ class EnvironmentStack(TerraformStack):
             default_tags=[AwsProviderDefaultTags(tags=self.default_tags)],
             allowed_account_ids=[config.account_id] if config.account_id else None,
         )
+
+
+def environment_of(scope: IConstruct) -> EnvironmentStack | None:
+    """The :class:`EnvironmentStack` that holds ``scope``, or None in any other stack (a plain
+    ``TerraformStack``): the one way a construct asks what its environment already holds, as
+    :meth:`~constructs_lib.security.context.AwsContext.of` asks for the account."""
+    stack = TerraformStack.of(scope)
+    return stack if isinstance(stack, EnvironmentStack) else None
+
+
+@dataclass(frozen=True)
+class EnvironmentField(Generic[_T]):
+    """A value an :class:`EnvironmentStack` holds, which a props field left at None takes
+    (:func:`from_environment`). ``example`` is the explicit argument the error's fix suggests."""
+
+    #: What the value is called in the fix, e.g. ``stage``.
+    name: str
+    #: The explicit argument a construct outside an environment needs, e.g. ``stage=Stage.PROD``.
+    example: str
+    #: Reads the value from the stack.
+    read: Callable[[EnvironmentStack], _T]
+
+
+#: ``config.stage``: the rules by stage.
+STAGE: EnvironmentField[Stage] = EnvironmentField("stage", "stage=Stage.PROD", lambda s: s.config.stage)
+#: ``config.resolved_protections``: what resources do on destroy, replacement and change.
+PROTECTIONS: EnvironmentField[Protections] = EnvironmentField(
+    "protections", "protections=Protections.for_stage(Stage.PROD)", lambda s: s.config.resolved_protections
+)
+#: ``config.prefix`` (``<project>-<name>``): the start of every AWS name.
+NAME_PREFIX: EnvironmentField[str] = EnvironmentField(
+    "name_prefix", "name_prefix='eks-platform-prod'", lambda s: s.config.prefix
+)
+#: ``config.region``.
+REGION: EnvironmentField[str] = EnvironmentField("region", "region='eu-west-1'", lambda s: s.config.region)
+#: ``config.prefix`` as a cluster's name: ``EksCluster`` names its cluster after the environment's prefix.
+CLUSTER_NAME: EnvironmentField[str] = EnvironmentField(
+    "cluster_name", "cluster_name='eks-platform-prod' (or cluster.cluster_name)", lambda s: s.config.prefix
+)
+#: ``config.node_groups``: the node-group matrix.
+NODE_GROUPS: EnvironmentField[tuple[NodeGroupSpec, ...]] = EnvironmentField(
+    "node_groups", "node_groups=(NodeGroupSpec(...), ...)", lambda s: s.config.node_groups
+)
+#: ``config.network.pod_addressing``: how the VPC CNI gives pods their addresses.
+POD_ADDRESSING: EnvironmentField[PodAddressing] = EnvironmentField(
+    "pod_addressing", "pod_addressing=PodAddressing.PREFIX_DELEGATION", lambda s: s.config.network.pod_addressing
+)
+#: The stack's ``default_tags`` (environment, project, managed-by, then ``config.tags``): what the
+#: provider puts on every resource, which resources launched outside terraform (EC2 instances of a
+#: launch template) need as their own tags.
+INSTANCE_TAGS: EnvironmentField[Mapping[str, str]] = EnvironmentField(
+    "instance_tags", "instance_tags={'environment': 'prod'}", lambda s: s.default_tags
+)
+
+
+#: Marks "no value outside an environment": :func:`from_environment` raises instead.
+_REQUIRED: Any = object()
+
+
+def from_environment(
+    scope: IConstruct, path: str, value: _T | None, field: EnvironmentField[_T], *, outside: _T = _REQUIRED
+) -> _T:
+    """``value``, or when it is None what ``scope``'s :class:`EnvironmentStack` holds for ``field``.
+
+    An explicit value always wins (a construct may differ from its environment). Outside an
+    ``EnvironmentStack`` a None is ``outside`` when the field has a documented default of its own
+    (e.g. no IP capacity check without node groups), and otherwise a ConfigError at ``path`` (the
+    props field) naming the argument to pass: never a silent default for what the environment
+    decides (stage, protections, names, region). Call it with the construct's parent scope, before
+    the construct exists, so the error comes before any resource.
+    """
+    if value is not None:
+        return value
+    stack = environment_of(scope)
+    if stack is not None:
+        return field.read(stack)
+    if outside is not _REQUIRED:
+        return outside
+    raise ConfigError(
+        path,
+        "must be given outside an EnvironmentStack (the stack has no environment to take it from)",
+        None,
+        f"pass {field.example}, or build the construct in an EnvironmentStack",
+    )

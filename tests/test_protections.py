@@ -136,7 +136,7 @@ def database(protections: Protections) -> Any:
             "database",
             props=PostgresDatabaseProps(
                 spec=DatabaseSpec("orders"),
-                stage="staging",
+                stage=Stage.STAGING,
                 protections=protections,
                 name_prefix="eks-platform-staging",
                 vpc_id="vpc-0123456789abcdef0",
@@ -338,23 +338,30 @@ def test_override_errors(changes: dict[str, Any], message: str) -> None:
 
 
 def test_a_hand_wired_construct_without_protections_is_refused() -> None:
+    """Outside an EnvironmentStack there is no environment to take them from (the inheritance inside
+    one: tests/test_environment_inheritance.py)."""
+
     def build(stack: TerraformStack) -> None:
         AwsContext(stack, region="us-east-1")
-        KmsKey(stack, "key", props=KmsKeyProps(alias="test", description="test"))  # type: ignore[call-arg]
+        KmsKey(stack, "key", props=KmsKeyProps(alias="test", description="test"))
 
-    with pytest.raises(TypeError, match="protections"):
+    with pytest.raises(ConfigError, match=r"`protections`: must be given outside an EnvironmentStack"):
         synth(build)
 
 
-def test_props_without_protections_are_refused() -> None:
-    with pytest.raises(TypeError, match="protections"):
-        RepositoryProps(  # type: ignore[call-arg]
+def test_props_without_protections_are_refused_outside_an_environment() -> None:
+    def build(stack: TerraformStack) -> None:
+        props = RepositoryProps(
             name_prefix="eks-platform-dev",
             spec=RepositorySpec("api"),
             stage=Stage.DEV,
             lifecycle_rules=DEFAULT_LIFECYCLE_RULES,
             pull_principal_arns=(NODE_ROLE,),
         )
+        Repository(stack, "repository", props=props)
+
+    with pytest.raises(ConfigError, match=r"`repository\.protections`: must be given outside an EnvironmentStack"):
+        synth(build)
 
 
 @pytest.mark.parametrize("value", [True, "prod", Stage.PROD])
@@ -439,10 +446,10 @@ def test_no_parameter_or_field_of_the_library_is_a_production_flag() -> None:
                 stack,
                 "registry",
                 props=EcrRegistryProps(
-                    name_prefix="eks-platform-dev", stage=Stage.DEV, protections=None, node_role_arn=NODE_ROLE  # type: ignore[arg-type]
+                    name_prefix="eks-platform-dev", stage=Stage.DEV, protections="prod", node_role_arn=NODE_ROLE  # type: ignore[arg-type]
                 ),
             ),
-            r"`registry\.protections`: must be a Protections \(got None\)",
+            r"`registry\.protections`: must be a Protections \(got 'prod'\)",
         ),
     ],
     ids=["cluster-stage", "cluster-protections", "network-window", "registry-protections"],

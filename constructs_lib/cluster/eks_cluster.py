@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -61,6 +61,15 @@ from constructs_lib.identity.pod_identity import (
 from constructs_lib.network.config import PodAddressing
 from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
+from constructs_lib.stack import (
+    INSTANCE_TAGS,
+    NAME_PREFIX,
+    NODE_GROUPS,
+    POD_ADDRESSING,
+    PROTECTIONS,
+    STAGE,
+    from_environment,
+)
 from constructs_lib.validation import DNS_LABEL, require, require_dns_label
 
 __all__ = [
@@ -147,36 +156,44 @@ class ManagedAddonOptions:
 class EksClusterProps:
     """Inputs of the EKS tier. Network inputs are plain strings so the tier can be tested alone."""
 
-    #: The environment prefix (``eks-platform-prod``): the cluster's name and the start of every
-    #: named resource (IAM roles, KMS aliases, launch templates, node groups, the log group).
-    name_prefix: str
     config: ClusterConfig
-    #: The node-group matrix; one managed node group per spec, with construct ids from the names.
-    node_groups: Sequence[NodeGroupSpec]
     #: Private subnets (one per AZ) for the control-plane ENIs and the nodes; never public subnets.
     private_subnet_ids: Sequence[str]
     #: Extra security group on the control-plane ENIs (the network tier's control-plane group).
     control_plane_security_group_id: str
     #: Security group of every node (the network tier's node group).
     node_security_group_id: str
+    #: The environment prefix (``eks-platform-prod``): the cluster's name and the start of every
+    #: named resource (IAM roles, KMS aliases, launch templates, node groups, the log group). Default
+    #: None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
+    #: The node-group matrix; one managed node group per spec, with construct ids from the names.
+    #: Default None: the stack's environment's (``config.node_groups``); outside an
+    #: ``EnvironmentStack`` a ConfigError.
+    node_groups: Sequence[NodeGroupSpec] | None = None
     #: The environment's stage: the cluster config's policy (in prod all five log types and a year of
     #: log retention by default and at least, pinned add-on versions, zonal shift on by default, no
-    #: public endpoint open to 0.0.0.0/0).
-    stage: Stage
+    #: public endpoint open to 0.0.0.0/0); DEV is a sandbox, with cost-saving defaults staging and
+    #: prod do not take (today: no CloudWatch observability add-on unless
+    #: ``config.cloudwatch_observability`` says so). Default None: the stack's environment's
+    #: (``config.stage``); outside an ``EnvironmentStack`` a ConfigError.
+    stage: Stage | None = None
     #: Deletion protection on the cluster, ``prevent_destroy`` on its KMS keys and log group, the keys'
-    #: deletion window, and extended support unless ``config.support_type`` says otherwise. Required,
-    #: no default: a prod cluster wired by hand must never get dev protections by omission.
-    protections: Protections
+    #: deletion window, and extended support unless ``config.support_type`` says otherwise. Default
+    #: None: the stack's environment's (``config.resolved_protections``); outside an
+    #: ``EnvironmentStack`` a ConfigError, so a prod cluster wired by hand never gets dev protections
+    #: by omission.
+    protections: Protections | None = None
     #: Tags for the instances, volumes and ENIs that node groups launch (the provider's default_tags
-    #: cannot reach them). Default: none; pass the stack's default tags.
-    instance_tags: Mapping[str, str] = field(default_factory=dict)
-    #: How the vpc-cni add-on addresses pods; pass ``NetworkConfig.pod_addressing`` so the network
-    #: tier's IP capacity check and the add-on agree. Default PREFIX_DELEGATION (seed 004).
-    pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION
-    #: A development sandbox (the DEV stage): cost-saving defaults staging and prod do not take
-    #: (today: no CloudWatch observability add-on unless ``config.cloudwatch_observability`` says so).
-    #: Default False.
-    sandbox: bool = False
+    #: cannot reach them). Default None: the stack's environment's provider default tags
+    #: (``EnvironmentStack.default_tags``: environment, project, managed-by, then ``config.tags``);
+    #: outside an ``EnvironmentStack`` none (a plain stack has no tags to repeat). ``{}`` turns them
+    #: off in an environment too.
+    instance_tags: Mapping[str, str] | None = None
+    #: How the vpc-cni add-on addresses pods, as the network tier's IP capacity check assumes. Default
+    #: None: the stack's environment's (``config.network.pod_addressing``); outside an
+    #: ``EnvironmentStack`` PREFIX_DELEGATION (seed 004; pass the network config's value).
+    pod_addressing: PodAddressing | None = None
     #: Security groups for pods (``DatabaseSpec.pod_security_groups``): the vpc-cni add-on manages
     #: trunk and branch ENIs (see :func:`vpc_cni_configuration`). Default False (see that field).
     pod_security_groups: bool = False
@@ -185,9 +202,11 @@ class EksClusterProps:
     karpenter_node_pools: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "node_groups", tuple(self.node_groups))
+        if self.node_groups is not None:
+            object.__setattr__(self, "node_groups", tuple(self.node_groups))
         object.__setattr__(self, "private_subnet_ids", tuple(self.private_subnet_ids))
-        object.__setattr__(self, "instance_tags", MappingProxyType(dict(self.instance_tags)))
+        if self.instance_tags is not None:
+            object.__setattr__(self, "instance_tags", MappingProxyType(dict(self.instance_tags)))
 
 
 class EksCluster(Construct):
@@ -239,23 +258,35 @@ class EksCluster(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: EksClusterProps) -> None:
+        # What the props leave to the environment, resolved once (before any resource exists).
+        env = _Resolved(
+            name_prefix=from_environment(scope, "name_prefix", props.name_prefix, NAME_PREFIX),
+            node_groups=tuple(from_environment(scope, "node_groups", props.node_groups, NODE_GROUPS)),
+            stage=from_environment(scope, "cluster.stage", props.stage, STAGE),
+            protections=from_environment(scope, "cluster.protections", props.protections, PROTECTIONS),
+            instance_tags=from_environment(scope, "instance_tags", props.instance_tags, INSTANCE_TAGS, outside={}),
+            pod_addressing=from_environment(
+                scope, "pod_addressing", props.pod_addressing, POD_ADDRESSING, outside=PodAddressing.PREFIX_DELEGATION
+            ),
+        )
         super().__init__(scope, id)
         config = props.config
-        _validate(props)
+        _validate(props, env)
 
         # Resolved once; kept as attributes.
-        self.stage: Stage = props.stage
-        self.protections: Protections = props.protections
-        self.name: str = props.name_prefix
+        self.stage: Stage = env.stage
+        self.protections: Protections = env.protections
+        self.name: str = env.name_prefix
         self.kubernetes_version: str = config.version
-        self.log_types = config.resolved_log_types(stage=props.stage)
-        self.log_retention_days = config.resolved_log_retention_days(stage=props.stage)
+        self.log_types = config.resolved_log_types(stage=env.stage)
+        self.log_retention_days = config.resolved_log_retention_days(stage=env.stage)
         self.log_group_name = f"/aws/eks/{self.name}/cluster"
-        self.support_type = config.resolved_support_type(extended_support=props.protections.extended_support)
-        self.zonal_shift = config.resolved_zonal_shift(stage=props.stage)
-        self.cloudwatch_observability = config.resolved_cloudwatch_observability(sandbox=props.sandbox)
+        self.support_type = config.resolved_support_type(extended_support=env.protections.extended_support)
+        self.zonal_shift = config.resolved_zonal_shift(stage=env.stage)
+        # A DEV cluster is a sandbox: it skips the cost of the CloudWatch add-on unless configured.
+        self.cloudwatch_observability = config.resolved_cloudwatch_observability(sandbox=env.stage is Stage.DEV)
         #: The SYSTEM group's spec name, or None: then system add-ons run wherever they fit.
-        system = system_node_group(props.node_groups)
+        system = system_node_group(env.node_groups)
         self.system_node_group: str | None = system.name if system is not None else None
         self._context = AwsContext.of(self)
         self._config = config
@@ -268,7 +299,7 @@ class EksCluster(Construct):
             props=KmsKeyProps(
                 alias=f"{self.name}-eks-secrets",
                 description=f"Envelope encryption of Kubernetes secrets in EKS cluster {self.name}",
-                protections=props.protections,
+                protections=env.protections,
             ),
         )
         self.logs_key = KmsKey(
@@ -277,7 +308,7 @@ class EksCluster(Construct):
             props=KmsKeyProps(
                 alias=f"{self.name}-eks-logs",
                 description=f"Control-plane logs of EKS cluster {self.name}",
-                protections=props.protections,
+                protections=env.protections,
                 log_group_name_prefixes=[f"/aws/eks/{self.name}/"],
             ),
         )
@@ -288,7 +319,7 @@ class EksCluster(Construct):
             retention_in_days=self.log_retention_days,
             kms_key_id=self.logs_key.key_arn,
             # The audit and authenticator logs are evidence; with prevent_destroy a destroy cannot drop them.
-            lifecycle=props.protections.lifecycle(),
+            lifecycle=env.protections.lifecycle(),
         )
 
         cluster_role, cluster_policies = self._role(
@@ -335,7 +366,7 @@ class EksCluster(Construct):
             ),
             # vpc-cni, kube-proxy and coredns are created below as managed add-ons instead.
             bootstrap_self_managed_addons=False,
-            deletion_protection=props.protections.deletion_protection,
+            deletion_protection=env.protections.deletion_protection,
             # Without protections.extended_support (dev, staging) never pay extended-support rates: EKS
             # upgrades the cluster when standard support ends. Prod keeps it, so no upgrade is forced.
             upgrade_policy=EksClusterUpgradePolicy(support_type=self.support_type.value),
@@ -392,7 +423,7 @@ class EksCluster(Construct):
             "vpc-cni",
             service_account_role_arn=self.cni_role_arn,
             configuration_values=vpc_cni_configuration(
-                props.pod_addressing, pod_security_groups=props.pod_security_groups
+                env.pod_addressing, pod_security_groups=props.pod_security_groups
             ),
             depends_on=cni_dependencies,
         )
@@ -404,7 +435,7 @@ class EksCluster(Construct):
         self._node_role_arn: str = node_role.arn
         self._node_subnet_ids = props.private_subnet_ids
         self._node_security_group_id = props.node_security_group_id
-        self._instance_tags = props.instance_tags
+        self._instance_tags = env.instance_tags
         self._node_group_dependencies: list[ITerraformDependable] = [
             self.cluster,
             self.vpc_cni_addon,
@@ -417,7 +448,7 @@ class EksCluster(Construct):
         self._node_group_names: dict[str, str] = {}
         #: Spec name -> node group name (a reference, so readers wait for the group).
         self.node_group_names: Mapping[str, str] = MappingProxyType(self._node_group_names)
-        for spec in props.node_groups:
+        for spec in env.node_groups:
             if props.karpenter_node_pools and spec.role is not NodeRole.SYSTEM:
                 self._node_group_specs.append(spec)  # a NodePool: still part of the matrix add_node_group checks
                 continue
@@ -754,13 +785,25 @@ def _mapping_as_dict(value: object) -> dict[str, Any]:
     raise TypeError(f"add-on configuration values must be JSON data, not {type(value).__name__}")
 
 
-def _validate(props: EksClusterProps) -> None:
+@dataclass(frozen=True, kw_only=True)
+class _Resolved:
+    """The fields of :class:`EksClusterProps` the environment holds, resolved (never None)."""
+
+    name_prefix: str
+    node_groups: tuple[NodeGroupSpec, ...]
+    stage: Stage
+    protections: Protections
+    instance_tags: Mapping[str, str]
+    pod_addressing: PodAddressing
+
+
+def _validate(props: EksClusterProps, env: _Resolved) -> None:
     """Every rule of the tier, before any resource exists; raises ConfigError."""
-    require_dns_label("name_prefix", props.name_prefix, max_length=MAX_NAME_PREFIX_LENGTH)
-    require_stage_member("cluster.stage", props.stage)
-    require_protections("cluster.protections", props.protections)
-    props.config.validate("cluster", stage=props.stage)
-    validate_node_groups("node_groups", props.node_groups, cluster_name=props.name_prefix)
+    require_dns_label("name_prefix", env.name_prefix, max_length=MAX_NAME_PREFIX_LENGTH)
+    require_stage_member("cluster.stage", env.stage)
+    require_protections("cluster.protections", env.protections)
+    props.config.validate("cluster", stage=env.stage)
+    validate_node_groups("node_groups", env.node_groups, cluster_name=env.name_prefix)
     subnets = props.private_subnet_ids
     require(
         len(subnets) >= 2 or (len(subnets) == 1 and _is_list_token(subnets)),
@@ -770,10 +813,10 @@ def _validate(props: EksClusterProps) -> None:
         "pass the network tier's private subnet ids, one per AZ",
     )
     require(
-        isinstance(props.pod_addressing, PodAddressing),
+        isinstance(env.pod_addressing, PodAddressing),
         "pod_addressing",
         "must be PREFIX_DELEGATION or SECONDARY_IPS",
-        props.pod_addressing,
+        env.pod_addressing,
         "pass the network config's pod_addressing, e.g. PodAddressing.PREFIX_DELEGATION",
     )
     for name, value in (

@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
 from constructs_lib.iam import policy_document, statement
+from constructs_lib.stack import NAME_PREFIX, from_environment
 from constructs_lib.validation import require_dns_label
 
 __all__ = [
@@ -69,12 +70,13 @@ class KarpenterNodes:
 class KarpenterInterruptionProps:
     """Where Karpenter's nodes come from."""
 
-    #: Environment prefix of the queue, rule and instance profile names (at most 40 characters).
-    name_prefix: str
     #: The cluster's node role (``EksCluster.node_role_name`` and ``node_role_arn``): the instance
     #: profile wraps it, and the controller may pass only it.
     node_role_name: str
     node_role_arn: str
+    #: Environment prefix of the queue, rule and instance profile names (at most 40 characters).
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
 
 
 class KarpenterInterruption(Construct):
@@ -85,7 +87,8 @@ class KarpenterInterruption(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: KarpenterInterruptionProps) -> None:
-        name_prefix, node_role_name, node_role_arn = props.name_prefix, props.node_role_name, props.node_role_arn
+        name_prefix = from_environment(scope, "karpenter.name_prefix", props.name_prefix, NAME_PREFIX)
+        node_role_name, node_role_arn = props.node_role_name, props.node_role_arn
         require_dns_label("karpenter.name_prefix", name_prefix, max_length=40)
         super().__init__(scope, id)
         queue = SqsQueue(

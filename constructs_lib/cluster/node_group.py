@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from cdktf import ITerraformDependable, TerraformResourceLifecycle, Token
@@ -26,6 +26,7 @@ from constructs import Construct
 
 from constructs_lib.cluster.config import NodeGroupSpec, require_node_group_name_fits
 from constructs_lib.cluster.instance_types import AmiType, resolve_ami_type
+from constructs_lib.stack import CLUSTER_NAME, INSTANCE_TAGS, from_environment
 from constructs_lib.validation import require, require_dns_label
 
 __all__ = [
@@ -56,8 +57,6 @@ def autoscaler_discovery_tags(cluster_name: str) -> dict[str, str]:
 class ManagedNodeGroupProps:
     """Inputs of one node group; the cluster construct fills them from its own attributes."""
 
-    #: The cluster's name as a plain string (it is part of tag keys and of the group's AWS name).
-    cluster_name: str
     #: The row of the matrix this group implements.
     spec: NodeGroupSpec
     #: Kubernetes version of the nodes; the cluster's, so an upgrade of the cluster rolls the nodes.
@@ -68,16 +67,23 @@ class ManagedNodeGroupProps:
     subnet_ids: Sequence[str]
     #: Security groups of the nodes (the network tier's node security group).
     security_group_ids: Sequence[str]
-    #: Tags written on the instances, root volumes and ENIs. Default: none besides ``Name``; pass the
-    #: stack's default tags, which the provider cannot apply to resources EC2 Auto Scaling launches.
-    tags: Mapping[str, str] = field(default_factory=dict)
+    #: The cluster's name as a plain string (it is part of tag keys and of the group's AWS name).
+    #: Default None: the stack's environment's cluster name (``config.prefix``, the name ``EksCluster``
+    #: gives its cluster there); outside an ``EnvironmentStack`` a ConfigError.
+    cluster_name: str | None = None
+    #: Tags written on the instances, root volumes and ENIs besides ``Name``, which the provider's
+    #: default_tags cannot reach on what EC2 Auto Scaling launches. Default None: the stack's
+    #: environment's provider default tags (``EnvironmentStack.default_tags``); outside an
+    #: ``EnvironmentStack`` none. ``{}`` turns them off in an environment too.
+    tags: Mapping[str, str] | None = None
     #: Resources that must exist before the group (node role policies, vpc-cni). Default: none.
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "subnet_ids", tuple(self.subnet_ids))
         object.__setattr__(self, "security_group_ids", tuple(self.security_group_ids))
-        object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))
+        if self.tags is not None:
+            object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
 
@@ -98,12 +104,14 @@ class ManagedNodeGroup(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: ManagedNodeGroupProps) -> None:
+        cluster_name = from_environment(scope, "cluster_name", props.cluster_name, CLUSTER_NAME)
+        tags = from_environment(scope, "tags", props.tags, INSTANCE_TAGS, outside={})
         super().__init__(scope, id)
         spec = props.spec
         path = f"node_groups[{spec.name!r}]"
         spec.validate(path)
-        require_dns_label("cluster_name", props.cluster_name, max_length=100)
-        name = require_node_group_name_fits(f"{path}.name", props.cluster_name, spec.name)
+        require_dns_label("cluster_name", cluster_name, max_length=100)
+        name = require_node_group_name_fits(f"{path}.name", cluster_name, spec.name)
         require(
             len(props.subnet_ids) > 0,
             f"{path}.subnet_ids",
@@ -121,7 +129,7 @@ class ManagedNodeGroup(Construct):
         # Amazon Linux 2023, the EKS-optimized AMI that EKS keeps patched (AL2 ends with 1.32), in the
         # variant the instances need: x86_64 or ARM (Graviton), with NVIDIA drivers on NVIDIA GPUs.
         self.ami_type: AmiType = resolve_ami_type(path, spec.instance_types, spec.ami_type)
-        instance_tags = {**props.tags, "Name": name}
+        instance_tags = {**tags, "Name": name}
         self.launch_template = LaunchTemplate(
             self,
             "launch-template",
@@ -155,7 +163,7 @@ class ManagedNodeGroup(Construct):
         self.node_group = EksNodeGroup(
             self,
             "node-group",
-            cluster_name=props.cluster_name,
+            cluster_name=cluster_name,
             node_group_name=name,
             node_role_arn=props.node_role_arn,
             subnet_ids=list(props.subnet_ids),
@@ -174,7 +182,7 @@ class ManagedNodeGroup(Construct):
             launch_template=EksNodeGroupLaunchTemplate(
                 id=self.launch_template.id, version=Token.as_string(self.launch_template.latest_version)
             ),
-            tags={"Name": name, **autoscaler_discovery_tags(props.cluster_name)},
+            tags={"Name": name, **autoscaler_discovery_tags(cluster_name)},
             lifecycle=TerraformResourceLifecycle(ignore_changes=list(IGNORED_CHANGES)),
             depends_on=list(props.depends_on) or None,
         )

@@ -16,6 +16,7 @@ from constructs_lib.data.config import MAX_BUCKET_NAME_LENGTH, require_applicati
 from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
+from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, from_environment
 from constructs_lib.validation import require, require_dns_label, require_range
 
 __all__ = ["DEFAULT_NONCURRENT_VERSION_DAYS", "MAX_BUCKET_NAME_LENGTH", "ApplicationBucket", "ApplicationBucketProps"]
@@ -29,13 +30,16 @@ DEFAULT_NONCURRENT_VERSION_DAYS = 30
 class ApplicationBucketProps:
     """The bucket of one application."""
 
-    #: Environment prefix of every AWS name, e.g. ``eks-platform-prod`` (at most 40 characters).
-    name_prefix: str
     #: The application's name (a DNS label).
     app_name: str
+    #: Environment prefix of every AWS name, e.g. ``eks-platform-prod`` (at most 40 characters).
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack``
+    #: a ConfigError.
+    name_prefix: str | None = None
     #: ``prevent_destroy`` on the bucket and its key, and ``force_destroy`` (emptied on destroy).
-    #: Required, no default: a prod bucket wired by hand must never get dev protections by omission.
-    protections: Protections
+    #: Default None: the stack's environment's (``config.resolved_protections``); outside an
+    #: ``EnvironmentStack`` a ConfigError, so a prod bucket wired by hand never gets dev protections by omission.
+    protections: Protections | None = None
     #: Days an overwritten or deleted object stays recoverable (1-3650). Default
     #: :data:`DEFAULT_NONCURRENT_VERSION_DAYS`.
     noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS
@@ -64,7 +68,9 @@ class ApplicationBucket(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: ApplicationBucketProps) -> None:
-        name_prefix, app_name, protections = props.name_prefix, props.app_name, props.protections
+        name_prefix = from_environment(scope, "name_prefix", props.name_prefix, NAME_PREFIX)
+        protections = from_environment(scope, "protections", props.protections, PROTECTIONS)
+        app_name = props.app_name
         noncurrent_version_days, name_suffix, event_bridge = (
             props.noncurrent_version_days,
             props.name_suffix,

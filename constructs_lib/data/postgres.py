@@ -64,11 +64,11 @@ from constructs_lib.data.config import (
     MONITORING_ROLE_SUFFIX,
     DatabaseSpec,
     parameter_group_family,
-    require_stage,
 )
 from constructs_lib.iam import policy_document, statement
-from constructs_lib.protections import Protections, require_protections
+from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
+from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, STAGE, from_environment
 from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
 
 __all__ = [
@@ -122,16 +122,19 @@ class PostgresDatabaseProps:
     """Everything one database needs from the environment and the network tier."""
 
     spec: DatabaseSpec
-    #: The environment's stage value (``dev``, ``staging``, ``prod``): picks the sizing defaults and
-    #: the policy (``data.config``).
-    stage: str
+    #: The environment's stage: picks the sizing defaults (``data.config.STAGE_DEFAULTS``, keyed by
+    #: ``stage.value``) and the policy (``data.config``). Default None: the stack's environment's
+    #: (``config.stage``); outside an ``EnvironmentStack`` a ConfigError.
+    stage: Stage | None = None
     #: ``prevent_destroy`` on the instance, its key, parameter group and log groups; the final snapshot
     #: and kept automated backups; ``apply_immediately``; RDS extended support; the key's deletion
-    #: window; deletion protection unless ``spec.deletion_protection`` is set. Required, no default:
-    #: a prod database wired by hand must never get dev protections by omission.
-    protections: Protections
-    #: Environment prefix of every AWS name, e.g. ``eks-platform-prod``.
-    name_prefix: str
+    #: window; deletion protection unless ``spec.deletion_protection`` is set. Default None: the
+    #: stack's environment's (``config.resolved_protections``); outside an ``EnvironmentStack`` a
+    #: ConfigError, so a prod database wired by hand never gets dev protections by omission.
+    protections: Protections | None = None
+    #: Environment prefix of every AWS name, e.g. ``eks-platform-prod``. Default None: the stack's
+    #: environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
     #: The network tier's ``vpc_id``.
     vpc_id: str
     #: The network tier's ``db_subnet_group_name`` (isolated database subnets, no internet route).
@@ -170,13 +173,19 @@ class PostgresDatabase(Construct):
     def __init__(self, scope: Construct, id: str, *, props: PostgresDatabaseProps) -> None:
         # Validate everything before the first resource exists.
         path = props.path
-        stage = require_stage(f"{path}.stage", props.stage)
-        require_dns_label(f"{path}.name_prefix", props.name_prefix, max_length=40)
-        protections = require_protections(f"{path}.protections", props.protections)
-        props.spec.validate(path, stage=stage, name_prefix=props.name_prefix, protections=protections)
+        # The database's config speaks the stage's value (the keys of STAGE_DEFAULTS, as in config files).
+        stage = require_stage_member(
+            f"{path}.stage", from_environment(scope, f"{path}.stage", props.stage, STAGE)
+        ).value
+        name_prefix = from_environment(scope, f"{path}.name_prefix", props.name_prefix, NAME_PREFIX)
+        require_dns_label(f"{path}.name_prefix", name_prefix, max_length=40)
+        protections = require_protections(
+            f"{path}.protections", from_environment(scope, f"{path}.protections", props.protections, PROTECTIONS)
+        )
+        props.spec.validate(path, stage=stage, name_prefix=name_prefix, protections=protections)
         spec = props.spec.resolve(stage=stage, protections=protections)
         _validate_wiring(props)
-        identifier = f"{props.name_prefix}-{spec.name}"
+        identifier = f"{name_prefix}-{spec.name}"
         monitoring = spec.monitoring_interval_seconds or 0
         super().__init__(scope, id)
         self.spec = spec
@@ -192,7 +201,7 @@ class PostgresDatabase(Construct):
             self,
             "key",
             props=KmsKeyProps(
-                alias=f"{props.name_prefix}/rds-{spec.name}",
+                alias=f"{name_prefix}/rds-{spec.name}",
                 description=f"Encrypts RDS database {identifier}: storage, backups, master secret, logs",
                 protections=protections,
                 log_group_name_prefixes=[log_group_prefix],

@@ -27,6 +27,7 @@ from constructs import Construct
 
 from constructs_lib.cluster.config import OIDC_CLIENT_ID
 from constructs_lib.iam import policy_document, statement
+from constructs_lib.stack import NAME_PREFIX, from_environment
 from constructs_lib.validation import require, require_dns_label, require_unique
 
 __all__ = [
@@ -89,8 +90,6 @@ class Permissions:
 class IrsaRoleProps:
     """A role for one service account in one namespace of one cluster."""
 
-    #: Environment prefix (``eks-platform-dev``); the role is ``<name_prefix>-<name>``.
-    name_prefix: str
     #: Short role name, e.g. ``alb-controller`` or ``app-api``.
     name: str
     #: ARN of the cluster's IAM OIDC provider (a literal or a terraform reference).
@@ -108,6 +107,9 @@ class IrsaRoleProps:
     service_account_labels: Mapping[str, str] = field(default_factory=dict)
     #: Role description shown in IAM. Default: names the bound service account.
     description: str | None = None
+    #: Environment prefix (``eks-platform-dev``); the role is ``<name_prefix>-<name>``.
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "service_account_labels", MappingProxyType(dict(self.service_account_labels)))
@@ -197,9 +199,10 @@ class IrsaRole(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: IrsaRoleProps) -> None:
-        super().__init__(scope, id)
         path = f"irsa[{props.name}]"
-        role_name = require_role_name(path, props.name_prefix, props.name)
+        name_prefix = from_environment(scope, f"{path}.name_prefix", props.name_prefix, NAME_PREFIX)
+        super().__init__(scope, id)
+        role_name = require_role_name(path, name_prefix, props.name)
         namespace = _require_name(f"{path}.namespace", props.namespace)
         service_account = _require_name(f"{path}.service_account", props.service_account)
         if not Token.is_unresolved(props.oidc_provider_arn):

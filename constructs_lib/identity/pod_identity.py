@@ -42,6 +42,7 @@ from constructs_lib.identity.irsa import (
     require_role_name,
     validate_permissions,
 )
+from constructs_lib.stack import CLUSTER_NAME, NAME_PREFIX, from_environment
 from constructs_lib.validation import require, require_dns_label, require_unique
 
 __all__ = [
@@ -90,17 +91,21 @@ class ServiceAccountRef:
 class PodIdentityRoleProps:
     """A role for named service accounts of one cluster."""
 
-    #: Environment prefix (``eks-platform-dev``); the role is ``<name_prefix>-<name>``.
-    name_prefix: str
     #: Short role name, e.g. ``ebs-csi`` or ``cloudwatch-agent``.
     name: str
-    #: The cluster's name (a literal or the cluster tier's ``cluster_name`` reference).
-    cluster_name: str
     #: The service accounts that may use the role; at least one, each once.
     service_accounts: tuple[ServiceAccountRef, ...]
     permissions: Permissions
     #: Default CREATE: one association per service account. ADDON when a managed add-on binds the role.
     association_mode: AssociationMode = AssociationMode.CREATE
+    #: Environment prefix (``eks-platform-dev``); the role is ``<name_prefix>-<name>``.
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
+    #: The cluster's name: a literal, or the cluster tier's ``cluster_name`` reference (pass it when
+    #: the cluster is in the same stack, so the associations wait for the cluster). Default None: the
+    #: stack's environment's cluster name (``config.prefix``, a literal: for a cluster another stack
+    #: built); outside an ``EnvironmentStack`` a ConfigError.
+    cluster_name: str | None = None
     #: Role description shown in IAM. Default: names the bound service accounts.
     description: str | None = None
 
@@ -143,11 +148,13 @@ class PodIdentityRole(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: PodIdentityRoleProps) -> None:
-        super().__init__(scope, id)
         path = f"pod_identity[{props.name}]"
-        role_name = require_role_name(path, props.name_prefix, props.name)
-        if not Token.is_unresolved(props.cluster_name):
-            require_dns_label(f"{path}.cluster_name", props.cluster_name, max_length=100)
+        name_prefix = from_environment(scope, f"{path}.name_prefix", props.name_prefix, NAME_PREFIX)
+        cluster_name = from_environment(scope, f"{path}.cluster_name", props.cluster_name, CLUSTER_NAME)
+        super().__init__(scope, id)
+        role_name = require_role_name(path, name_prefix, props.name)
+        if not Token.is_unresolved(cluster_name):
+            require_dns_label(f"{path}.cluster_name", cluster_name, max_length=100)
         require(
             len(props.service_accounts) > 0,
             f"{path}.service_accounts",
@@ -185,7 +192,7 @@ class PodIdentityRole(Construct):
             "role",
             name=role_name,
             description=props.description or f"EKS Pod Identity role of service account {names}",
-            assume_role_policy=trust_policy(props.cluster_name, accounts),
+            assume_role_policy=trust_policy(cluster_name, accounts),
         )
         permissions = props.permissions
         if permissions.statements:
@@ -204,7 +211,7 @@ class PodIdentityRole(Construct):
                 associations[f"{account.namespace}/{account.name}"] = EksPodIdentityAssociation(
                     self,
                     f"association-{account.namespace}-{account.name}",
-                    cluster_name=props.cluster_name,
+                    cluster_name=cluster_name,
                     namespace=account.namespace,
                     service_account=account.name,
                     role_arn=self.role.arn,

@@ -47,6 +47,7 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.network.config import BastionMode, validate_bastion_access
 from constructs_lib.security.context import AwsContext
+from constructs_lib.stack import NAME_PREFIX, from_environment
 from constructs_lib.validation import require, require_dns_label
 
 __all__ = ["AL2023_AMI_PARAMETER", "ROOT_VOLUME_GIB", "Bastion", "BastionProps"]
@@ -62,11 +63,12 @@ ROOT_VOLUME_GIB = 10
 class BastionProps:
     """The bastion's placement and access."""
 
-    #: Environment prefix of every name, e.g. ``eks-platform-dev``.
-    name_prefix: str
     vpc_id: str
     #: Subnets the auto scaling group may use: private for SSM, public for SSM_AND_SSH.
     subnet_ids: Sequence[str]
+    #: Environment prefix of every name, e.g. ``eks-platform-dev``.
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
     #: Default SSM: no inbound port.
     mode: BastionMode = BastionMode.SSM
     #: Default t3.micro (~8 USD/month): the bastion only runs CLI tools.
@@ -87,9 +89,10 @@ class Bastion(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: BastionProps) -> None:
+        name_prefix = from_environment(scope, "bastion.name_prefix", props.name_prefix, NAME_PREFIX)
         super().__init__(scope, id)
-        _validate(props)
-        name = f"{props.name_prefix}-bastion"
+        _validate(props, name_prefix)
+        name = f"{name_prefix}-bastion"
         ssh = props.mode is BastionMode.SSM_AND_SSH
 
         group = SecurityGroup(
@@ -216,8 +219,8 @@ class Bastion(Construct):
         self.autoscaling_group_name: str = asg.name
 
 
-def _validate(props: BastionProps) -> None:
-    require_dns_label("bastion.name_prefix", props.name_prefix, max_length=40)
+def _validate(props: BastionProps, name_prefix: str) -> None:
+    require_dns_label("bastion.name_prefix", name_prefix, max_length=40)
     if props.mode is BastionMode.NONE:
         raise ConfigError(
             "bastion.mode",

@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from constructs_lib.network.config import DEFAULT_INTERFACE_ENDPOINTS
+from constructs_lib.stack import NAME_PREFIX, REGION, from_environment
 from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
 
 __all__ = ["VpcEndpoints", "VpcEndpointsProps"]
@@ -26,9 +27,6 @@ __all__ = ["VpcEndpoints", "VpcEndpointsProps"]
 class VpcEndpointsProps:
     """Where the endpoints go."""
 
-    #: Environment prefix of the security group's name, e.g. ``eks-platform-dev``.
-    name_prefix: str
-    region: str
     vpc_id: str
     #: Only this range may reach the interface endpoints (HTTPS).
     vpc_cidr: str
@@ -39,6 +37,12 @@ class VpcEndpointsProps:
     #: Interface endpoint services (suffix after ``com.amazonaws.<region>.``). Default: ECR (api,
     #: dkr), logs and sts: what nodes need to pull images and ship logs without NAT.
     interface_services: Sequence[str] = DEFAULT_INTERFACE_ENDPOINTS
+    #: Environment prefix of the security group's name, e.g. ``eks-platform-dev``.
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
+    #: AWS region code of the endpoint services (``com.amazonaws.<region>.<service>``). Default None:
+    #: the stack's environment's (``config.region``); outside an ``EnvironmentStack`` a ConfigError.
+    region: str | None = None
 
 
 class VpcEndpoints(Construct):
@@ -48,8 +52,10 @@ class VpcEndpoints(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: VpcEndpointsProps) -> None:
+        name_prefix = from_environment(scope, "endpoints.name_prefix", props.name_prefix, NAME_PREFIX)
+        region = from_environment(scope, "endpoints.region", props.region, REGION)
         super().__init__(scope, id)
-        require_dns_label("endpoints.name_prefix", props.name_prefix, max_length=40)
+        require_dns_label("endpoints.name_prefix", name_prefix, max_length=40)
         parse_network("endpoints.vpc_cidr", props.vpc_cidr)
         require(
             len(props.subnet_ids) > 0,
@@ -60,7 +66,7 @@ class VpcEndpoints(Construct):
         )
         require_unique("endpoints.interface_services", props.interface_services, "endpoint service")
         services = tuple(props.interface_services)
-        prefix = f"com.amazonaws.{props.region}"
+        prefix = f"com.amazonaws.{region}"
 
         s3 = VpcEndpoint(
             self,
@@ -69,11 +75,11 @@ class VpcEndpoints(Construct):
             service_name=f"{prefix}.s3",
             vpc_endpoint_type="Gateway",
             route_table_ids=list(props.gateway_route_table_ids),
-            tags={"Name": f"{props.name_prefix}-s3"},
+            tags={"Name": f"{name_prefix}-s3"},
         )
         self.s3_endpoint_id: str = s3.id
 
-        name = f"{props.name_prefix}-vpc-endpoints"
+        name = f"{name_prefix}-vpc-endpoints"
         group = SecurityGroup(
             self,
             "security-group",
@@ -105,6 +111,6 @@ class VpcEndpoints(Construct):
                 subnet_ids=list(props.subnet_ids),
                 security_group_ids=[group.id],
                 private_dns_enabled=True,
-                tags={"Name": f"{props.name_prefix}-{service.replace('.', '-')}"},
+                tags={"Name": f"{name_prefix}-{service.replace('.', '-')}"},
             )
             self.interface_endpoint_ids[service] = endpoint.id

@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from constructs_lib.network.config import DEFAULT_NODE_TARGET_PORTS
+from constructs_lib.stack import NAME_PREFIX, from_environment
 from constructs_lib.validation import parse_network, require, require_dns_label, require_range, require_unique
 
 __all__ = ["CONTROL_PLANE_TO_NODE_PORTS", "SecurityGroupRuleOptions", "SecurityGroups", "SecurityGroupsProps"]
@@ -45,11 +46,12 @@ _ANYWHERE = "0.0.0.0/0"
 class SecurityGroupsProps:
     """Where the groups live and which ports they open."""
 
-    #: Environment prefix of every group name, e.g. ``eks-platform-dev``.
-    name_prefix: str
     vpc_id: str
     #: The VPC's CIDR: nodes may reach anything inside it.
     vpc_cidr: str
+    #: Environment prefix of every group name, e.g. ``eks-platform-dev``.
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
     #: Ports the ALB may reach on the nodes, (from, to). Default 1025-65535 (seed 002).
     node_target_ports: tuple[int, int] = DEFAULT_NODE_TARGET_PORTS
     #: TCP ports nodes may open to the internet. Default 443 only (registries, AWS APIs).
@@ -90,8 +92,10 @@ class SecurityGroups(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: SecurityGroupsProps) -> None:
+        #: The resolved name prefix (the props' or the environment's).
+        self.name_prefix: str = from_environment(scope, "security_groups.name_prefix", props.name_prefix, NAME_PREFIX)
         super().__init__(scope, id)
-        _validate(props)
+        _validate(props, self.name_prefix)
         self.props = props
         low, high = props.node_target_ports
 
@@ -242,7 +246,7 @@ class SecurityGroups(Construct):
         )
 
     def _group(self, name: str, description: str, tags: Mapping[str, str] | None = None) -> SecurityGroup:
-        full_name = f"{self.props.name_prefix}-{name}"
+        full_name = f"{self.name_prefix}-{name}"
         return SecurityGroup(
             self,
             name,
@@ -253,8 +257,8 @@ class SecurityGroups(Construct):
         )
 
 
-def _validate(props: SecurityGroupsProps) -> None:
-    require_dns_label("security_groups.name_prefix", props.name_prefix, max_length=40)
+def _validate(props: SecurityGroupsProps, name_prefix: str) -> None:
+    require_dns_label("security_groups.name_prefix", name_prefix, max_length=40)
     parse_network("security_groups.vpc_cidr", props.vpc_cidr)
     low, high = props.node_target_ports
     require_range("security_groups.node_target_ports[0]", low, 1, 65535)

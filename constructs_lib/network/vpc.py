@@ -48,6 +48,7 @@ from constructs_lib.network.security_groups import CONTROL_PLANE_TO_NODE_PORTS, 
 from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.security.context import AwsContext
 from constructs_lib.security.kms import KmsKey, KmsKeyProps
+from constructs_lib.stack import NAME_PREFIX, NODE_GROUPS, PROTECTIONS, REGION, STAGE, from_environment
 from constructs_lib.validation import require_dns_label
 
 __all__ = ["ELB_ROLE_TAG", "INTERNAL_ELB_ROLE_TAG", "Network", "NetworkProps"]
@@ -65,19 +66,25 @@ class NetworkProps:
     """Everything the network of one environment needs (keyword-only)."""
 
     config: NetworkConfig
-    #: Environment prefix of every AWS name, e.g. ``eks-platform-dev``.
-    name_prefix: str
-    region: str
+    #: Environment prefix of every AWS name, e.g. ``eks-platform-dev``. Default None: the stack's
+    #: environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
+    #: AWS region code: the availability zones and endpoint service names. Default None: the stack's
+    #: environment's (``config.region``); outside an ``EnvironmentStack`` a ConfigError.
+    region: str | None = None
     #: The environment's stage: the network config's policy (flow logs kept 365 days by default in
-    #: prod and never less there, 30 days by default elsewhere).
-    stage: Stage
+    #: prod and never less there, 30 days by default elsewhere). Default None: the stack's
+    #: environment's (``config.stage``); outside an ``EnvironmentStack`` a ConfigError.
+    stage: Stage | None = None
     #: ``prevent_destroy`` on the flow-log key, the flow-log group and the DB subnet group, and the
-    #: key's deletion window. Required, no default: a prod network wired by hand must never get dev
+    #: key's deletion window. Default None: the stack's environment's (``config.resolved_protections``);
+    #: outside an ``EnvironmentStack`` a ConfigError, so a prod network wired by hand never gets dev
     #: protections by omission.
-    protections: Protections
-    #: The node-group matrix for the IP capacity check. Default empty: no check (the stack passes
-    #: ``config.node_groups``).
-    node_groups: tuple[NodeGroupSpec, ...] = ()
+    protections: Protections | None = None
+    #: The node-group matrix for the IP capacity check. Default None: the stack's environment's
+    #: (``config.node_groups``: its pods must fit the private subnets); outside an
+    #: ``EnvironmentStack`` none, so no check. ``()`` turns the check off in an environment too.
+    node_groups: tuple[NodeGroupSpec, ...] | None = None
     #: Path of ``config`` in error messages, e.g. ``prod.network``.
     path: str = "network"
     #: Path of ``node_groups`` in error messages, e.g. ``prod.node_groups``.
@@ -114,27 +121,33 @@ class Network(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: NetworkProps) -> None:
+        # What the props leave to the environment, resolved once (before any resource exists).
+        name_prefix = from_environment(scope, "network.name_prefix", props.name_prefix, NAME_PREFIX)
+        region = from_environment(scope, "network.region", props.region, REGION)
+        stage = from_environment(scope, "network.stage", props.stage, STAGE)
+        protections = from_environment(scope, "network.protections", props.protections, PROTECTIONS)
+        node_groups = from_environment(scope, "network.node_groups", props.node_groups, NODE_GROUPS, outside=())
         super().__init__(scope, id)
         config = props.config
         # Validate everything before the first resource exists.
-        require_dns_label("network.name_prefix", props.name_prefix, max_length=40)
-        require_stage_member("network.stage", props.stage)
-        require_protections("network.protections", props.protections)
-        config.validate(props.path, region=props.region, stage=props.stage)
-        self.plan: CidrPlan = plan_subnets(config, props.path, region=props.region)
+        require_dns_label("network.name_prefix", name_prefix, max_length=40)
+        require_stage_member("network.stage", stage)
+        require_protections("network.protections", protections)
+        config.validate(props.path, region=region, stage=stage)
+        self.plan: CidrPlan = plan_subnets(config, props.path, region=region)
         self.capacity: CapacityReport | None = (
             check_ip_capacity(
                 config,
-                props.node_groups,
+                node_groups,
                 path=props.path,
-                region=props.region,
+                region=region,
                 node_groups_path=props.node_groups_path,
             )
-            if props.node_groups
+            if node_groups
             else None
         )
-        self.flow_log_retention_days: int = flow_log_retention_days(config, stage=props.stage)
-        self._prefix = props.name_prefix
+        self.flow_log_retention_days: int = flow_log_retention_days(config, stage=stage)
+        self._prefix = name_prefix
         zones = self.plan.zones
         self.availability_zones: tuple[str, ...] = zones
         self.vpc_cidr: str = str(self.plan.vpc)
@@ -215,11 +228,11 @@ class Network(Construct):
             subnet_ids=self.database_subnet_ids,
             tags=self._name("database"),
             # Databases depend on it; with prevent_destroy a destroy is a deliberate two-step change.
-            lifecycle=props.protections.lifecycle(),
+            lifecycle=protections.lifecycle(),
         )
         self.db_subnet_group_name: str = subnet_group.name
 
-        self._flow_logs(props, vpc.id)
+        self._flow_logs(props, vpc.id, protections)
 
         groups = SecurityGroups(
             self,
@@ -244,7 +257,7 @@ class Network(Construct):
             "endpoints",
             props=VpcEndpointsProps(
                 name_prefix=self._prefix,
-                region=props.region,
+                region=region,
                 vpc_id=vpc.id,
                 vpc_cidr=self.vpc_cidr,
                 subnet_ids=self.private_subnet_ids,
@@ -297,7 +310,7 @@ class Network(Construct):
             ids[zone] = subnet.id
         return ids
 
-    def _flow_logs(self, props: NetworkProps, vpc_id: str) -> None:
+    def _flow_logs(self, props: NetworkProps, vpc_id: str, protections: Protections) -> None:
         context = AwsContext.of(self)
         log_group_name = f"/aws/vpc-flow-logs/{self._prefix}"
         key = KmsKey(
@@ -306,7 +319,7 @@ class Network(Construct):
             props=KmsKeyProps(
                 alias=f"{self._prefix}-vpc-flow-logs",
                 description=f"Encrypts the VPC flow logs of {self._prefix}",
-                protections=props.protections,
+                protections=protections,
                 log_group_name_prefixes=[log_group_name],
             ),
         )
@@ -316,7 +329,7 @@ class Network(Construct):
             name=log_group_name,
             retention_in_days=self.flow_log_retention_days,
             kms_key_id=key.key_arn,
-            lifecycle=props.protections.lifecycle(),
+            lifecycle=protections.lifecycle(),
         )
         self.flow_log_group_name: str = log_group.name
         self.flow_log_key_arn: str = key.key_arn

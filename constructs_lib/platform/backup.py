@@ -11,6 +11,7 @@ from constructs import Construct
 from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
+from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, from_environment
 from constructs_lib.validation import require_dns_label, require_range
 
 __all__ = ["BackupBucket", "BackupBucketProps"]
@@ -26,11 +27,14 @@ class BackupBucketProps:
     """velero's bucket in one environment."""
 
     #: Environment prefix of every AWS name, e.g. ``eks-platform-prod`` (at most 43 characters).
-    name_prefix: str
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack``
+    #: a ConfigError.
+    name_prefix: str | None = None
     #: ``prevent_destroy`` on the bucket and its key (the bucket is never emptied on destroy, whatever
-    #: ``force_destroy`` says). Required, no default: prod backups wired by hand must never get dev
+    #: ``force_destroy`` says). Default None: the stack's environment's (``config.resolved_protections``);
+    #: outside an ``EnvironmentStack`` a ConfigError, so prod backups wired by hand never get dev
     #: protections by omission.
-    protections: Protections
+    protections: Protections | None = None
     #: Days an overwritten or deleted backup object stays recoverable (1-3650). Default
     #: :data:`DEFAULT_NONCURRENT_VERSION_DAYS`.
     noncurrent_version_days: int = DEFAULT_NONCURRENT_VERSION_DAYS
@@ -51,11 +55,9 @@ class BackupBucket(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: BackupBucketProps) -> None:
-        name_prefix, protections, noncurrent_version_days = (
-            props.name_prefix,
-            props.protections,
-            props.noncurrent_version_days,
-        )
+        name_prefix = from_environment(scope, "name_prefix", props.name_prefix, NAME_PREFIX)
+        protections = from_environment(scope, "protections", props.protections, PROTECTIONS)
+        noncurrent_version_days = props.noncurrent_version_days
         require_dns_label("name_prefix", name_prefix, max_length=43)
         require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
         require_protections("protections", protections)

@@ -14,6 +14,7 @@ from constructs import Construct
 from constructs_lib.platform.addons import GP3_STORAGE_CLASS
 from constructs_lib.platform.config import PRIORITY_CLASSES, PriorityClassSpec
 from constructs_lib.protections import Protections, require_protections
+from constructs_lib.stack import PROTECTIONS, from_environment
 from constructs_lib.validation import is_reference, require
 
 __all__ = [
@@ -33,8 +34,9 @@ class ClusterBaselineProps:
     """The cluster-wide objects of one environment."""
 
     #: ``retain_volumes``: the ``gp3`` class keeps volumes (``Retain``); without it they are deleted
-    #: with their claim. Required, no default: a prod baseline must never get dev protections by omission.
-    protections: Protections
+    #: with their claim. Default None: the stack's environment's (``config.resolved_protections``);
+    #: outside an ``EnvironmentStack`` a ConfigError, so a prod baseline never gets dev protections by omission.
+    protections: Protections | None = None
     #: KMS key of the ``gp3`` volumes. Default None: the account's ``aws/ebs`` key.
     kms_key_arn: str | None = None
     #: Annotate the EKS-created ``gp2`` class as not default. Default on: exactly one default class.
@@ -61,8 +63,8 @@ class ClusterBaseline(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: ClusterBaselineProps) -> None:
-        protections, kms_key_arn, demote_gp2, depends_on = (
-            props.protections,
+        protections = from_environment(scope, "protections", props.protections, PROTECTIONS)
+        kms_key_arn, demote_gp2, depends_on = (
             props.kms_key_arn,
             props.demote_gp2,
             props.depends_on,

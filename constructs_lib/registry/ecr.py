@@ -43,6 +43,7 @@ from constructs_lib.registry.config import (
 )
 from constructs_lib.security.context import AwsContext
 from constructs_lib.security.kms import KmsKey, KmsKeyProps
+from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, STAGE, from_environment
 from constructs_lib.validation import is_reference, require, require_dns_label, require_unique
 
 __all__ = ["PULL_ACTIONS", "EcrRegistry", "EcrRegistryProps", "Repository", "RepositoryProps"]
@@ -68,15 +69,19 @@ def _pull_policy(principal_arns: tuple[str, ...]) -> str:
 class RepositoryProps:
     """One repository of an environment."""
 
-    #: Environment prefix, e.g. ``eks-platform-dev``; the AWS name is ``<name_prefix>/<spec.name>``.
-    name_prefix: str
     spec: RepositorySpec
+    #: Environment prefix, e.g. ``eks-platform-dev``; the AWS name is ``<name_prefix>/<spec.name>``.
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
     #: The environment's stage: the repository's policy (prod refuses MUTABLE tags and a repository
-    #: without the registry's KMS key).
-    stage: Stage
+    #: without the registry's KMS key). Default None: the stack's environment's (``config.stage``);
+    #: outside an ``EnvironmentStack`` a ConfigError.
+    stage: Stage | None = None
     #: ``force_destroy`` is the repository's ``force_delete`` (on in dev and staging, so an environment
     #: can be destroyed with images still in it), ``prevent_destroy`` its lifecycle (on in prod).
-    protections: Protections
+    #: Default None: the stack's environment's (``config.resolved_protections``); outside an
+    #: ``EnvironmentStack`` a ConfigError.
+    protections: Protections | None = None
     #: Rendered in order, priorities 1, 2, ...; ``spec.lifecycle_rules`` wins when set.
     lifecycle_rules: tuple[LifecycleRule, ...]
     #: IAM principal ARNs (node role, other accounts' roles or roots) allowed to pull.
@@ -92,15 +97,18 @@ class Repository(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: RepositoryProps) -> None:
+        name_prefix = from_environment(scope, "repository.name_prefix", props.name_prefix, NAME_PREFIX)
+        stage = from_environment(scope, "repository.stage", props.stage, STAGE)
+        protections = from_environment(scope, "repository.protections", props.protections, PROTECTIONS)
         super().__init__(scope, id)
         spec = props.spec
-        name = f"{props.name_prefix}/{spec.name}"
+        name = f"{name_prefix}/{spec.name}"
         rules = spec.lifecycle_rules if spec.lifecycle_rules is not None else props.lifecycle_rules
         # The prefix (<= 40) and spec name (<= 200) keep `name` within ECR's 256 characters.
-        require_dns_label("repository.name_prefix", props.name_prefix, max_length=40)
-        require_stage_member("repository.stage", props.stage)
-        require_protections("repository.protections", props.protections)
-        spec.validate(f"repositories[{spec.name}]", stage=props.stage)
+        require_dns_label("repository.name_prefix", name_prefix, max_length=40)
+        require_stage_member("repository.stage", stage)
+        require_protections("repository.protections", protections)
+        spec.validate(f"repositories[{spec.name}]", stage=stage)
         lifecycle_policy = render_lifecycle_policy(f"repositories[{spec.name}].lifecycle_rules", rules)
         require(
             len(props.pull_principal_arns) > 0,
@@ -110,7 +118,7 @@ class Repository(Construct):
             "pass the node role ARN",
         )
         require(
-            not (props.stage is Stage.PROD and props.kms_key_arn is None),
+            not (stage is Stage.PROD and props.kms_key_arn is None),
             "repository.kms_key_arn",
             "is required in prod: production images are encrypted with the environment's KMS key",
             None,
@@ -129,8 +137,8 @@ class Repository(Construct):
                 if props.kms_key_arn is not None
                 else EcrRepositoryEncryptionConfiguration(encryption_type="AES256")
             ],
-            force_delete=props.protections.force_destroy,
-            lifecycle=props.protections.lifecycle(),
+            force_delete=protections.force_destroy,
+            lifecycle=protections.lifecycle(),
         )
         EcrLifecyclePolicy(self, "lifecycle", repository=self.repository.name, policy=lifecycle_policy)
         EcrRepositoryPolicy(
@@ -144,15 +152,18 @@ class Repository(Construct):
 class EcrRegistryProps:
     """The registry of one environment."""
 
-    #: Environment prefix (``<project>-<env>``), the start of every repository and cache prefix.
-    name_prefix: str
-    #: The environment's stage: the registry's policy (KMS encryption by default in prod and required
-    #: there, IMMUTABLE tags).
-    stage: Stage
-    #: The repositories' and the key's protections (see :class:`RepositoryProps`).
-    protections: Protections
     #: Node role of the cluster: granted pull on every repository.
     node_role_arn: str
+    #: Environment prefix (``<project>-<env>``), the start of every repository and cache prefix.
+    #: Default None: the stack's environment's (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
+    #: The environment's stage: the registry's policy (KMS encryption by default in prod and required
+    #: there, IMMUTABLE tags). Default None: the stack's environment's (``config.stage``); outside an
+    #: ``EnvironmentStack`` a ConfigError.
+    stage: Stage | None = None
+    #: The repositories' and the key's protections (see :class:`RepositoryProps`). Default None: the
+    #: stack's environment's (``config.resolved_protections``); outside an ``EnvironmentStack`` a ConfigError.
+    protections: Protections | None = None
     #: The environment's repositories (``EnvironmentConfig.repositories``).
     repositories: tuple[RepositorySpec, ...] = ()
     #: Registry-wide settings. Default: :class:`RegistryConfig` defaults.
@@ -180,15 +191,18 @@ class EcrRegistry(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: EcrRegistryProps) -> None:
+        name_prefix = from_environment(scope, "registry.name_prefix", props.name_prefix, NAME_PREFIX)
+        stage = from_environment(scope, "registry.stage", props.stage, STAGE)
+        protections = from_environment(scope, "registry.protections", props.protections, PROTECTIONS)
         super().__init__(scope, id)
         context = AwsContext.of(self)
         config = props.config
-        require_dns_label("registry.name_prefix", props.name_prefix, max_length=40)
-        require_stage_member("registry.stage", props.stage)
-        require_protections("registry.protections", props.protections)
-        config.validate("registry", stage=props.stage, name_prefix=props.name_prefix)
+        require_dns_label("registry.name_prefix", name_prefix, max_length=40)
+        require_stage_member("registry.stage", stage)
+        require_protections("registry.protections", protections)
+        config.validate("registry", stage=stage, name_prefix=name_prefix)
         for spec in props.repositories:
-            spec.validate(f"registry.repositories[{spec.name}]", stage=props.stage)
+            spec.validate(f"registry.repositories[{spec.name}]", stage=stage)
         require_unique("registry.repositories", (s.name for s in props.repositories), "repository name")
         require(
             isinstance(props.node_role_arn, str) and props.node_role_arn != "",
@@ -198,16 +212,16 @@ class EcrRegistry(Construct):
             "pass the node role's ARN from the cluster tier",
         )
 
-        self.encryption: RepositoryEncryption = config.resolved_encryption(stage=props.stage)
+        self.encryption: RepositoryEncryption = config.resolved_encryption(stage=stage)
         self.kms_key_arn: str | None = None
         if self.encryption is RepositoryEncryption.KMS:
             key = KmsKey(
                 self,
                 "key",
                 props=KmsKeyProps(
-                    alias=f"{props.name_prefix}-ecr",
-                    description=f"ECR image encryption for {props.name_prefix}",
-                    protections=props.protections,
+                    alias=f"{name_prefix}-ecr",
+                    description=f"ECR image encryption for {name_prefix}",
+                    protections=protections,
                 ),
             )
             self.kms_key_arn = key.key_arn
@@ -225,17 +239,17 @@ class EcrRegistry(Construct):
                 self,
                 spec.name.replace("/", "--"),
                 props=RepositoryProps(
-                    name_prefix=props.name_prefix,
+                    name_prefix=name_prefix,
                     spec=spec,
-                    stage=props.stage,
-                    protections=props.protections,
+                    stage=stage,
+                    protections=protections,
                     lifecycle_rules=config.lifecycle_rules,
                     pull_principal_arns=principals,
                     kms_key_arn=self.kms_key_arn,
                 ),
             )
 
-        cache_rules = config.cache_prefixes(props.name_prefix)
+        cache_rules = config.cache_prefixes(name_prefix)
         self.cache_prefixes: Mapping[str, str] = MappingProxyType(
             {short: prefix for short, (prefix, _) in cache_rules.items()}
         )
@@ -250,7 +264,7 @@ class EcrRegistry(Construct):
                 f"cache-template-{short}",
                 prefix=prefix,
                 applied_for=["PULL_THROUGH_CACHE"],
-                description=f"Cached {upstream} images of {props.name_prefix}",
+                description=f"Cached {upstream} images of {name_prefix}",
                 image_tag_mutability="MUTABLE",
                 encryption_configuration=[EcrRepositoryCreationTemplateEncryptionConfiguration(encryption_type="AES256")],
                 lifecycle_policy=cache_lifecycle,
@@ -267,7 +281,7 @@ class EcrRegistry(Construct):
             IamRolePolicy(
                 self,
                 "node-cache-import",
-                name=f"{props.name_prefix}-ecr-pull-through-cache",
+                name=f"{name_prefix}-ecr-pull-through-cache",
                 role=props.node_role_name,
                 policy=policy_document(
                     statement(
@@ -278,7 +292,7 @@ class EcrRegistry(Construct):
                 ),
             )
 
-        self._name_prefix = props.name_prefix
+        self._name_prefix = name_prefix
         self.pull_grants: dict[str, IamRolePolicy] = {}
         self.registry_host: str = f"{context.account_id}.dkr.ecr.{context.region}.{context.dns_suffix}"
         self.repository_urls: Mapping[str, str] = MappingProxyType(

@@ -12,6 +12,7 @@ from constructs import Construct
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security.context import AwsContext
+from constructs_lib.stack import PROTECTIONS, from_environment
 
 __all__ = ["KmsKey", "KmsKeyProps"]
 
@@ -24,9 +25,10 @@ class KmsKeyProps:
     alias: str
     #: What the key encrypts, shown in the console and in CloudTrail.
     description: str
-    #: The key's deletion window (``key_deletion_window_days``) and ``prevent_destroy``. Required, no
-    #: default: a prod key wired by hand must never get dev protections by omission.
-    protections: Protections
+    #: The key's deletion window (``key_deletion_window_days``) and ``prevent_destroy``. Default None:
+    #: the stack's environment's (``EnvironmentStack``: ``config.resolved_protections``); outside one
+    #: it is a ConfigError, so a prod key wired by hand never gets dev protections by omission.
+    protections: Protections | None = None
     #: Log group name prefixes CloudWatch Logs may use the key for. Default: none (no logs statement).
     log_group_name_prefixes: Sequence[str] = ()
 
@@ -35,8 +37,8 @@ class KmsKeyProps:
 
 
 class KmsKey(Construct):
-    """A symmetric KMS key with yearly rotation and alias ``alias/<alias>``; ``protections`` gives its
-    deletion window (``key_deletion_window_days``) and ``prevent_destroy``.
+    """A symmetric KMS key with yearly rotation and alias ``alias/<alias>``; ``protections`` (default:
+    the environment's) gives its deletion window (``key_deletion_window_days``) and ``prevent_destroy``.
 
     The key policy gives the account of the stack (:meth:`AwsContext.of`, through IAM) administration
     and use of the key; when ``log_group_name_prefixes`` is set it also lets CloudWatch Logs in this
@@ -45,10 +47,12 @@ class KmsKey(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: KmsKeyProps) -> None:
-        require_protections("protections", props.protections)
+        protections = require_protections(
+            "protections", from_environment(scope, "protections", props.protections, PROTECTIONS)
+        )
         super().__init__(scope, id)
         context = AwsContext.of(self)
-        alias, protections, log_group_name_prefixes = props.alias, props.protections, props.log_group_name_prefixes
+        alias, log_group_name_prefixes = props.alias, props.log_group_name_prefixes
         statements = [
             statement(
                 "AccountAdministersKeyThroughIam",

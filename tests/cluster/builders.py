@@ -34,7 +34,6 @@ def props(
     stage: Stage = Stage.PROD,
     protections: Protections | None = None,
     pod_addressing: PodAddressing = PodAddressing.PREFIX_DELEGATION,
-    sandbox: bool = False,
 ) -> EksClusterProps:
     return EksClusterProps(
         name_prefix=name_prefix,
@@ -47,7 +46,6 @@ def props(
         protections=protections if protections is not None else Protections.for_stage(stage),
         instance_tags={"environment": "prod", "project": "eks-platform"},
         pod_addressing=pod_addressing,
-        sandbox=sandbox,
     )
 
 

@@ -68,7 +68,6 @@ def _build_dev(stack: TerraformStack) -> None:
         config=DEV_CONFIG,
         stage=Stage.DEV,
         pod_addressing=PodAddressing.SECONDARY_IPS,
-        sandbox=True,
     )
 
 

@@ -20,14 +20,15 @@ CIDRS = ("10.30.224.0/24", "10.30.225.0/24", "10.30.226.0/24")
 built: dict[str, PostgresDatabase] = {}
 
 
-def props(stage: str, **overrides: Any) -> PostgresDatabaseProps:
+def props(stage_value: str, **overrides: Any) -> PostgresDatabaseProps:
+    stage = Stage(stage_value)
     base = PostgresDatabaseProps(
         spec=DatabaseSpec("orders"),
         stage=stage,
-        protections=Protections.for_stage(Stage.PROD if stage == "prod" else Stage.DEV),
-        name_prefix=f"eks-platform-{stage}",
+        protections=Protections.for_stage(Stage.PROD if stage is Stage.PROD else Stage.DEV),
+        name_prefix=f"eks-platform-{stage_value}",
         vpc_id="vpc-0123456789abcdef0",
-        db_subnet_group_name=f"eks-platform-{stage}-database",
+        db_subnet_group_name=f"eks-platform-{stage_value}-database",
         database_subnet_cidrs=CIDRS,
         source_security_group_ids={"nodes": "sg-0nodes"},
     )
@@ -419,7 +420,7 @@ def test_reference_attributes_are_terraform_references(prod: Synth) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"stage": "qa"}, r"`database.stage`: must be one of dev, staging, prod"),
+        ({"stage": "prod"}, r"`database.stage`: must be one of Stage.DEV, Stage.STAGING, Stage.PROD \(got 'prod'\)"),
         ({"name_prefix": "EKS"}, r"`database.name_prefix`: must be a DNS-1123 label"),
         ({"protections": True}, r"`database.protections`: must be a Protections \(got True\)"),
         ({"spec": DatabaseSpec("orders", port=22)}, r"`database.port`: must be a whole number from 1150"),
@@ -458,12 +459,9 @@ def test_reference_attributes_are_terraform_references(prod: Synth) -> None:
     ],
 )
 def test_errors(overrides: dict[str, Any], message: str) -> None:
-    overrides = dict(overrides)
-    stage = overrides.pop("stage", "prod")
-
     def _build(stack: TerraformStack) -> None:
         AwsContext(stack, region="us-east-1")
-        PostgresDatabase(stack, "database", props=props(stage, **overrides))
+        PostgresDatabase(stack, "database", props=props("prod", **overrides))
 
     with pytest.raises(ConfigError, match=message):
         synth(_build)

@@ -29,7 +29,7 @@ def build(stage: str) -> Synth:
             "database",
             props=PostgresDatabaseProps(
                 spec=DatabaseSpec("orders"),
-                stage=stage,
+                stage=Stage(stage),
                 protections=Protections.for_stage(Stage(stage)),
                 name_prefix=prefix,
                 vpc_id="vpc-0123456789abcdef0",

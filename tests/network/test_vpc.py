@@ -440,7 +440,8 @@ def test_capacity_failure_stops_synth() -> None:
 
 
 @pytest.mark.parametrize("name", ["stage", "protections"])
-def test_stage_and_protections_must_be_chosen_explicitly(name: str) -> None:
-    # No default: a prod network wired by hand cannot fall back to dev protections by omission.
-    field = {f.name: f for f in dataclasses.fields(NetworkProps)}[name]
-    assert field.default is dataclasses.MISSING and field.kw_only
+def test_stage_and_protections_must_be_chosen_explicitly_outside_an_environment(name: str) -> None:
+    # A prod network wired by hand in a plain stack cannot fall back to dev protections by omission
+    # (in an EnvironmentStack it takes the environment's: tests/test_environment_inheritance.py).
+    with pytest.raises(ConfigError, match=rf"`network\.{name}`: must be given outside an EnvironmentStack"):
+        synth(lambda stack: _network(stack, PROD.network, **{name: None}))
