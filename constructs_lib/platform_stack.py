@@ -190,6 +190,7 @@ class ClusterStack(NetworkStack):
             "irsa-ebs-csi",
             props=PodIdentityRoleProps(
                 name="ebs-csi",
+                # The reference, not the environment's name: the role's association waits for the cluster.
                 cluster_name=self.cluster.cluster_name,
                 service_accounts=(ServiceAccountRef("kube-system", EBS_CSI_SERVICE_ACCOUNT),),
                 permissions=presets.ebs_csi_driver(self.context),
@@ -393,7 +394,7 @@ class PlatformStack(ClusterStack):
             f"irsa-{name}",
             props=PodIdentityRoleProps(
                 name=name,
-                cluster_name=self.cluster.cluster_name,
+                cluster_name=self.cluster.cluster_name,  # the reference: the association waits for the cluster
                 service_accounts=(ServiceAccountRef(namespace, service_account),),
                 permissions=permissions,
             ),
@@ -445,8 +446,8 @@ class PlatformStack(ClusterStack):
             self,
             "addons",
             props=PlatformAddonsProps(
+                # The reference, not the name: the releases' values wait for the cluster.
                 cluster_name=cluster.cluster_name,
-                region=config.region,
                 vpc_id=self.network.vpc_id,
                 kubernetes_version=config.cluster.version,
                 addons=addons,
@@ -467,7 +468,6 @@ class PlatformStack(ClusterStack):
                 ),
                 backup_bucket_name=self.backup.bucket_name if self.backup is not None else None,
                 depends_on=[*ready, self.baseline.storage_class],
-                node_groups=config.node_groups,
                 karpenter=self.karpenter,
             ),
         )
@@ -476,8 +476,6 @@ class PlatformStack(ClusterStack):
         applications_props = ApplicationsProps(
             applications=config.applications,
             repository_urls=self.registry.repository_urls,
-            name_prefix=config.prefix,
-            stage=config.stage,
             service_account_roles=app_roles,
             # The Deployment complies with "restricted" in every stage, so dev enforces it too.
             pod_security=PodSecurityLevel.RESTRICTED,
@@ -503,7 +501,6 @@ class PlatformStack(ClusterStack):
             pod_security_group_ids={
                 app: self._pod_security_groups(app) for app in (database.pod_security_group_ids if database else {})
             },
-            node_groups={group.name: group for group in config.node_groups},
             depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
         )
         self.applications = Applications(self, "applications", props=applications_props)

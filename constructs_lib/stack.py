@@ -33,6 +33,7 @@ __all__ = [
     "environment_of",
     "from_environment",
     "local_state_path",
+    "require_given",
 ]
 
 _T = TypeVar("_T")
@@ -179,9 +180,17 @@ def from_environment(
         return field.read(stack)
     if outside is not _REQUIRED:
         return outside
-    raise ConfigError(
-        path,
-        "must be given outside an EnvironmentStack (the stack has no environment to take it from)",
-        None,
-        f"pass {field.example}, or build the construct in an EnvironmentStack",
-    )
+    return require_given(path, value, field)
+
+
+def require_given(path: str, value: _T | None, field: EnvironmentField[_T]) -> _T:
+    """``value``, which must not be None: the check of :func:`from_environment` outside an
+    environment, for a props ``validate`` method called without a scope; raises ConfigError."""
+    if value is None:
+        raise ConfigError(
+            path,
+            "must be given outside an EnvironmentStack (the stack has no environment to take it from)",
+            None,
+            f"pass {field.example}, or build the construct in an EnvironmentStack",
+        )
+    return value

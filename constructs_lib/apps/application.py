@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -95,6 +95,7 @@ from constructs_lib.platform.config import (
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources, PlatformResourcesProps
 from constructs_lib.protections import Stage, require_stage_member
+from constructs_lib.stack import NAME_PREFIX, NODE_GROUPS, STAGE, from_environment, require_given
 from constructs_lib.validation import (
     is_reference,
     require,
@@ -198,11 +199,12 @@ class ApplicationProps:
     spec: ApplicationSpec
     #: ECR repository URL of ``spec.repository`` (the registry tier's ``repository_url``).
     repository_url: str
-    #: The environment's stage: its policy for the spec (in prod an ingress requires a certificate:
-    #: HTTPS only). An application has no resource a protection applies to.
-    stage: Stage
     #: ALB group shared by the environment's ingresses (one ALB instead of one per application: cost).
     load_balancer_group: str
+    #: The environment's stage: its policy for the spec (in prod an ingress requires a certificate:
+    #: HTTPS only). An application has no resource a protection applies to. Default None: the stack's
+    #: environment's (``config.stage``); outside an ``EnvironmentStack`` a ConfigError.
+    stage: Stage | None = None
     #: The application's role (``PlatformStack.workload_role``: EKS Pod Identity or IRSA); required
     #: exactly when ``spec.needs_aws``. With Pod Identity the Deployment waits for its association.
     service_account_role: WorkloadRole | None = None
@@ -250,8 +252,12 @@ class ApplicationProps:
         object.__setattr__(self, "load_balancer_cidrs", tuple(self.load_balancer_cidrs))
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
-    def validate(self, path: str) -> None:
-        """Check the spec and how it fits the platform; raises ConfigError."""
+    def validate(self, path: str, *, stage: Stage | None = None) -> None:
+        """Check the spec and how it fits the platform; raises ConfigError. ``stage``: the stage
+        :class:`Application` resolved (``self.stage`` or the environment's); default ``self.stage``,
+        which must then be given."""
+        given = require_given(f"{path}.stage", stage if stage is not None else self.stage, STAGE)
+        stage = require_stage_member(f"{path}.stage", given)
         spec = self.spec
         require(
             (self.node_group.name if self.node_group is not None else None) == spec.node_group,
@@ -260,8 +266,7 @@ class ApplicationProps:
             self.node_group.name if self.node_group is not None else None,
             f"pass the environment's NodeGroupSpec named {spec.node_group!r}" if spec.node_group else "leave it out",
         )
-        require_stage_member(f"{path}.stage", self.stage)
-        spec.validate(f"{path}.spec", stage=self.stage)
+        spec.validate(f"{path}.spec", stage=stage)
         self.quota.validate(f"{path}.quota")
         require_repository_url(f"{path}.repository_url", self.repository_url, example="api")
         role = self.service_account_role
@@ -403,7 +408,8 @@ class Application(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: ApplicationProps) -> None:
         spec = props.spec
-        props.validate(f"applications.{spec.name}" if isinstance(spec.name, str) else "application")
+        path = f"applications.{spec.name}" if isinstance(spec.name, str) else "application"
+        props.validate(path, stage=from_environment(scope, f"{path}.stage", props.stage, STAGE))
         super().__init__(scope, id)
         name = spec.name
         self.namespace = name
@@ -870,10 +876,12 @@ class ApplicationsProps:
     applications: tuple[ApplicationSpec, ...]
     #: Repository name (``ApplicationSpec.repository``) -> ECR repository URL.
     repository_urls: Mapping[str, str]
-    #: ``<project>-<env>``: the shared ALB's group name.
-    name_prefix: str
-    #: The environment's stage (see :attr:`ApplicationProps.stage`).
-    stage: Stage
+    #: ``<project>-<env>``: the shared ALB's group name. Default None: the stack's environment's
+    #: (``config.prefix``); outside an ``EnvironmentStack`` a ConfigError.
+    name_prefix: str | None = None
+    #: The environment's stage (see :attr:`ApplicationProps.stage`). Default None: the stack's
+    #: environment's (``config.stage``); outside an ``EnvironmentStack`` a ConfigError.
+    stage: Stage | None = None
     #: Application name -> its role (``PlatformStack.workload_role``), for applications with ``needs_aws``.
     service_account_roles: Mapping[str, WorkloadRole] = field(default_factory=dict)
     pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
@@ -893,7 +901,9 @@ class ApplicationsProps:
     #: Default none.
     pod_security_group_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The environment's node groups by name, for applications that name one (``spec.node_group``).
-    node_groups: Mapping[str, NodeGroupSpec] = field(default_factory=dict)
+    #: Default None: the stack's environment's (``config.node_groups``); outside an
+    #: ``EnvironmentStack`` none, so an application that names a node group is refused.
+    node_groups: Mapping[str, NodeGroupSpec] | None = None
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
@@ -903,7 +913,8 @@ class ApplicationsProps:
             "pod_security_group_ids",
             MappingProxyType({app: tuple(groups) for app, groups in self.pod_security_group_ids.items()}),
         )
-        object.__setattr__(self, "node_groups", MappingProxyType(dict(self.node_groups)))
+        if self.node_groups is not None:
+            object.__setattr__(self, "node_groups", MappingProxyType(dict(self.node_groups)))
         object.__setattr__(self, "bucket_names", MappingProxyType(dict(self.bucket_names)))
         object.__setattr__(self, "repository_urls", MappingProxyType(dict(self.repository_urls)))
         object.__setattr__(self, "service_account_roles", MappingProxyType(dict(self.service_account_roles)))
@@ -913,16 +924,18 @@ class ApplicationsProps:
     def validate(self, path: str) -> None:
         """Each application's own rules, then how they fit what these props offer and each other
         (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home; the rules
-        that need what only a config knows, such as the network's target ports, are the config's)."""
-        require_stage_member(f"{path}.stage", self.stage)
+        that need what only a config knows, such as the network's target ports, are the config's).
+        The fields the environment holds must be set: :class:`Applications` validates its props with
+        them resolved."""
+        stage = require_stage_member(f"{path}.stage", require_given(f"{path}.stage", self.stage, STAGE))
         require_applications_fit(
             path,
             self.applications,
-            stage=self.stage,
+            stage=stage,
             offer=ApplicationOffer(
-                name_prefix=self.name_prefix,
+                name_prefix=require_given(f"{path}.name_prefix", self.name_prefix, NAME_PREFIX),
                 repositories=self.repository_urls.keys(),
-                node_groups=tuple(self.node_groups.values()),
+                node_groups=tuple((self.node_groups or {}).values()),
                 external_secrets=self.secret_store is not None,
             ),
         )
@@ -954,6 +967,15 @@ class Applications(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: ApplicationsProps) -> None:
+        # What the props leave to the environment, resolved once (before any resource exists).
+        self._stage: Stage = from_environment(scope, "props.stage", props.stage, STAGE)
+        self._name_prefix: str = from_environment(scope, "props.name_prefix", props.name_prefix, NAME_PREFIX)
+        node_groups: Mapping[str, NodeGroupSpec] = (
+            props.node_groups
+            if props.node_groups is not None
+            else {g.name: g for g in from_environment(scope, "props.node_groups", None, NODE_GROUPS, outside=())}
+        )
+        props = replace(props, stage=self._stage, name_prefix=self._name_prefix, node_groups=node_groups)
         props.validate("props")
         super().__init__(scope, id)
         self._props = props
@@ -965,7 +987,7 @@ class Applications(Construct):
                     service_account_role=props.service_account_roles.get(spec.name),
                     bucket_name=props.bucket_names.get(spec.name),
                     pod_security_group_ids=props.pod_security_group_ids.get(spec.name, ()),
-                    node_group=props.node_groups.get(spec.node_group) if spec.node_group else None,
+                    node_group=node_groups.get(spec.node_group) if spec.node_group else None,
                 ),
             )
 
@@ -984,8 +1006,8 @@ class Applications(Construct):
             props=ApplicationProps(
                 spec=spec,
                 repository_url=props.repository_urls[spec.repository],
-                stage=props.stage,
-                load_balancer_group=props.name_prefix,
+                stage=self._stage,
+                load_balancer_group=self._name_prefix,
                 service_account_role=options.service_account_role,
                 pod_security=props.pod_security,
                 quota=props.quota,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -94,6 +94,7 @@ from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import RESERVED_NAMESPACES, ResourceQuotaSpec, cpu_cores, memory_bytes
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps, LimitRangeSpec
 from constructs_lib.protections import Protections, require_protections
+from constructs_lib.stack import PROTECTIONS, from_environment, require_given
 from constructs_lib.validation import require, require_dns_label, require_range, require_repository_url
 
 __all__ = [
@@ -127,9 +128,10 @@ class StatefulWorkloadProps:
     spec: StatefulWorkloadSpec
     #: ECR repository URL of ``spec.repository`` (the registry tier's ``repository_url``).
     repository_url: str
-    #: ``retain_volumes``: claims are retained when the StatefulSet is deleted (on in prod). Required,
-    #: no default: a prod workload wired by hand must never lose its data by omission.
-    protections: Protections
+    #: ``retain_volumes``: claims are retained when the StatefulSet is deleted (on in prod). Default
+    #: None: the stack's environment's (``config.resolved_protections``); outside an
+    #: ``EnvironmentStack`` a ConfigError, so a prod workload wired by hand never loses its data by omission.
+    protections: Protections | None = None
     #: Daily velero snapshots of the volumes (the velero add-on's Schedule). Default off: velero is
     #: an opt-in add-on (on in prod); when off, the workload's objects carry
     #: :data:`EXCLUDE_FROM_BACKUP_LABEL`.
@@ -165,13 +167,16 @@ class StatefulWorkloadProps:
     def retains_claims(self) -> bool:
         """``retain_claims_on_delete``, or ``protections.retain_volumes`` when it is unset."""
         if self.retain_claims_on_delete is None:
-            return self.protections.retain_volumes
+            return require_given("protections", self.protections, PROTECTIONS).retain_volumes
         return self.retain_claims_on_delete
 
     def validate(self, path: str) -> None:
-        """Check the spec and how it fits the platform; raises ConfigError."""
+        """Check the spec and how it fits the platform; raises ConfigError. ``protections`` must be set
+        (:class:`StatefulWorkload` validates its props with the environment's when they leave it None)."""
         spec = self.spec
-        require_protections(f"{path}.protections", self.protections)
+        protections = require_protections(
+            f"{path}.protections", require_given(f"{path}.protections", self.protections, PROTECTIONS)
+        )
         spec.validate(f"{path}.spec")
         require(
             spec.name not in RESERVED_NAMESPACES,
@@ -184,7 +189,7 @@ class StatefulWorkloadProps:
         self.limits.validate(f"{path}.limits")
         require_repository_url(f"{path}.repository_url", self.repository_url, example="mongodb")
         require(
-            not (self.protections.retain_volumes and self.retain_claims_on_delete is False),
+            not (protections.retain_volumes and self.retain_claims_on_delete is False),
             f"{path}.retain_claims_on_delete",
             "must not be off where protections.retain_volumes is on (prod's default): deleting the "
             "StatefulSet would delete every member's data",
@@ -296,7 +301,11 @@ class StatefulWorkload(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: StatefulWorkloadProps) -> None:
         spec = props.spec
-        props.validate(f"stateful.{spec.name}" if isinstance(spec.name, str) else "stateful")
+        path = f"stateful.{spec.name}" if isinstance(spec.name, str) else "stateful"
+        # The protections the props leave to the environment, resolved once (before any resource exists).
+        protections = from_environment(scope, f"{path}.protections", props.protections, PROTECTIONS)
+        props = replace(props, protections=protections)
+        props.validate(path)
         super().__init__(scope, id)
         name = spec.name
         self.namespace: str = name

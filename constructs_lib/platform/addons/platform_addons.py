@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from cdktf import ITerraformDependable
@@ -29,6 +29,7 @@ from constructs_lib.platform.addons.external_secrets import CLUSTER_SECRET_STORE
 from constructs_lib.platform.config import ADDON_NAMESPACES, SYSTEM_NAMESPACES, AddonsConfig
 from constructs_lib.platform.helm import HelmAddon, HelmAddonProps
 from constructs_lib.platform.resources import PlatformResources, PlatformResourcesProps
+from constructs_lib.stack import CLUSTER_NAME, NODE_GROUPS, REGION, from_environment, require_given
 from constructs_lib.validation import (
     is_reference,
     require,
@@ -60,13 +61,18 @@ class AddonIdentity:
 class PlatformAddonsProps:
     """Inputs of the add-ons: plain values or terraform references from the cluster and identity tiers."""
 
-    cluster_name: str
-    region: str
     #: The VPC id; the load balancer controller needs it because IMDS is closed to pods.
     vpc_id: str
     #: Kubernetes minor version of the cluster, e.g. ``1.35``; picks the cluster-autoscaler image.
     kubernetes_version: str
     addons: AddonsConfig = field(default_factory=AddonsConfig)
+    #: The cluster's name: a literal, or the cluster tier's ``cluster_name`` reference (pass it when
+    #: the cluster is in the same stack, so the releases' values wait for it). Default None: the stack's
+    #: environment's cluster name (``config.prefix``, a literal); outside an ``EnvironmentStack`` a ConfigError.
+    cluster_name: str | None = None
+    #: AWS region code of the cluster. Default None: the stack's environment's (``config.region``);
+    #: outside an ``EnvironmentStack`` a ConfigError.
+    region: str | None = None
     #: IRSA role ARN per add-on name (``aws_load_balancer_controller``, ``cluster_autoscaler``,
     #: ``external_secrets``, ``velero``), for IRSA roles made elsewhere: the chart's service account
     #: gets the role-arn annotation. Default none: each enabled add-on that calls AWS then gets its
@@ -79,21 +85,26 @@ class PlatformAddonsProps:
     backup_bucket_name: str | None = None
     #: What every release waits for: the node groups (pods need nodes), access entries, ...
     depends_on: Sequence[ITerraformDependable] = ()
-    #: The node-group matrix (Karpenter's NodePools come from it). Default none.
-    node_groups: Sequence[NodeGroupSpec] = ()
+    #: The node-group matrix (Karpenter's NodePools come from it). Default None: the stack's
+    #: environment's (``config.node_groups``); outside an ``EnvironmentStack`` none (no NodePools).
+    node_groups: Sequence[NodeGroupSpec] | None = None
     #: Karpenter's queue and instance profile (:class:`~constructs_lib.cluster.karpenter.KarpenterInterruption`);
     #: required with karpenter.
     karpenter: KarpenterNodes | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "node_groups", tuple(self.node_groups))
+        if self.node_groups is not None:
+            object.__setattr__(self, "node_groups", tuple(self.node_groups))
         object.__setattr__(self, "service_account_role_arns", MappingProxyType(dict(self.service_account_role_arns)))
         object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
     def validate(self, path: str) -> None:
-        """Check the inputs against the enabled add-ons; raises ConfigError."""
+        """Check the inputs against the enabled add-ons; raises ConfigError. ``cluster_name`` and
+        ``region`` must be set (:class:`PlatformAddons` validates its props with the environment's
+        when they leave them None)."""
         self.addons.validate(f"{path}.addons")
-        require_region(f"{path}.region", self.region)
+        require_given(f"{path}.cluster_name", self.cluster_name, CLUSTER_NAME)
+        require_region(f"{path}.region", require_given(f"{path}.region", self.region, REGION))
         require(
             self.kubernetes_version in CLUSTER_AUTOSCALER_IMAGE_TAGS,
             f"{path}.kubernetes_version",
@@ -159,6 +170,13 @@ class PlatformAddons(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, props: PlatformAddonsProps) -> None:
+        # What the props leave to the environment, resolved once (before any resource exists).
+        self._cluster_name: str = from_environment(scope, "props.cluster_name", props.cluster_name, CLUSTER_NAME)
+        self._region: str = from_environment(scope, "props.region", props.region, REGION)
+        self._node_groups: tuple[NodeGroupSpec, ...] = tuple(
+            from_environment(scope, "props.node_groups", props.node_groups, NODE_GROUPS, outside=())
+        )
+        props = replace(props, cluster_name=self._cluster_name, region=self._region, node_groups=self._node_groups)
         props.validate("props")
         super().__init__(scope, id)
         self._props = props
@@ -183,14 +201,14 @@ class PlatformAddons(Construct):
         props = self._props
         role = self._role(addon)
         context = AddonContext(
-            cluster_name=props.cluster_name,
-            region=props.region,
+            cluster_name=self._cluster_name,
+            region=self._region,
             vpc_id=props.vpc_id,
             kubernetes_version=props.kubernetes_version,
             options=props.addons,
             role=role,
             backup_bucket_name=props.backup_bucket_name,
-            node_groups=tuple(props.node_groups),
+            node_groups=self._node_groups,
             karpenter=props.karpenter,
         )
         values = addon.values(context)
