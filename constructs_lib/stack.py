@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
 
 #: Value of the ``managed-by`` tag on every AWS resource.
 MANAGED_BY = "cdktf"
@@ -113,7 +114,7 @@ def environment_of(scope: IConstruct) -> EnvironmentStack | None:
 
 
 @dataclass(frozen=True)
-class EnvironmentField(Generic[_T]):
+class EnvironmentField(Generic[_T_co]):
     """A value an :class:`EnvironmentStack` holds, which a props field left at None takes
     (:func:`from_environment`). ``example`` is the explicit argument the error's fix suggests."""
 
@@ -122,7 +123,7 @@ class EnvironmentField(Generic[_T]):
     #: The explicit argument a construct outside an environment needs, e.g. ``stage=Stage.PROD``.
     example: str
     #: Reads the value from the stack.
-    read: Callable[[EnvironmentStack], _T]
+    read: Callable[[EnvironmentStack], _T_co]
 
 
 #: ``config.stage``: the rules by stage.
