@@ -155,7 +155,7 @@ def data_stores(stack: PlatformStack) -> dict[str, StatefulWorkload]:
             props=StatefulWorkloadProps(
                 spec=spec,
                 repository_url=stack.registry.repository_urls[spec.repository],
-                protections=CONFIG.resolved_protections,
+                # protections: the stack's environment's (retain_volumes decides whether claims are kept).
                 backup=spec.name in CONFIG.addons.backup.included_namespaces,
                 depends_on=after,
             ),
@@ -220,7 +220,7 @@ def applications(stack: PlatformStack, stores: Mapping[str, StatefulWorkload]) -
             props=ApplicationProps(
                 spec=spec,
                 repository_url=stack.registry.repository_urls[spec.repository],
-                stage=CONFIG.stage,
+                # stage: the stack's environment's (its rules for the spec, e.g. HTTPS-only ingress in prod).
                 load_balancer_group=CONFIG.prefix,
                 pod_security=PodSecurityLevel.RESTRICTED,
                 # Only the ALB's nodes in the public subnets reach Home Assistant's port.
