@@ -6,15 +6,18 @@ Two vocabularies, kept apart on purpose:
 * :class:`Protections` says what a *resource* does when it is destroyed, replaced or changed:
   ``prevent_destroy``, deletion protection, emptying on destroy, volume retention, final snapshots,
   the KMS deletion window, when database changes land and whether paid extended support is kept.
-  Every construct that shapes a resource this way takes ``protections: Protections`` (required, no
-  default: a construct wired by hand must choose), and nothing else decides those attributes.
+  Every construct that shapes a resource this way takes ``protections: Protections | None``: None
+  is the environment's (``EnvironmentStack``: ``config.resolved_protections``) and, in any other
+  stack, a ConfigError (a construct wired by hand outside an environment must choose; never a silent
+  default), and nothing else decides those attributes.
   ``Protections.for_stage(stage)`` gives the reviewed defaults; ``EnvironmentConfig.protections``
   overrides them per environment.
 * :class:`~constructs_lib.stage.Stage` stays the input of the *policy* of an environment, the rules
   a configuration must pass and the defaults of the config fields that have their own knob. The
   config modules' ``validate`` and ``resolved_*`` methods take ``stage: Stage`` (required: no
   ``production`` flag with a default any more), and the constructs that apply such rules take
-  ``stage`` in their props. These keep reading the stage (this is the one place that lists them):
+  ``stage`` in their props (None: the environment's, as for protections). These keep reading the
+  stage (this is the one place that lists them):
 
   - prod refuses: ``0.0.0.0/0`` for the public API endpoint, log retention under 365 days (flow
     logs, control-plane logs, database logs), a missing control-plane log type, unpinned managed

@@ -66,6 +66,11 @@ class EnvironmentStack(TerraformStack):
     * the AWS provider in the environment's region, with ``default_tags`` (environment, project,
       managed-by, then ``config.tags``) and ``allowed_account_ids`` when ``config.account_id`` is set,
       so a plan against the wrong account fails before it changes anything.
+
+    Say it once: a construct built in this stack (or in a child of it) takes what the environment
+    holds from it when its props leave the field None: stage, protections, name prefix, region, node
+    groups, pod addressing, instance tags (:attr:`default_tags`) and cluster name (the prefix); see
+    :func:`environment_of` and :func:`from_environment`.
     """
 
     #: The tiers of the config this stack checks (:meth:`EnvironmentConfig.validate`). Default: all of them.

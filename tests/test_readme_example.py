@@ -56,3 +56,24 @@ def test_readme_plain_stack_example_shares_one_context(tmp_path: Path) -> None:
     counts = {kind: len(stack["data"][kind]) for kind in ("aws_caller_identity", "aws_partition", "aws_region")}
     assert counts == {"aws_caller_identity": 1, "aws_partition": 1, "aws_region": 1}
     assert list(stack["resource"]["aws_iam_role_policy"]) == ["registry_grant-pull-ci-runner_CCE226B6"]
+
+
+def test_readme_environment_example_inherits_prods_protections(tmp_path: Path) -> None:
+    """Constructs in an environment's stack, given no stage, protections or prefix, get the environment's."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", _library_example(2)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    stack = json.loads((tmp_path / "cdktf.out" / "stacks" / "prod" / "cdk.tf.json").read_text())
+    keys = {name: body for name, body in stack["resource"]["aws_kms_key"].items() if name.startswith("audit-key")}
+    (key,) = keys.values()
+    assert (key["deletion_window_in_days"], key["lifecycle"]) == (30, {"prevent_destroy": True})
+    (bucket,) = stack["resource"]["aws_s3_bucket"].values()
+    assert (bucket["bucket"].startswith("eks-platform-prod-reports-"), bucket["force_destroy"]) == (True, False)

@@ -502,7 +502,7 @@ class ClusterConfig:
     #: its own Pod Identity role (``CloudWatchAgentServerPolicy``): Container Insights metrics and
     #: container logs leave the cluster, reaching CloudWatch through the network tier's logs VPC
     #: endpoint. Default None: on in staging and prod, off in dev sandboxes
-    #: (``EksClusterProps.sandbox``). Cost: Container Insights with enhanced observability bills
+    #: (the DEV stage). Cost: Container Insights with enhanced observability bills
     #: per observation, and container logs per GB ingested and stored.
     cloudwatch_observability: bool | None = None
 
