@@ -121,10 +121,8 @@ def environment_of(scope: IConstruct) -> EnvironmentStack | None:
 @dataclass(frozen=True)
 class EnvironmentField(Generic[_T_co]):
     """A value an :class:`EnvironmentStack` holds, which a props field left at None takes
-    (:func:`from_environment`). ``example`` is the explicit argument the error's fix suggests."""
+    (:func:`from_environment`)."""
 
-    #: What the value is called in the fix, e.g. ``stage``.
-    name: str
     #: The explicit argument a construct outside an environment needs, e.g. ``stage=Stage.PROD``.
     example: str
     #: Reads the value from the stack.
@@ -132,34 +130,32 @@ class EnvironmentField(Generic[_T_co]):
 
 
 #: ``config.stage``: the rules by stage.
-STAGE: EnvironmentField[Stage] = EnvironmentField("stage", "stage=Stage.PROD", lambda s: s.config.stage)
+STAGE: EnvironmentField[Stage] = EnvironmentField("stage=Stage.PROD", lambda s: s.config.stage)
 #: ``config.resolved_protections``: what resources do on destroy, replacement and change.
 PROTECTIONS: EnvironmentField[Protections] = EnvironmentField(
-    "protections", "protections=Protections.for_stage(Stage.PROD)", lambda s: s.config.resolved_protections
+    "protections=Protections.for_stage(Stage.PROD)", lambda s: s.config.resolved_protections
 )
 #: ``config.prefix`` (``<project>-<name>``): the start of every AWS name.
-NAME_PREFIX: EnvironmentField[str] = EnvironmentField(
-    "name_prefix", "name_prefix='eks-platform-prod'", lambda s: s.config.prefix
-)
+NAME_PREFIX: EnvironmentField[str] = EnvironmentField("name_prefix='eks-platform-prod'", lambda s: s.config.prefix)
 #: ``config.region``.
-REGION: EnvironmentField[str] = EnvironmentField("region", "region='eu-west-1'", lambda s: s.config.region)
+REGION: EnvironmentField[str] = EnvironmentField("region='eu-west-1'", lambda s: s.config.region)
 #: ``config.prefix`` as a cluster's name: ``EksCluster`` names its cluster after the environment's prefix.
 CLUSTER_NAME: EnvironmentField[str] = EnvironmentField(
-    "cluster_name", "cluster_name='eks-platform-prod' (or cluster.cluster_name)", lambda s: s.config.prefix
+    "cluster_name='eks-platform-prod' (or cluster.cluster_name)", lambda s: s.config.prefix
 )
 #: ``config.node_groups``: the node-group matrix.
 NODE_GROUPS: EnvironmentField[tuple[NodeGroupSpec, ...]] = EnvironmentField(
-    "node_groups", "node_groups=(NodeGroupSpec(...), ...)", lambda s: s.config.node_groups
+    "node_groups=(NodeGroupSpec(...), ...)", lambda s: s.config.node_groups
 )
 #: ``config.network.pod_addressing``: how the VPC CNI gives pods their addresses.
 POD_ADDRESSING: EnvironmentField[PodAddressing] = EnvironmentField(
-    "pod_addressing", "pod_addressing=PodAddressing.PREFIX_DELEGATION", lambda s: s.config.network.pod_addressing
+    "pod_addressing=PodAddressing.PREFIX_DELEGATION", lambda s: s.config.network.pod_addressing
 )
 #: The stack's ``default_tags`` (environment, project, managed-by, then ``config.tags``): what the
 #: provider puts on every resource, which resources launched outside terraform (EC2 instances of a
 #: launch template) need as their own tags.
 INSTANCE_TAGS: EnvironmentField[Mapping[str, str]] = EnvironmentField(
-    "instance_tags", "instance_tags={'environment': 'prod'}", lambda s: s.default_tags
+    "instance_tags={'environment': 'prod'}", lambda s: s.default_tags
 )
 
 
