@@ -34,7 +34,7 @@ from constructs_lib.cluster.config import (
     system_node_group,
     validate_node_groups,
 )
-from constructs_lib.data.config import DatabaseSpec, require_pod_security_group_support
+from constructs_lib.data.config import DatabaseSpec, require_pod_eni_nodes, require_pod_security_group_users
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
@@ -94,7 +94,8 @@ class ConfigTier(enum.IntEnum):
     #: The VPC: CIDRs, zones, NAT, endpoints, bastion, security group ports.
     NETWORK = 1
     #: The control plane and its admins, the node groups and the subnets' IP capacity for them, the
-    #: managed add-on pins, the registry, and Karpenter's SYSTEM group.
+    #: managed add-on pins, the registry, Karpenter's SYSTEM group, and nodes that can carry the pod
+    #: ENIs the database's ``pod_security_groups`` turns on.
     CLUSTER = 2
     #: The deploy runner's way to the API server, the Helm add-ons, the database and the applications.
     PLATFORM = 3
@@ -259,6 +260,14 @@ class EnvironmentConfig:
                 [g.name for g in self.node_groups],
                 "add NodeGroupSpec(..., role=NodeRole.SYSTEM) to node_groups",
             )
+            if self.database is not None:
+                # The cluster turns on pod ENIs for the database's pod security groups: its nodes must carry them.
+                require_pod_eni_nodes(
+                    f"{path}.database",
+                    self.database,
+                    node_groups=self.node_groups,
+                    node_groups_path=f"{path}.node_groups",
+                )
         if platform:
             if self.database is not None:
                 self.database.validate(
@@ -267,11 +276,9 @@ class EnvironmentConfig:
                     name_prefix=self.prefix,
                     protections=self.resolved_protections,
                 )
-                require_pod_security_group_support(
+                require_pod_security_group_users(
                     f"{path}.database",
                     self.database,
-                    node_groups=self.node_groups,
-                    node_groups_path=f"{path}.node_groups",
                     users=[a.name for a in self.applications if a.database is not None],
                 )
             self._validate_applications(path)
