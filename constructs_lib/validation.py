@@ -39,6 +39,7 @@ __all__ = [
     "parse_network",
     "require",
     "require_account_id",
+    "require_arn",
     "require_cidr",
     "require_dns_label",
     "require_hosted_zone_id",
@@ -192,6 +193,26 @@ def require_zone(path: str, zone: Any, *, region: str) -> str:
         f"use a zone name such as '{region}{letters[:1] or 'a'}'",
     )
     return str(zone)
+
+
+def require_arn(path: str, value: Any, *, what: str, service: str, fix: str) -> str:
+    """``value`` is the ARN of ``what`` (``arn:<partition>:<service>:...``, any partition) or a terraform
+    reference to one (:func:`is_reference`, resolved at plan time): the one home of "ARN or reference".
+    ``what`` names the resource with its article (``'a KMS key'``); ``fix`` says where to take it from."""
+    require(
+        isinstance(value, str) and (is_reference(value) or _arn_service(value) == service),
+        path,
+        f"must be {what} ARN (arn:<partition>:{service}:...) or a terraform reference to one",
+        value,
+        fix,
+    )
+    return str(value)
+
+
+def _arn_service(value: str) -> str | None:
+    """The service part of ``arn:<partition>:<service>:...``; None when ``value`` has no such part."""
+    parts = value.split(":", 3)
+    return parts[2] if len(parts) == 4 and parts[0] == "arn" and parts[1] else None
 
 
 def require_account_id(path: str, value: Any) -> str:
