@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
-from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit
+from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit, require_stateful_workloads_fit
+from constructs_lib.apps.stateful_config import StatefulWorkloadSpec
 from constructs_lib.cluster.config import (
     ClusterConfig,
     NodeGroupSpec,
@@ -162,6 +163,11 @@ class EnvironmentConfig:
     registry: RegistryConfig = field(default_factory=RegistryConfig)
     #: Application workloads, one namespace each. Default none.
     applications: tuple[ApplicationSpec, ...] = ()
+    #: Stateful workloads (seed 000's MongoDB and Kafka): a StatefulSet with a gp3 volume per member,
+    #: one namespace each, reachable on its client port from the applications it lists in
+    #: ``allowed_peers`` (which get egress to it); backed up when velero's schedule covers its
+    #: namespace; claims retained where ``protections.retain_volumes`` is on (prod). Default none.
+    stateful_workloads: tuple[StatefulWorkloadSpec, ...] = ()
     #: Helm add-ons and their options. Default: load balancer controller, cluster autoscaler,
     #: metrics-server and external-secrets.
     addons: AddonsConfig = field(default_factory=AddonsConfig)
@@ -181,7 +187,7 @@ class EnvironmentConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", frozen_mapping(self.tags))
-        for name in ("node_groups", "repositories", "applications"):
+        for name in ("node_groups", "repositories", "applications", "stateful_workloads"):
             object.__setattr__(self, name, frozen_tuple(getattr(self, name)))
 
     @property
@@ -362,7 +368,8 @@ class EnvironmentConfig:
 
     def _validate_applications(self, path: str) -> None:
         """Each application on its own, then how they fit the environment and each other
-        (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home)."""
+        (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home); then the
+        stateful workloads (:func:`~constructs_lib.apps.rules.require_stateful_workloads_fit`)."""
         require_applications_fit(
             path,
             self.applications,
@@ -378,6 +385,14 @@ class EnvironmentConfig:
                 region=self.region,
                 account_id=self.account_id,
             ),
+        )
+        require_stateful_workloads_fit(
+            path,
+            self.stateful_workloads,
+            applications=self.applications,
+            repositories={r.name for r in self.repositories},
+            velero=self.addons.velero,
+            included_namespaces=self.addons.backup.included_namespaces,
         )
 
 

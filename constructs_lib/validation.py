@@ -481,6 +481,9 @@ MAX_ITEMS: Mapping[str, int] = MappingProxyType(
         # Ours: each application is a namespace with about fifteen Kubernetes objects and a rule
         # in the shared ALB (an ALB takes 100 rules; each application's ingress uses at most two).
         "EnvironmentConfig.applications": 50,
+        # Ours: each stateful workload is a namespace, a StatefulSet and a volume per member; a data
+        # store per application is already generous.
+        "EnvironmentConfig.stateful_workloads": 20,
         # AWS: 50 tags per resource; the stack adds environment, project and managed-by, and at
         # most seven of its own (Name, tier, discovery and autoscaler tags) on some resources.
         "EnvironmentConfig.tags": 40,

@@ -78,6 +78,7 @@ from cdktf_cdktf_provider_kubernetes.stateful_set_v1 import (
 )
 from constructs import Construct
 
+from constructs_lib.apps.config import TMP_MOUNT_PATH
 from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.apps.stateful_config import (
@@ -562,7 +563,7 @@ class StatefulWorkload(Construct):
     ) -> StatefulSetV1:
         name = spec.name
         resources = spec.resources
-        scratch = [("tmp", "/tmp"), *((f"scratch-{i}", p) for i, p in enumerate(spec.writable_paths))]
+        scratch = [("tmp", TMP_MOUNT_PATH), *((f"scratch-{i}", p) for i, p in enumerate(spec.writable_paths))]
         mounts = [StatefulSetV1SpecTemplateSpecContainerVolumeMount(name=v, mount_path=p) for v, p in scratch]
         mounts += [
             StatefulSetV1SpecTemplateSpecContainerVolumeMount(name=v.name, mount_path=v.mount_path)
