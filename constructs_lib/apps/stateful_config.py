@@ -33,6 +33,7 @@ from constructs_lib.validation import (
 
 __all__ = [
     "CLIENT_PORT_NAME",
+    "CLUSTER_DOMAIN",
     "MAX_VOLUME_SIZE",
     "METRICS_PORT_NAME",
     "MIN_VOLUME_SIZE",
@@ -47,6 +48,8 @@ __all__ = [
     "VolumeSpec",
 ]
 
+#: EKS's cluster DNS domain: members are ``<name>-<i>.<name>-headless.<namespace>.svc.cluster.local``.
+CLUSTER_DOMAIN = "cluster.local"
 #: Name of the client port on the container and both Services.
 CLIENT_PORT_NAME = "client"
 #: Name of the metrics port on the container (when ``metrics_port`` is set).
@@ -288,6 +291,25 @@ class StatefulWorkloadSpec:
     def quorum(self) -> int:
         """A majority of the members."""
         return self.replicas // 2 + 1
+
+    @property
+    def headless_service_name(self) -> str:
+        """``<name>-headless``: the Service that gives each member its stable DNS name."""
+        return f"{self.name}-headless"
+
+    @property
+    def pod_dns_names(self) -> tuple[str, ...]:
+        """The stable DNS name of each member, in ordinal order (the namespace is the workload's name),
+        known before the stack exists: an application's config can name them."""
+        domain = f"{self.headless_service_name}.{self.name}.svc.{CLUSTER_DOMAIN}"
+        return tuple(f"{self.name}-{i}.{domain}" for i in range(self.replicas))
+
+    @property
+    def client_endpoint(self) -> str:
+        """``host:port`` of the client Service, or of the first member without one."""
+        if self.client_service:
+            return f"{self.name}.{self.name}.svc.{CLUSTER_DOMAIN}:{self.port}"
+        return f"{self.pod_dns_names[0]}:{self.port}"
 
     def validate(self, path: str) -> None:
         """Check the workload's own rules; raises ConfigError."""
