@@ -520,6 +520,8 @@ MAX_ITEMS: Mapping[str, int] = MappingProxyType(
         "ApplicationSpec.config": 200,
         "ApplicationSpec.secrets": 50,
         "ApplicationSpec.allowed_peers": 50,
+        # Ours: each destination is one rule in the namespace's egress policy; more is a design smell.
+        "ApplicationSpec.egress": 20,
         "BackupConfig.included_namespaces": 50,
     }
 )

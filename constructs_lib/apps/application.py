@@ -451,6 +451,7 @@ class Application(Construct):
                 monitoring_namespace=props.monitoring_namespace,
                 database_cidrs=props.database.subnet_cidrs if props.database is not None else (),
                 database_port=props.database.port if props.database is not None else None,
+                egress_destinations=tuple((rule.cidr, rule.port) for rule in spec.egress),
                 depends_on=props.depends_on,
             ),
         )

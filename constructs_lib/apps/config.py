@@ -19,6 +19,7 @@ from constructs_lib.validation import (
     frozen_tuple,
     parse_acm_certificate_arn,
     require,
+    require_cidr,
     require_dns_label,
     require_image_tag,
     require_range,
@@ -36,6 +37,7 @@ __all__ = [
     "SECRETS_MOUNT_PATH",
     "TMP_MOUNT_PATH",
     "ApplicationSpec",
+    "EgressSpec",
     "IngressSpec",
     "Probes",
     "Resources",
@@ -192,6 +194,22 @@ class SecretRef:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EgressSpec:
+    """One destination outside the cluster an application may reach: a CIDR on a TCP port."""
+
+    #: IPv4 range, e.g. a database subnet ``10.30.224.0/24``; ``0.0.0.0/0`` for anywhere (the
+    #: instance metadata service is excluded all the same).
+    cidr: str
+    #: TCP port, e.g. 5432.
+    port: int
+
+    def validate(self, path: str) -> None:
+        """Check the CIDR and the port; raises ConfigError."""
+        require_cidr(f"{path}.cidr", self.cidr)
+        require_range(f"{path}.port", self.port, 1, 65535)
+
+
+@dataclass(frozen=True, kw_only=True)
 class VolumeSpec:
     """A persistent volume on the baseline's encrypted gp3 class: one per member of a
     ``StatefulWorkload`` (its ``volumeClaimTemplates``), or the one claim of an application
@@ -280,7 +298,9 @@ class ApplicationSpec:
     #: The pods' priority class, one of the baseline's ``PRIORITY_CLASSES``: ``critical`` may preempt
     #: the others when the cluster is full, ``low`` never preempts (batch work). Default ``normal``,
     #: the cluster's global default: an application outranks no other one unless it is declared so.
-    priority_class: str = DEFAULT_PRIORITY_CLASS
+    #: None: no ``priorityClassName`` (the cluster's own default applies), for a cluster without the
+    #: library's baseline, whose API server would refuse pods naming a class it does not have.
+    priority_class: str | None = DEFAULT_PRIORITY_CLASS
     #: A persistent volume (a gp3 EBS volume: one zone, one node at a time) mounted at
     #: ``volume.mount_path``, for an application that keeps state on disk (seed 000's Home Assistant
     #: keeps its configuration and history in ``/config``). The application then runs exactly one pod
@@ -289,11 +309,17 @@ class ApplicationSpec:
     #: retains volumes (``protections.retain_volumes``, on in prod). Several pods with a volume each
     #: are a ``StatefulWorkload``. Default None: no volume, only the ``/tmp`` scratch directory.
     volume: VolumeSpec | None = None
+    #: Destinations outside the cluster the pods may reach besides their peers, the environment's
+    #: database and (with ``needs_aws``) HTTPS: e.g. a database outside the platform (seed 001's
+    #: ``DATABASE_URL``) or a partner API. Each is a CIDR and a TCP port; the instance metadata
+    #: service is always excluded. Default none: default-deny stays deny.
+    egress: tuple[EgressSpec, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "config", frozen_mapping(self.config))
         object.__setattr__(self, "secrets", frozen_tuple(self.secrets))
         object.__setattr__(self, "allowed_peers", frozen_tuple(self.allowed_peers))
+        object.__setattr__(self, "egress", frozen_tuple(self.egress))
 
     @property
     def hpa_min_replicas(self) -> int:
@@ -310,11 +336,11 @@ class ApplicationSpec:
             require_dns_label(f"{path}.node_group", self.node_group, max_length=32)
         require_image_tag(f"{path}.image_tag", self.image_tag, example="v1.4.2")
         require(
-            self.priority_class in PRIORITY_CLASSES,
+            self.priority_class is None or self.priority_class in PRIORITY_CLASSES,
             f"{path}.priority_class",
-            "must be one of the baseline's priority classes",
+            "must be one of the baseline's priority classes, or None for the cluster's default",
             self.priority_class,
-            f"use one of {sorted(PRIORITY_CLASSES)}",
+            f"use one of {sorted(PRIORITY_CLASSES)}, or None on a cluster without the baseline",
         )
         require_range(f"{path}.port", self.port, 1024, 65535, fix="listen on an unprivileged port such as 8080")
         require_range(f"{path}.replicas", self.replicas, 1, 100)
@@ -368,6 +394,9 @@ class ApplicationSpec:
         require_unique(f"{path}.allowed_peers", self.allowed_peers, "peer")
         require_range(f"{path}.run_as_user", self.run_as_user, 1000, 2**31 - 1, fix="use a non-root UID such as 10001")
         self._validate_volume(path)
+        for index, rule in enumerate(self.egress):
+            rule.validate(f"{path}.egress[{index}]")
+        require_unique(f"{path}.egress", ((r.cidr, r.port) for r in self.egress), "egress destination")
         self._validate_data(path)
 
     def _validate_volume(self, path: str) -> None:
