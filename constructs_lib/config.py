@@ -27,14 +27,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from constructs_lib.apps.config import ApplicationSpec
-from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit
+from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit, require_stateful_workloads_fit
+from constructs_lib.apps.stateful_config import StatefulWorkloadSpec
 from constructs_lib.cluster.config import (
     ClusterConfig,
     NodeGroupSpec,
     system_node_group,
     validate_node_groups,
 )
-from constructs_lib.data.config import DatabaseSpec, require_pod_security_group_support
+from constructs_lib.data.config import DatabaseSpec, require_pod_eni_nodes, require_pod_security_group_users
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.capacity import check_ip_capacity
 from constructs_lib.network.config import NetworkConfig
@@ -94,7 +95,8 @@ class ConfigTier(enum.IntEnum):
     #: The VPC: CIDRs, zones, NAT, endpoints, bastion, security group ports.
     NETWORK = 1
     #: The control plane and its admins, the node groups and the subnets' IP capacity for them, the
-    #: managed add-on pins, the registry, and Karpenter's SYSTEM group.
+    #: managed add-on pins, the registry, Karpenter's SYSTEM group, and nodes that can carry the pod
+    #: ENIs the database's ``pod_security_groups`` turns on.
     CLUSTER = 2
     #: The deploy runner's way to the API server, the Helm add-ons, the database and the applications.
     PLATFORM = 3
@@ -161,6 +163,11 @@ class EnvironmentConfig:
     registry: RegistryConfig = field(default_factory=RegistryConfig)
     #: Application workloads, one namespace each. Default none.
     applications: tuple[ApplicationSpec, ...] = ()
+    #: Stateful workloads (seed 000's MongoDB and Kafka): a StatefulSet with a gp3 volume per member,
+    #: one namespace each, reachable on its client port from the applications it lists in
+    #: ``allowed_peers`` (which get egress to it); backed up when velero's schedule covers its
+    #: namespace; claims retained where ``protections.retain_volumes`` is on (prod). Default none.
+    stateful_workloads: tuple[StatefulWorkloadSpec, ...] = ()
     #: Helm add-ons and their options. Default: load balancer controller, cluster autoscaler,
     #: metrics-server and external-secrets.
     addons: AddonsConfig = field(default_factory=AddonsConfig)
@@ -180,7 +187,7 @@ class EnvironmentConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", frozen_mapping(self.tags))
-        for name in ("node_groups", "repositories", "applications"):
+        for name in ("node_groups", "repositories", "applications", "stateful_workloads"):
             object.__setattr__(self, name, frozen_tuple(getattr(self, name)))
 
     @property
@@ -259,6 +266,14 @@ class EnvironmentConfig:
                 [g.name for g in self.node_groups],
                 "add NodeGroupSpec(..., role=NodeRole.SYSTEM) to node_groups",
             )
+            if self.database is not None:
+                # The cluster turns on pod ENIs for the database's pod security groups: its nodes must carry them.
+                require_pod_eni_nodes(
+                    f"{path}.database",
+                    self.database,
+                    node_groups=self.node_groups,
+                    node_groups_path=f"{path}.node_groups",
+                )
         if platform:
             if self.database is not None:
                 self.database.validate(
@@ -267,11 +282,9 @@ class EnvironmentConfig:
                     name_prefix=self.prefix,
                     protections=self.resolved_protections,
                 )
-                require_pod_security_group_support(
+                require_pod_security_group_users(
                     f"{path}.database",
                     self.database,
-                    node_groups=self.node_groups,
-                    node_groups_path=f"{path}.node_groups",
                     users=[a.name for a in self.applications if a.database is not None],
                 )
             self._validate_applications(path)
@@ -355,7 +368,8 @@ class EnvironmentConfig:
 
     def _validate_applications(self, path: str) -> None:
         """Each application on its own, then how they fit the environment and each other
-        (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home)."""
+        (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home); then the
+        stateful workloads (:func:`~constructs_lib.apps.rules.require_stateful_workloads_fit`)."""
         require_applications_fit(
             path,
             self.applications,
@@ -371,6 +385,14 @@ class EnvironmentConfig:
                 region=self.region,
                 account_id=self.account_id,
             ),
+        )
+        require_stateful_workloads_fit(
+            path,
+            self.stateful_workloads,
+            applications=self.applications,
+            repositories={r.name for r in self.repositories},
+            velero=self.addons.velero,
+            included_namespaces=self.addons.backup.included_namespaces,
         )
 
 

@@ -29,6 +29,8 @@ from constructs_lib.apps.application import (
     DatabaseConnection,
 )
 from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.rules import stateful_workload_backed_up
+from constructs_lib.apps.stateful import StatefulWorkload, StatefulWorkloadProps
 from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.cluster.eks_cluster import AddonPodIdentity, EksCluster, EksClusterProps, ManagedAddonOptions
 from constructs_lib.cluster.karpenter import (
@@ -308,6 +310,12 @@ class PlatformStack(ClusterStack):
             sorted(a.name for a in config.applications),
             "One namespace per application (PSS restricted, default-deny network policies, quota)",
         )
+        if config.stateful_workloads:
+            self._output(
+                "stateful_workload_namespaces",
+                sorted(w.name for w in config.stateful_workloads),
+                "One namespace per stateful workload (a StatefulSet with a gp3 volume per member)",
+            )
         if self.backup is not None:
             self._output(
                 "backup_bucket_name",
@@ -501,9 +509,50 @@ class PlatformStack(ClusterStack):
             pod_security_group_ids={
                 app: self._pod_security_groups(app) for app in (database.pod_security_group_ids if database else {})
             },
-            depends_on=[*self.baseline.priority_classes.values(), *self.addons.releases.values()],
+            stateful_workloads=config.stateful_workloads,
+            # The baseline first: priority classes for the pods, the gp3 class for an application's volume.
+            depends_on=[
+                self.baseline.storage_class,
+                *self.baseline.priority_classes.values(),
+                *self.addons.releases.values(),
+            ],
         )
         self.applications = Applications(self, "applications", props=applications_props)
+        self.stateful_workloads = self._stateful_workloads()
+
+    def _stateful_workloads(self) -> dict[str, StatefulWorkload]:
+        """``config.stateful_workloads``, under ``stateful_workloads/<name>``: each admits the
+        applications it lists as peers (whose egress reaches it), is backed up when velero's schedule
+        covers its namespace, and waits for the gp3 class, the priority classes and the add-ons."""
+        config = self.config
+        if not config.stateful_workloads:
+            return {}
+        scope = Construct(self, "stateful_workloads")
+        monitoring = self.addons.namespaces.get("kube_prometheus_stack")
+        after = [
+            self.baseline.storage_class,
+            *self.baseline.priority_classes.values(),
+            *self.addons.releases.values(),
+        ]
+        return {
+            spec.name: StatefulWorkload(
+                scope,
+                spec.name,
+                props=StatefulWorkloadProps(
+                    spec=spec,
+                    repository_url=self.registry.repository_urls[spec.repository],
+                    backup=stateful_workload_backed_up(
+                        spec.name,
+                        velero=config.addons.velero,
+                        included_namespaces=config.addons.backup.included_namespaces,
+                    ),
+                    # Prometheus may scrape only a workload that serves metrics.
+                    monitoring_namespace=monitoring if spec.metrics_port is not None else None,
+                    depends_on=after,
+                ),
+            )
+            for spec in config.stateful_workloads
+        }
 
     def _node_group_spec(self, name: str | None) -> NodeGroupSpec | None:
         """The node group ``name`` (from the config or added since), or None for no name."""

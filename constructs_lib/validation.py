@@ -39,6 +39,7 @@ __all__ = [
     "parse_network",
     "require",
     "require_account_id",
+    "require_arn",
     "require_cidr",
     "require_dns_label",
     "require_hosted_zone_id",
@@ -192,6 +193,26 @@ def require_zone(path: str, zone: Any, *, region: str) -> str:
         f"use a zone name such as '{region}{letters[:1] or 'a'}'",
     )
     return str(zone)
+
+
+def require_arn(path: str, value: Any, *, what: str, service: str, fix: str) -> str:
+    """``value`` is the ARN of ``what`` (``arn:<partition>:<service>:...``, any partition) or a terraform
+    reference to one (:func:`is_reference`, resolved at plan time): the one home of "ARN or reference".
+    ``what`` names the resource with its article (``'a KMS key'``); ``fix`` says where to take it from."""
+    require(
+        isinstance(value, str) and (is_reference(value) or _arn_service(value) == service),
+        path,
+        f"must be {what} ARN (arn:<partition>:{service}:...) or a terraform reference to one",
+        value,
+        fix,
+    )
+    return str(value)
+
+
+def _arn_service(value: str) -> str | None:
+    """The service part of ``arn:<partition>:<service>:...``; None when ``value`` has no such part."""
+    parts = value.split(":", 3)
+    return parts[2] if len(parts) == 4 and parts[0] == "arn" and parts[1] else None
 
 
 def require_account_id(path: str, value: Any) -> str:
@@ -460,6 +481,9 @@ MAX_ITEMS: Mapping[str, int] = MappingProxyType(
         # Ours: each application is a namespace with about fifteen Kubernetes objects and a rule
         # in the shared ALB (an ALB takes 100 rules; each application's ingress uses at most two).
         "EnvironmentConfig.applications": 50,
+        # Ours: each stateful workload is a namespace, a StatefulSet and a volume per member; a data
+        # store per application is already generous.
+        "EnvironmentConfig.stateful_workloads": 20,
         # AWS: 50 tags per resource; the stack adds environment, project and managed-by, and at
         # most seven of its own (Name, tier, discovery and autoscaler tags) on some resources.
         "EnvironmentConfig.tags": 40,
@@ -496,6 +520,8 @@ MAX_ITEMS: Mapping[str, int] = MappingProxyType(
         "ApplicationSpec.config": 200,
         "ApplicationSpec.secrets": 50,
         "ApplicationSpec.allowed_peers": 50,
+        # Ours: each destination is one rule in the namespace's egress policy; more is a design smell.
+        "ApplicationSpec.egress": 20,
         "BackupConfig.included_namespaces": 50,
     }
 )

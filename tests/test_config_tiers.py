@@ -11,6 +11,7 @@ import pytest
 from constructs_lib.apps.config import ApplicationSpec
 from constructs_lib.cluster.config import ClusterConfig, NodeGroupSpec, NodeRole
 from constructs_lib.config import ConfigTier, EnvironmentConfig, Stage, StateBackend
+from constructs_lib.data.config import DatabaseSpec
 from constructs_lib.errors import ConfigError
 from constructs_lib.network.config import NetworkConfig
 from constructs_lib.platform.config import AddonsConfig
@@ -94,6 +95,23 @@ def test_full_validation_is_the_platform_tier() -> None:
         (ConfigTier.CLUSTER, {"node_groups": (NodeGroupSpec("apps", ("m5.large",), 3, 2, 4),)}, "tiers.node_groups[0]"),
         (ConfigTier.CLUSTER, {"repositories": (RepositorySpec("apps/shop"),) * 2}, "tiers.repositories"),
         (
+            # The cluster turns on pod ENIs for the database's pod security groups: burstable nodes cannot carry them.
+            ConfigTier.CLUSTER,
+            {
+                "database": DatabaseSpec("shop", pod_security_groups=True),
+                "node_groups": (
+                    NodeGroupSpec("system", ("m5.large",), 2, 2, 3, role=NodeRole.SYSTEM),
+                    NodeGroupSpec("apps", ("t3.large",), 1, 2, 4),
+                ),
+            },
+            "tiers.node_groups[1].instance_types[0]",
+        ),
+        (
+            ConfigTier.PLATFORM,
+            {"database": DatabaseSpec("shop", pod_security_groups=True)},
+            "tiers.database.pod_security_groups",
+        ),
+        (
             ConfigTier.PLATFORM,
             {"applications": (ApplicationSpec("shop", "apps/nope", "v1.0.0"),)},
             "tiers.applications[0]",
@@ -105,6 +123,8 @@ def test_full_validation_is_the_platform_tier() -> None:
         "network-cidr",
         "cluster-group",
         "cluster-repository",
+        "cluster-pod-eni-nodes",
+        "platform-pod-security-group-users",
         "platform-application",
         "platform-addons",
     ],

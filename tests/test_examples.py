@@ -262,6 +262,17 @@ def test_web_external_secret_waits_only_for_its_namespace(web: dict[str, Any]) -
 
 
 @pytest.mark.slow
+def test_web_reaches_only_its_database_subnets(web: dict[str, Any]) -> None:
+    destinations = [
+        (to["ip_block"]["cidr"], rule["ports"][0]["port"])
+        for rule in _policy(web, "toa-website", "allow-egress")["egress"]
+        for to in rule["to"]
+        if "ip_block" in to
+    ]
+    assert destinations == [("10.30.224.0/24", "5432"), ("10.30.225.0/24", "5432"), ("10.30.226.0/24", "5432")]
+
+
+@pytest.mark.slow
 def test_web_mounts_the_secret(web: dict[str, Any]) -> None:
     volumes = _only(web, "kubernetes_deployment_v1")["spec"]["template"]["spec"]["volume"]
     assert [v["secret"]["secret_name"] for v in volumes if "secret" in v] == ["toa-website-secrets"]

@@ -42,6 +42,7 @@ from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
     DeploymentV1SpecTemplateSpecTopologySpreadConstraintLabelSelector,
     DeploymentV1SpecTemplateSpecVolume,
     DeploymentV1SpecTemplateSpecVolumeEmptyDir,
+    DeploymentV1SpecTemplateSpecVolumePersistentVolumeClaim,
     DeploymentV1SpecTemplateSpecVolumeSecret,
 )
 from cdktf_cdktf_provider_kubernetes.horizontal_pod_autoscaler_v2 import (
@@ -69,6 +70,12 @@ from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
     IngressV1SpecRuleHttpPathBackendService,
     IngressV1SpecRuleHttpPathBackendServicePort,
 )
+from cdktf_cdktf_provider_kubernetes.persistent_volume_claim_v1 import (
+    PersistentVolumeClaimV1,
+    PersistentVolumeClaimV1Metadata,
+    PersistentVolumeClaimV1Spec,
+    PersistentVolumeClaimV1SpecResources,
+)
 from cdktf_cdktf_provider_kubernetes.pod_disruption_budget_v1 import (
     PodDisruptionBudgetV1,
     PodDisruptionBudgetV1Metadata,
@@ -79,13 +86,20 @@ from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1,
 from cdktf_cdktf_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metadata, ServiceV1Spec, ServiceV1SpecPort
 from constructs import Construct
 
-from constructs_lib.apps.config import BUCKET_CONFIG_KEY, ApplicationSpec
+from constructs_lib.apps.config import (
+    BUCKET_CONFIG_KEY,
+    SECRETS_MOUNT_PATH,
+    TMP_MOUNT_PATH,
+    ApplicationSpec,
+    VolumeSpec,
+)
 from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
+from constructs_lib.apps.stateful_config import StatefulWorkloadSpec
 from constructs_lib.cluster.config import IdentityMode, NodeGroupSpec
 from constructs_lib.identity.workload import WorkloadRole
-from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME, SecretStoreRef
+from constructs_lib.platform.addons import CLUSTER_SECRET_STORE_NAME, GP3_STORAGE_CLASS, SecretStoreRef
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import (
     ResourceQuotaSpec,
@@ -122,10 +136,6 @@ __all__ = [
 _NAME = "app.kubernetes.io/name"
 _ZONE = "topology.kubernetes.io/zone"
 _HOSTNAME = "kubernetes.io/hostname"
-#: Where the application's Secret is mounted, one file per key (read-only, mode 0400). Files, not
-#: environment variables: they are not inherited by child processes nor printed in crash dumps, and
-#: a rotated secret reaches a running pod.
-SECRETS_MOUNT_PATH = "/etc/secrets"
 #: Security groups one SecurityGroupPolicy (and, by default, one ENI) can carry.
 MAX_POD_SECURITY_GROUPS = 5
 #: The Service's port; the ALB and in-cluster callers use it, the container keeps its own port.
@@ -243,6 +253,9 @@ class ApplicationProps:
     #: The node group ``spec.node_group`` names; required exactly when it names one. Its labels become
     #: the pods' nodeSelector, its taints their tolerations.
     node_group: NodeGroupSpec | None = None
+    #: StorageClass of ``spec.volume``'s claim. Default the baseline's encrypted gp3 class
+    #: (:data:`~constructs_lib.platform.addons.GP3_STORAGE_CLASS`; ``depends_on`` should hold it).
+    storage_class: str = GP3_STORAGE_CLASS
     #: What the namespace and workloads wait for (add-on releases, priority classes, node groups).
     depends_on: Sequence[ITerraformDependable] = ()
 
@@ -342,8 +355,9 @@ class ApplicationProps:
             list(self.load_balancer_cidrs),
             "pass the network tier's public subnet CIDRs",
         )
-        # The quota must leave room for max_replicas plus the rolling update's surge pod.
-        pods = spec.max_replicas + 1
+        # The quota must leave room for max_replicas plus the rolling update's surge pod (none when a
+        # volume makes the update Recreate).
+        pods = spec.max_replicas + (0 if spec.volume is not None else 1)
         budget = (
             ("pods", pods, self.quota.pods, str(self.quota.pods)),
             ("requests.cpu", pods * (cpu_cores(spec.resources.cpu_request) or 0),
@@ -359,7 +373,8 @@ class ApplicationProps:
             require(
                 needed <= allowed,
                 f"{path}.spec.max_replicas",
-                f"max_replicas + 1 surge pod would need more {resource} than the namespace quota ({shown})",
+                f"max_replicas (+ 1 surge pod without a volume) would need more {resource} than the namespace "
+                f"quota ({shown})",
                 spec.max_replicas,
                 "lower max_replicas or the per-pod resources, or raise the quota",
             )
@@ -390,6 +405,9 @@ class Application(Construct):
     * ConfigMap ``<name>-config`` (when ``config`` is set), as environment variables;
     * ExternalSecret ``<name>-secrets`` from the ClusterSecretStore (when ``secrets`` is set), mounted
       read-only as files under :data:`SECRETS_MOUNT_PATH`;
+    * PersistentVolumeClaim ``<name>-<volume.name>`` (when ``volume`` is set): ReadWriteOnce on
+      ``storage_class``, mounted at ``volume.mount_path``; the Deployment then runs one pod and
+      updates by ``Recreate``;
     * Deployment: image ``<repository_url>:<image_tag>``, rolling update maxSurge 1 / maxUnavailable 0,
       non-root, read-only root filesystem (writable ``/tmp`` emptyDir), no privilege escalation, all
       capabilities dropped, seccomp RuntimeDefault, requests and limits, startup/liveness/readiness
@@ -439,6 +457,7 @@ class Application(Construct):
                 monitoring_namespace=props.monitoring_namespace,
                 database_cidrs=props.database.subnet_cidrs if props.database is not None else (),
                 database_port=props.database.port if props.database is not None else None,
+                egress_destinations=tuple((rule.cidr, rule.port) for rule in spec.egress),
                 depends_on=props.depends_on,
             ),
         )
@@ -523,6 +542,10 @@ class Application(Construct):
             )
             workload_after.append(group_policy.release)
 
+        self.volume_claim: PersistentVolumeClaimV1 | None = None
+        if spec.volume is not None:
+            self.volume_claim = self._volume_claim(spec.volume, name, labels, props.storage_class, inside)
+            workload_after.append(self.volume_claim)
         self.deployment = self._deployment(
             spec, labels, selector, env_from, secret_name if has_secret else None, workload_after, props.node_group
         )
@@ -578,6 +601,35 @@ class Application(Construct):
             },
         }
 
+    def _volume_claim(
+        self,
+        volume: VolumeSpec,
+        name: str,
+        labels: Mapping[str, str],
+        storage_class: str,
+        depends_on: Sequence[ITerraformDependable],
+    ) -> PersistentVolumeClaimV1:
+        """The claim ``<name>-<volume.name>`` of ``spec.volume`` (ReadWriteOnce, ``storage_class``)."""
+        return PersistentVolumeClaimV1(
+            self,
+            "volume",
+            # No version label: the claim outlives image tags, and a label change would be a needless update.
+            metadata=PersistentVolumeClaimV1Metadata(
+                name=f"{name}-{volume.name}",
+                namespace=name,
+                labels={k: v for k, v in labels.items() if k != "app.kubernetes.io/version"},
+            ),
+            spec=PersistentVolumeClaimV1Spec(
+                access_modes=["ReadWriteOnce"],
+                storage_class_name=storage_class,
+                resources=PersistentVolumeClaimV1SpecResources(requests={"storage": volume.size}),
+            ),
+            # gp3 binds WaitForFirstConsumer: the volume is created in the zone the pod lands in, so
+            # the claim stays Pending until the Deployment's pod exists; waiting for it would hang the apply.
+            wait_until_bound=False,
+            depends_on=list(depends_on),
+        )
+
     def _deployment(
         self,
         spec: ApplicationSpec,
@@ -591,12 +643,24 @@ class Application(Construct):
         name = spec.name
         resources = spec.resources
         probes = spec.probes
-        mounts = [DeploymentV1SpecTemplateSpecContainerVolumeMount(name="tmp", mount_path="/tmp")]
+        mounts = [DeploymentV1SpecTemplateSpecContainerVolumeMount(name="tmp", mount_path=TMP_MOUNT_PATH)]
         volumes = [
             DeploymentV1SpecTemplateSpecVolume(
                 name="tmp", empty_dir=DeploymentV1SpecTemplateSpecVolumeEmptyDir(size_limit="64Mi")
             )
         ]
+        if spec.volume is not None:
+            mounts.append(
+                DeploymentV1SpecTemplateSpecContainerVolumeMount(name="data", mount_path=spec.volume.mount_path)
+            )
+            volumes.append(
+                DeploymentV1SpecTemplateSpecVolume(
+                    name="data",
+                    persistent_volume_claim=DeploymentV1SpecTemplateSpecVolumePersistentVolumeClaim(
+                        claim_name=f"{name}-{spec.volume.name}"
+                    ),
+                )
+            )
         if secret_name is not None:
             mounts.append(
                 DeploymentV1SpecTemplateSpecContainerVolumeMount(
@@ -621,7 +685,11 @@ class Application(Construct):
                 replicas=str(spec.replicas),
                 revision_history_limit=5,
                 selector=DeploymentV1SpecSelector(match_labels=dict(selector)),
-                strategy=DeploymentV1SpecStrategy(
+                # One pod holds a ReadWriteOnce volume: the new pod can mount it only once the old one
+                # is gone (a rolling update would wait forever for a surge pod that cannot start).
+                strategy=DeploymentV1SpecStrategy(type="Recreate")
+                if spec.volume is not None
+                else DeploymentV1SpecStrategy(
                     type="RollingUpdate",
                     rolling_update=DeploymentV1SpecStrategyRollingUpdate(max_surge="1", max_unavailable="0"),
                 ),
@@ -904,10 +972,14 @@ class ApplicationsProps:
     #: Default None: the stack's environment's (``config.node_groups``); outside an
     #: ``EnvironmentStack`` none, so an application that names a node group is refused.
     node_groups: Mapping[str, NodeGroupSpec] | None = None
+    #: The environment's stateful workloads: an application one lists in ``allowed_peers`` gets
+    #: egress to its namespace on its client port. Default none.
+    stateful_workloads: Sequence[StatefulWorkloadSpec] = ()
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "applications", tuple(self.applications))
+        object.__setattr__(self, "stateful_workloads", tuple(self.stateful_workloads))
         object.__setattr__(
             self,
             "pod_security_group_ids",
@@ -995,11 +1067,12 @@ class Applications(Construct):
         """One :class:`Application` (construct id = its name) with what the platform offers every
         application (these props' shared fields) plus what is its own (``options``: its role, bucket,
         pods security groups and dedicated node group; default None: none of them). Its egress reaches
-        the applications that list it as a peer. ``Application`` checks the result before creating
-        anything."""
+        the applications and stateful workloads that list it as a peer. ``Application`` checks the
+        result before creating anything."""
         props = self._props
         options = options if options is not None else ApplicationOptions()
         callees = {other.name: other.port for other in props.applications if spec.name in other.allowed_peers}
+        callees |= {store.name: store.port for store in props.stateful_workloads if spec.name in store.allowed_peers}
         application = Application(
             self,
             spec.name,

@@ -6,13 +6,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from constructs_lib.platform.config import DEFAULT_PRIORITY_CLASS, PRIORITY_CLASSES, require_cpu, require_memory
+from constructs_lib.platform.config import (
+    DEFAULT_PRIORITY_CLASS,
+    PRIORITY_CLASSES,
+    memory_bytes,
+    require_cpu,
+    require_memory,
+)
 from constructs_lib.stage import Stage
 from constructs_lib.validation import (
     frozen_mapping,
     frozen_tuple,
     parse_acm_certificate_arn,
     require,
+    require_cidr,
     require_dns_label,
     require_image_tag,
     require_range,
@@ -25,11 +32,17 @@ __all__ = [
     "BUCKET_CONFIG_KEY",
     "DATABASE_CONFIG_KEYS",
     "DATABASE_SECRET_KEYS",
+    "MAX_VOLUME_SIZE",
+    "MIN_VOLUME_SIZE",
+    "SECRETS_MOUNT_PATH",
+    "TMP_MOUNT_PATH",
     "ApplicationSpec",
+    "EgressSpec",
     "IngressSpec",
     "Probes",
     "Resources",
     "SecretRef",
+    "VolumeSpec",
 ]
 
 #: ConfigMap keys the platform sets for an application with a ``database``: where and how to connect.
@@ -37,6 +50,15 @@ DATABASE_CONFIG_KEYS: tuple[str, ...] = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_SS
 #: Secret keys (files under ``/etc/secrets``) the platform sets for an application with a ``database``,
 #: from the RDS-managed master secret's JSON properties ``username`` and ``password``.
 DATABASE_SECRET_KEYS: tuple[str, ...] = ("DB_USERNAME", "DB_PASSWORD")
+#: Where the application's Secret is mounted, one file per key (read-only, mode 0400). Files, not
+#: environment variables: they are not inherited by child processes nor printed in crash dumps, and
+#: a rotated secret reaches a running pod.
+SECRETS_MOUNT_PATH = "/etc/secrets"
+#: The writable scratch directory every workload gets (an emptyDir; the root filesystem is read-only).
+TMP_MOUNT_PATH = "/tmp"
+#: gp3's smallest and largest volume (1 GiB, 16 TiB).
+MIN_VOLUME_SIZE = "1Gi"
+MAX_VOLUME_SIZE = "16Ti"
 #: ConfigMap key holding the name of the application's own bucket (``bucket=True``).
 BUCKET_CONFIG_KEY = "BUCKET_NAME"
 
@@ -45,6 +67,7 @@ _DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}\Z", re.ASCII)
 #: Secrets Manager secret names (and ARNs).
 _REMOTE_KEY = re.compile(r"^[A-Za-z0-9/_+=.@:-]{1,512}\Z", re.ASCII)
 _HOST = re.compile(r"^(?=.{1,253}\Z)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z", re.ASCII)
+_ABSOLUTE_PATH = re.compile(r"^(/[A-Za-z0-9._-]+)+$")
 _HTTP_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@/-]*\Z", re.ASCII)
 
 
@@ -55,6 +78,16 @@ def _require_http_path(path: str, value: str) -> None:
         "must be an absolute HTTP path",
         value,
         "use a path such as '/health'",
+    )
+
+
+def _require_absolute_path(path: str, value: str) -> None:
+    require(
+        isinstance(value, str) and _ABSOLUTE_PATH.match(value) is not None,
+        path,
+        "must be an absolute directory path other than '/'",
+        value,
+        "use a path such as '/data/db'",
     )
 
 
@@ -160,6 +193,59 @@ class SecretRef:
     remote_property: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class EgressSpec:
+    """One destination outside the cluster an application may reach: a CIDR on a TCP port."""
+
+    #: IPv4 range, e.g. a database subnet ``10.30.224.0/24``; ``0.0.0.0/0`` for anywhere (the
+    #: instance metadata service is excluded all the same).
+    cidr: str
+    #: TCP port, e.g. 5432.
+    port: int
+
+    def validate(self, path: str) -> None:
+        """Check the CIDR and the port; raises ConfigError."""
+        require_cidr(f"{path}.cidr", self.cidr)
+        require_range(f"{path}.port", self.port, 1, 65535)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VolumeSpec:
+    """A persistent volume on the baseline's encrypted gp3 class: one per member of a
+    ``StatefulWorkload`` (its ``volumeClaimTemplates``), or the one claim of an application
+    (``ApplicationSpec.volume``).
+
+    A StatefulWorkload's claim templates are immutable: changing a volume (or adding one) makes
+    terraform replace the StatefulSet. Members then get their old claims back by name only where
+    claims are retained on delete (``protections.retain_volumes``, on in prod); grow a volume by
+    resizing its claims, not by editing ``size``.
+    """
+
+    #: DNS label. A StatefulWorkload member's claim is ``<name>-<workload>-<ordinal>``; an
+    #: application's claim is ``<application>-<name>``.
+    name: str
+    #: Where the container mounts it, e.g. ``/data/db``.
+    mount_path: str
+    #: Requested size, a binary quantity from 1Gi to 16Ti (gp3's range). Default 10Gi: small and
+    #: cheap to start; the gp3 class allows expansion, shrinking is impossible.
+    size: str = "10Gi"
+
+    def validate(self, path: str) -> None:
+        """Check name, path and size; raises ConfigError."""
+        require_dns_label(f"{path}.name", self.name, max_length=40)
+        _require_absolute_path(f"{path}.mount_path", self.mount_path)
+        size = memory_bytes(self.size) if isinstance(self.size, str) else None
+        low, high = memory_bytes(MIN_VOLUME_SIZE) or 0, memory_bytes(MAX_VOLUME_SIZE) or 0
+        require(
+            size is not None and low <= size <= high,
+            f"{path}.size",
+            f"must be a storage quantity with a binary suffix from {MIN_VOLUME_SIZE} to {MAX_VOLUME_SIZE} "
+            "(gp3's range)",
+            self.size,
+            "write e.g. '20Gi' or '1Ti'",
+        )
+
+
 @dataclass(frozen=True)
 class ApplicationSpec:
     """One application (seed 002's api / admin / worker / monitoring)."""
@@ -212,12 +298,28 @@ class ApplicationSpec:
     #: The pods' priority class, one of the baseline's ``PRIORITY_CLASSES``: ``critical`` may preempt
     #: the others when the cluster is full, ``low`` never preempts (batch work). Default ``normal``,
     #: the cluster's global default: an application outranks no other one unless it is declared so.
-    priority_class: str = DEFAULT_PRIORITY_CLASS
+    #: None: no ``priorityClassName`` (the cluster's own default applies), for a cluster without the
+    #: library's baseline, whose API server would refuse pods naming a class it does not have.
+    priority_class: str | None = DEFAULT_PRIORITY_CLASS
+    #: A persistent volume (a gp3 EBS volume: one zone, one node at a time) mounted at
+    #: ``volume.mount_path``, for an application that keeps state on disk (seed 000's Home Assistant
+    #: keeps its configuration and history in ``/config``). The application then runs exactly one pod
+    #: (``replicas`` and ``max_replicas`` 1) and is updated by ``Recreate`` (the new pod can only
+    #: mount the volume once the old one let it go). Its data outlives the claim where the gp3 class
+    #: retains volumes (``protections.retain_volumes``, on in prod). Several pods with a volume each
+    #: are a ``StatefulWorkload``. Default None: no volume, only the ``/tmp`` scratch directory.
+    volume: VolumeSpec | None = None
+    #: Destinations outside the cluster the pods may reach besides their peers, the environment's
+    #: database and (with ``needs_aws``) HTTPS: e.g. a database outside the platform (seed 001's
+    #: ``DATABASE_URL``) or a partner API. Each is a CIDR and a TCP port; the instance metadata
+    #: service is always excluded. Default none: default-deny stays deny.
+    egress: tuple[EgressSpec, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "config", frozen_mapping(self.config))
         object.__setattr__(self, "secrets", frozen_tuple(self.secrets))
         object.__setattr__(self, "allowed_peers", frozen_tuple(self.allowed_peers))
+        object.__setattr__(self, "egress", frozen_tuple(self.egress))
 
     @property
     def hpa_min_replicas(self) -> int:
@@ -234,11 +336,11 @@ class ApplicationSpec:
             require_dns_label(f"{path}.node_group", self.node_group, max_length=32)
         require_image_tag(f"{path}.image_tag", self.image_tag, example="v1.4.2")
         require(
-            self.priority_class in PRIORITY_CLASSES,
+            self.priority_class is None or self.priority_class in PRIORITY_CLASSES,
             f"{path}.priority_class",
-            "must be one of the baseline's priority classes",
+            "must be one of the baseline's priority classes, or None for the cluster's default",
             self.priority_class,
-            f"use one of {sorted(PRIORITY_CLASSES)}",
+            f"use one of {sorted(PRIORITY_CLASSES)}, or None on a cluster without the baseline",
         )
         require_range(f"{path}.port", self.port, 1024, 65535, fix="listen on an unprivileged port such as 8080")
         require_range(f"{path}.replicas", self.replicas, 1, 100)
@@ -291,7 +393,34 @@ class ApplicationSpec:
             )
         require_unique(f"{path}.allowed_peers", self.allowed_peers, "peer")
         require_range(f"{path}.run_as_user", self.run_as_user, 1000, 2**31 - 1, fix="use a non-root UID such as 10001")
+        self._validate_volume(path)
+        for index, rule in enumerate(self.egress):
+            rule.validate(f"{path}.egress[{index}]")
+        require_unique(f"{path}.egress", ((r.cidr, r.port) for r in self.egress), "egress destination")
         self._validate_data(path)
+
+    def _validate_volume(self, path: str) -> None:
+        """The volume: its own rules, one pod, and a mount path clear of the platform's mounts."""
+        volume = self.volume
+        if volume is None:
+            return
+        volume.validate(f"{path}.volume")
+        require(
+            self.replicas == 1 and self.max_replicas == 1,
+            f"{path}.volume",
+            "needs exactly one pod (replicas=1, max_replicas=1): the volume is one EBS volume in one zone, "
+            "attached to one node at a time, so a second pod could never start",
+            f"replicas={self.replicas}, max_replicas={self.max_replicas}",
+            "set replicas=1 and max_replicas=1, or run the pods as a StatefulWorkload (a volume per member)",
+        )
+        reserved = (TMP_MOUNT_PATH, SECRETS_MOUNT_PATH)
+        require(
+            not any(volume.mount_path == r or volume.mount_path.startswith(f"{r}/") for r in reserved),
+            f"{path}.volume.mount_path",
+            f"must not be or lie under the platform's mounts {list(reserved)}",
+            volume.mount_path,
+            "mount the volume at its own directory, e.g. '/data' or '/config'",
+        )
 
     def _validate_data(self, path: str) -> None:
         """The database and bucket options, and the config and secret keys they reserve."""

@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.stateful_config import StatefulWorkloadSpec
 from constructs_lib.cluster.config import NodeGroupSpec, NodeRole
 from constructs_lib.data.config import require_application_bucket_name
 from constructs_lib.errors import ConfigError
@@ -23,7 +24,14 @@ from constructs_lib.platform.config import require_application_namespaces
 from constructs_lib.stage import Stage
 from constructs_lib.validation import parse_acm_certificate_arn, require, require_unique
 
-__all__ = ["MAX_ROLE_NAME_LENGTH", "ApplicationOffer", "require_applications_fit", "require_certificate"]
+__all__ = [
+    "MAX_ROLE_NAME_LENGTH",
+    "ApplicationOffer",
+    "require_applications_fit",
+    "require_certificate",
+    "require_stateful_workloads_fit",
+    "stateful_workload_backed_up",
+]
 
 #: IAM role names are at most 64 characters.
 MAX_ROLE_NAME_LENGTH = 64
@@ -144,6 +152,66 @@ def require_applications_fit(
         )
     require_unique(f"{path}.applications", names, "application name")
     require_application_namespaces(f"{path}.applications", names)
+
+
+def stateful_workload_backed_up(name: str, *, velero: bool, included_namespaces: Collection[str]) -> bool:
+    """Whether velero's daily Schedule covers the workload ``name``: velero is on and its namespaces are
+    all (``included_namespaces`` empty) or list ``name``."""
+    return velero and (not included_namespaces or name in included_namespaces)
+
+
+def require_stateful_workloads_fit(
+    path: str,
+    workloads: Sequence[StatefulWorkloadSpec],
+    *,
+    applications: Sequence[ApplicationSpec],
+    repositories: Collection[str],
+    velero: bool,
+    included_namespaces: Collection[str],
+) -> None:
+    """Check each of ``workloads`` (``EnvironmentConfig.stateful_workloads``) on its own, then against
+    the environment: its image in one of the ``repositories``, its name (a namespace) unique, no
+    application's and no system or add-on namespace, its ``allowed_peers`` the environment's
+    ``applications`` (they get egress to its client port), and its ``backup_hooks`` only where velero
+    backs it up. ``path`` is the workloads' parent (``dev``)."""
+    application_names = {a.name for a in applications}
+    for index, workload in enumerate(workloads):
+        at = f"{path}.stateful_workloads[{index}]"
+        workload.validate(at)
+        require(
+            workload.repository in repositories,
+            f"{at}.repository",
+            "must name one of the environment's repositories",
+            workload.repository,
+            f"use one of {sorted(repositories)} or add the repository",
+        )
+        require(
+            workload.name not in application_names,
+            f"{at}.name",
+            "must not be an application's name (each application and each stateful workload is a namespace)",
+            workload.name,
+            "rename the workload",
+        )
+        for peer_index, peer in enumerate(workload.allowed_peers):
+            require(
+                peer in application_names,
+                f"{at}.allowed_peers[{peer_index}]",
+                "must name an application of this environment (it gets egress to the workload's client port)",
+                peer,
+                f"use one of {sorted(application_names)}",
+            )
+        require(
+            workload.backup_hooks is None
+            or stateful_workload_backed_up(workload.name, velero=velero, included_namespaces=included_namespaces),
+            f"{at}.backup_hooks",
+            "only apply when velero backs the workload up (addons.velero on, and addons.backup.included_namespaces "
+            "empty or listing it)",
+            workload.backup_hooks,
+            f"turn addons.velero on and include '{workload.name}', or drop the hooks",
+        )
+    names = [w.name for w in workloads]
+    require_unique(f"{path}.stateful_workloads", names, "stateful workload name")
+    require_application_namespaces(f"{path}.stateful_workloads", names, kind="stateful workload")
 
 
 def _require_data_access(at: str, application: ApplicationSpec, offer: ApplicationOffer) -> None:

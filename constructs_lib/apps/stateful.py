@@ -78,10 +78,12 @@ from cdktf_cdktf_provider_kubernetes.stateful_set_v1 import (
 )
 from constructs import Construct
 
+from constructs_lib.apps.config import TMP_MOUNT_PATH
 from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.security_context import container_security_context, pod_security_context
 from constructs_lib.apps.stateful_config import (
     CLIENT_PORT_NAME,
+    CLUSTER_DOMAIN,
     METRICS_PORT_NAME,
     DisruptionPolicy,
     ProbeAction,
@@ -109,8 +111,6 @@ _NAME = "app.kubernetes.io/name"
 _ZONE = "topology.kubernetes.io/zone"
 _HOSTNAME = "kubernetes.io/hostname"
 _NAMESPACE_NAME = "kubernetes.io/metadata.name"
-#: EKS's cluster DNS domain: members are ``<name>-<i>.<headless>.<namespace>.svc.cluster.local``.
-CLUSTER_DOMAIN = "cluster.local"
 #: velero skips any object carrying this label with the value ``true``.
 EXCLUDE_FROM_BACKUP_LABEL = "velero.io/exclude-from-backup"
 #: Default priority class: a member's volume is bound to one zone, so an evicted member may find no
@@ -309,20 +309,15 @@ class StatefulWorkload(Construct):
         super().__init__(scope, id)
         name = spec.name
         self.namespace: str = name
-        self.headless_service_name: str = f"{name}-headless"
+        self.headless_service_name: str = spec.headless_service_name
         self.service_name: str | None = name if spec.client_service else None
         self.service_account_name: str = name
         self.image: str = f"{props.repository_url}:{spec.image_tag}"
         self.client_port: int = spec.port
-        domain = f"{self.headless_service_name}.{name}.svc.{CLUSTER_DOMAIN}"
-        #: Stable DNS name of each member, in ordinal order.
-        self.pod_dns_names: tuple[str, ...] = tuple(f"{name}-{i}.{domain}" for i in range(spec.replicas))
-        #: ``host:port`` of the client Service, or of the first member without it.
-        self.client_endpoint: str = (
-            f"{name}.{name}.svc.{CLUSTER_DOMAIN}:{spec.port}"
-            if spec.client_service
-            else f"{self.pod_dns_names[0]}:{spec.port}"
-        )
+        #: Stable DNS name of each member, in ordinal order (``spec.pod_dns_names``).
+        self.pod_dns_names: tuple[str, ...] = spec.pod_dns_names
+        #: ``host:port`` of the client Service, or of the first member without it (``spec.client_endpoint``).
+        self.client_endpoint: str = spec.client_endpoint
         #: Namespaces the velero Schedule must include for this workload (empty when backup is off).
         self.backup_namespaces: tuple[str, ...] = (name,) if props.backup else ()
         config_name = f"{name}-config"
@@ -571,7 +566,7 @@ class StatefulWorkload(Construct):
     ) -> StatefulSetV1:
         name = spec.name
         resources = spec.resources
-        scratch = [("tmp", "/tmp"), *((f"scratch-{i}", p) for i, p in enumerate(spec.writable_paths))]
+        scratch = [("tmp", TMP_MOUNT_PATH), *((f"scratch-{i}", p) for i, p in enumerate(spec.writable_paths))]
         mounts = [StatefulSetV1SpecTemplateSpecContainerVolumeMount(name=v, mount_path=p) for v, p in scratch]
         mounts += [
             StatefulSetV1SpecTemplateSpecContainerVolumeMount(name=v.name, mount_path=v.mount_path)

@@ -11,8 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from constructs_lib.apps.config import Resources, _require_http_path
-from constructs_lib.platform.config import memory_bytes
+from constructs_lib.apps.config import (
+    MAX_VOLUME_SIZE,
+    MIN_VOLUME_SIZE,
+    TMP_MOUNT_PATH,
+    Resources,
+    VolumeSpec,
+    _require_absolute_path,
+    _require_http_path,
+)
 from constructs_lib.validation import (
     frozen_mapping,
     frozen_tuple,
@@ -26,6 +33,7 @@ from constructs_lib.validation import (
 
 __all__ = [
     "CLIENT_PORT_NAME",
+    "CLUSTER_DOMAIN",
     "MAX_VOLUME_SIZE",
     "METRICS_PORT_NAME",
     "MIN_VOLUME_SIZE",
@@ -40,18 +48,16 @@ __all__ = [
     "VolumeSpec",
 ]
 
+#: EKS's cluster DNS domain: members are ``<name>-<i>.<name>-headless.<namespace>.svc.cluster.local``.
+CLUSTER_DOMAIN = "cluster.local"
 #: Name of the client port on the container and both Services.
 CLIENT_PORT_NAME = "client"
 #: Name of the metrics port on the container (when ``metrics_port`` is set).
 METRICS_PORT_NAME = "metrics"
-#: gp3's smallest and largest volume (1 GiB, 16 TiB).
-MIN_VOLUME_SIZE = "1Gi"
-MAX_VOLUME_SIZE = "16Ti"
 
 #: IANA service name, as Kubernetes requires for port names: at most 15 characters, lowercase
 #: letters, digits and single '-', at least one letter.
 _PORT_NAME = re.compile(r"^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$")
-_ABSOLUTE_PATH = re.compile(r"^(/[A-Za-z0-9._-]+)+$")
 _DATA_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
 
 
@@ -99,52 +105,22 @@ class NamedPort:
 
 
 @dataclass(frozen=True, kw_only=True)
-class VolumeSpec:
-    """One persistent volume per member, from the StatefulSet's ``volumeClaimTemplates``.
-
-    Claim templates are immutable: changing a volume (or adding one) makes terraform replace the
-    StatefulSet. Members then get their old claims back by name only where claims are retained on
-    delete (``protections.retain_volumes``, on in prod); grow a volume by resizing its claims, not by
-    editing ``size``.
-    """
-
-    #: Claim template name (DNS label); each member's claim is ``<name>-<workload>-<ordinal>``.
-    name: str
-    #: Where the container mounts it, e.g. ``/data/db``.
-    mount_path: str
-    #: Requested size, a binary quantity from 1Gi to 16Ti (gp3's range). Default 10Gi: small and
-    #: cheap to start; the gp3 class allows expansion, shrinking is impossible.
-    size: str = "10Gi"
-
-    def validate(self, path: str) -> None:
-        """Check name, path and size; raises ConfigError."""
-        require_dns_label(f"{path}.name", self.name, max_length=40)
-        _require_absolute_path(f"{path}.mount_path", self.mount_path)
-        size = memory_bytes(self.size) if isinstance(self.size, str) else None
-        low, high = memory_bytes(MIN_VOLUME_SIZE) or 0, memory_bytes(MAX_VOLUME_SIZE) or 0
-        require(
-            size is not None and low <= size <= high,
-            f"{path}.size",
-            f"must be a storage quantity with a binary suffix from {MIN_VOLUME_SIZE} to {MAX_VOLUME_SIZE} "
-            "(gp3's range)",
-            self.size,
-            "write e.g. '20Gi' or '1Ti'",
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
 class ProbeSpec:
     """One probe: a TCP connect or an HTTP GET on one of the workload's named ports."""
 
+    #: TCP connect (default: the wire protocols of data stores speak no HTTP) or HTTP GET.
     action: ProbeAction = ProbeAction.TCP
     #: Port name probed. Default the client port.
     port: str = CLIENT_PORT_NAME
     #: HTTP path; required for HTTP probes, refused for TCP ones.
     path: str | None = None
+    #: Seconds before the first probe. Default 0: the startup probe covers slow starts.
     initial_delay_seconds: int = 0
+    #: Seconds between probes. Default 10.
     period_seconds: int = 10
     #: Must not exceed the period (probes would overlap).
     timeout_seconds: int = 5
+    #: Failures in a row before the probe acts (restart, or out of the Service). Default 3.
     failure_threshold: int = 3
 
     def validate(self, path: str, *, port_names: tuple[str, ...]) -> None:
@@ -262,7 +238,9 @@ class StatefulWorkloadSpec:
     metrics_port: int | None = None
     #: Members. Default 3: a majority survives the loss of one member or one zone.
     replicas: int = 3
+    #: Container requests and limits. Default: 250m / 256Mi requested, 500m / 512Mi limit.
     resources: Resources = field(default_factory=Resources)
+    #: Startup, liveness and readiness probes. Default: TCP on the client port.
     probes: StatefulProbes = field(default_factory=StatefulProbes)
     #: Default ORDERED_READY; PARALLEL for systems whose readiness needs a quorum.
     pod_management_policy: PodManagementPolicy = PodManagementPolicy.ORDERED_READY
@@ -313,6 +291,25 @@ class StatefulWorkloadSpec:
     def quorum(self) -> int:
         """A majority of the members."""
         return self.replicas // 2 + 1
+
+    @property
+    def headless_service_name(self) -> str:
+        """``<name>-headless``: the Service that gives each member its stable DNS name."""
+        return f"{self.name}-headless"
+
+    @property
+    def pod_dns_names(self) -> tuple[str, ...]:
+        """The stable DNS name of each member, in ordinal order (the namespace is the workload's name),
+        known before the stack exists: an application's config can name them."""
+        domain = f"{self.headless_service_name}.{self.name}.svc.{CLUSTER_DOMAIN}"
+        return tuple(f"{self.name}-{i}.{domain}" for i in range(self.replicas))
+
+    @property
+    def client_endpoint(self) -> str:
+        """``host:port`` of the client Service, or of the first member without one."""
+        if self.client_service:
+            return f"{self.name}.{self.name}.svc.{CLUSTER_DOMAIN}:{self.port}"
+        return f"{self.pod_dns_names[0]}:{self.port}"
 
     def validate(self, path: str) -> None:
         """Check the workload's own rules; raises ConfigError."""
@@ -377,7 +374,7 @@ class StatefulWorkloadSpec:
                 key,
                 "rename the key or quote the value",
             )
-        mounts = [("/tmp", f"{path}.writable_paths")]
+        mounts = [(TMP_MOUNT_PATH, f"{path}.writable_paths")]
         mounts += [(v.mount_path, f"{path}.volumes[{i}].mount_path") for i, v in enumerate(self.volumes)]
         for index, writable in enumerate(self.writable_paths):
             _require_absolute_path(f"{path}.writable_paths[{index}]", writable)
@@ -408,14 +405,4 @@ def _require_port_name(path: str, value: str) -> None:
         "must be an IANA service name: at most 15 lowercase letters, digits and single '-', with a letter",
         value,
         "use a name such as 'controller' or 'replication'",
-    )
-
-
-def _require_absolute_path(path: str, value: str) -> None:
-    require(
-        isinstance(value, str) and _ABSOLUTE_PATH.match(value) is not None,
-        path,
-        "must be an absolute directory path other than '/'",
-        value,
-        "use a path such as '/data/db'",
     )

@@ -42,7 +42,9 @@ __all__ = [
     "StageDefaults",
     "parameter_group_family",
     "require_application_bucket_name",
+    "require_pod_eni_nodes",
     "require_pod_security_group_support",
+    "require_pod_security_group_users",
     "require_stage",
 ]
 
@@ -195,10 +197,16 @@ def require_pod_security_group_support(
     node_groups_path: str,
     users: Sequence[str],
 ) -> None:
-    """With ``spec.pod_security_groups`` on: some application uses the database (else nothing could
-    reach it), and every workload node group's instance types can carry branch ENIs (pods with their
-    own security groups are only scheduled onto trunk-capable nodes; the SYSTEM group runs no
-    application pods). ``users`` are the names of the applications that name the database."""
+    """With ``spec.pod_security_groups`` on: some application uses the database
+    (:func:`require_pod_security_group_users`) and every workload node group can carry branch ENIs
+    (:func:`require_pod_eni_nodes`). ``EnvironmentConfig.validate`` checks the two in their tiers."""
+    require_pod_security_group_users(path, spec, users=users)
+    require_pod_eni_nodes(path, spec, node_groups=node_groups, node_groups_path=node_groups_path)
+
+
+def require_pod_security_group_users(path: str, spec: DatabaseSpec, *, users: Sequence[str]) -> None:
+    """With ``spec.pod_security_groups`` on, some application uses the database (else nothing could
+    reach it). ``users`` are the names of the applications that name the database. A PLATFORM rule."""
     if not spec.pod_security_groups:
         return
     require(
@@ -209,6 +217,17 @@ def require_pod_security_group_support(
         spec.pod_security_groups,
         f"set database='{spec.name}' on the applications that use it, or turn pod_security_groups off",
     )
+
+
+def require_pod_eni_nodes(
+    path: str, spec: DatabaseSpec, *, node_groups: Sequence[NodeGroupSpec], node_groups_path: str
+) -> None:
+    """With ``spec.pod_security_groups`` on, every workload node group's instance types can carry branch
+    ENIs (pods with their own security groups are only scheduled onto trunk-capable nodes; the SYSTEM
+    group runs no application pods). A CLUSTER rule: the cluster turns on the vpc-cni's pod ENIs for it,
+    so a cluster-only stack must refuse nodes that cannot carry them."""
+    if not spec.pod_security_groups:
+        return
     for index, group in enumerate(node_groups):
         if group.role is NodeRole.SYSTEM:
             continue

@@ -18,8 +18,8 @@ from constructs_lib.iam import statement
 from constructs_lib.identity.irsa import Permissions
 from constructs_lib.security.context import ArnContext, arn
 from constructs_lib.validation import (
-    is_reference,
     require,
+    require_arn,
     require_dns_label,
     require_hosted_zone_id,
     require_unique,
@@ -476,17 +476,19 @@ def external_secrets(
     )
     database: tuple[dict[str, object], ...] = ()
     if database_secret_arn is not None and database_kms_key_arn is not None:
-        _require_arn(
+        require_arn(
             "presets.external_secrets.database_secret_arn",
             database_secret_arn,
-            "a Secrets Manager secret",
-            "pass the PostgresDatabase's `master_user_secret_arn`",
+            what="a Secrets Manager secret",
+            service="secretsmanager",
+            fix="pass the PostgresDatabase's `master_user_secret_arn`",
         )
-        _require_arn(
+        require_arn(
             "presets.external_secrets.database_kms_key_arn",
             database_kms_key_arn,
-            "a KMS key",
-            "pass the PostgresDatabase's `kms_key_arn`",
+            what="a KMS key",
+            service="kms",
+            fix="pass the PostgresDatabase's `kms_key_arn`",
         )
         database = (
             statement(
@@ -589,12 +591,12 @@ def application(
     require_dns_label("presets.application.app_name", app_name)
     statements: list[dict[str, object]] = []
     if bucket_arn is not None:
-        require(
-            isinstance(bucket_arn, str) and (bucket_arn.startswith("arn:") or is_reference(bucket_arn)),
+        require_arn(
             "presets.application.bucket_arn",
-            "must be an S3 bucket ARN (or a terraform reference to one)",
             bucket_arn,
-            "pass the bucket's `arn` attribute, e.g. 'arn:aws:s3:::eks-platform-dev-api'",
+            what="an S3 bucket",
+            service="s3",
+            fix="pass the bucket's `arn` attribute, e.g. 'arn:aws:s3:::eks-platform-dev-api'",
         )
         statements.append(statement("ListOwnBucket", ["s3:ListBucket"], [bucket_arn]))
         statements.append(
@@ -631,12 +633,12 @@ def velero(context: ArnContext, *, bucket_arn: str, kms_key_arns: Sequence[str] 
       region's volumes and snapshots;
     * KMS (when ``kms_key_arns``, the bucket's key): Decrypt and GenerateDataKey through S3 only.
     """
-    require(
-        isinstance(bucket_arn, str) and (bucket_arn.startswith("arn:") or Token.is_unresolved(bucket_arn)),
+    require_arn(
         "presets.velero.bucket_arn",
-        "must be an S3 bucket ARN (or a terraform reference to one)",
         bucket_arn,
-        "pass the backup bucket's `bucket_arn`",
+        what="an S3 bucket",
+        service="s3",
+        fix="pass the backup bucket's `bucket_arn`",
     )
     statements: list[dict[str, object]] = [
         statement("DescribeVolumesAndSnapshots", ["ec2:DescribeSnapshots", "ec2:DescribeVolumes"], ["*"]),
@@ -671,16 +673,6 @@ def velero(context: ArnContext, *, bucket_arn: str, kms_key_arns: Sequence[str] 
     return Permissions(statements=tuple(statements))
 
 
-def _require_arn(path: str, value: str, what: str, fix: str) -> None:
-    require(
-        isinstance(value, str) and (value.startswith("arn:") or Token.is_unresolved(value) or is_reference(value)),
-        path,
-        f"must be {what} ARN (or a terraform reference to one)",
-        value,
-        fix,
-    )
-
-
 def application_bucket_access(context: ArnContext, *, bucket_arn: str, kms_key_arn: str) -> Permissions:
     """An application's own S3 bucket (``data.ApplicationBucket``): read, write and delete its objects.
 
@@ -689,17 +681,19 @@ def application_bucket_access(context: ArnContext, *, bucket_arn: str, kms_key_a
     * ``kms:GenerateDataKey`` (writes) and ``kms:Decrypt`` (reads) on the bucket's key only, and only
       when S3 in this region calls KMS on the application's behalf (``kms:ViaService``).
     """
-    _require_arn(
+    require_arn(
         "presets.application_bucket_access.bucket_arn",
         bucket_arn,
-        "an S3 bucket",
-        "pass the ApplicationBucket's `bucket_arn`",
+        what="an S3 bucket",
+        service="s3",
+        fix="pass the ApplicationBucket's `bucket_arn`",
     )
-    _require_arn(
+    require_arn(
         "presets.application_bucket_access.kms_key_arn",
         kms_key_arn,
-        "a KMS key",
-        "pass the ApplicationBucket's `kms_key_arn`",
+        what="a KMS key",
+        service="kms",
+        fix="pass the ApplicationBucket's `kms_key_arn`",
     )
     return Permissions(
         statements=(

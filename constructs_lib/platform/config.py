@@ -97,15 +97,16 @@ PRIORITY_CLASSES: Mapping[str, PriorityClassSpec] = MappingProxyType(
 DEFAULT_PRIORITY_CLASS = next(name for name, spec in PRIORITY_CLASSES.items() if spec.global_default)
 
 
-def require_application_namespaces(path: str, names: Iterable[str]) -> None:
-    """Cross-tier rule: no application (each one is a namespace) takes a system or add-on namespace."""
+def require_application_namespaces(path: str, names: Iterable[str], *, kind: str = "application") -> None:
+    """Cross-tier rule: no workload of ``kind`` (each one is a namespace: an application, a stateful
+    workload) takes a system or add-on namespace."""
     for index, name in enumerate(names):
         require(
             name not in RESERVED_NAMESPACES,
             f"{path}[{index}].name",
-            "must not be a Kubernetes or add-on namespace (each application gets its own namespace)",
+            f"must not be a Kubernetes or add-on namespace (each {kind} gets its own namespace)",
             name,
-            f"rename the application; reserved: {', '.join(sorted(RESERVED_NAMESPACES))}",
+            f"rename the {kind}; reserved: {', '.join(sorted(RESERVED_NAMESPACES))}",
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -129,11 +130,14 @@ class ApplicationNamespaceProps:
     database_cidrs: tuple[str, ...] = ()
     #: The database's port; required with ``database_cidrs``.
     database_port: int | None = None
+    #: Further (CIDR, TCP port) destinations the namespace may reach (``ApplicationSpec.egress``); the
+    #: instance metadata service is excluded from each. Default none.
+    egress_destinations: tuple[tuple[str, int], ...] = ()
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "egress_peers", MappingProxyType(dict(self.egress_peers)))
-        for name in ("load_balancer_cidrs", "allowed_peers", "database_cidrs", "depends_on"):
+        for name in ("load_balancer_cidrs", "allowed_peers", "database_cidrs", "egress_destinations", "depends_on"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def validate(self, path: str) -> None:
@@ -172,6 +176,9 @@ class ApplicationNamespaceProps:
         for index, cidr in enumerate(self.database_cidrs):
             require_cidr(f"{path}.database_cidrs[{index}]", cidr, allow_any=False)
         require_unique(f"{path}.database_cidrs", self.database_cidrs, "CIDR")
+        for index, (cidr, port) in enumerate(self.egress_destinations):
+            require_cidr(f"{path}.egress_destinations[{index}]", cidr)
+            require_range(f"{path}.egress_destinations[{index}].port", port, 1, 65535)
 
 
 class ApplicationNamespace(Construct):
@@ -183,8 +190,9 @@ class ApplicationNamespace(Construct):
     * ``allow-ingress``: ``port`` from the load balancer CIDRs, the ingress controller's namespace,
       the allowed peers' namespaces and Prometheus' namespace (each only when configured);
     * ``allow-egress``: to each egress peer's namespace on its port, to the database subnets on the
-      database port (when ``database_cidrs``), HTTPS anywhere except IMDS when ``allow_https_egress``,
-      and the node's Pod Identity agent when ``allow_pod_identity_agent``;
+      database port (when ``database_cidrs``), to each of ``egress_destinations`` (except IMDS), HTTPS
+      anywhere except IMDS when ``allow_https_egress``, and the node's Pod Identity agent when
+      ``allow_pod_identity_agent``;
     * a ResourceQuota and a LimitRange.
 
     Attributes: ``name`` (the namespace name) and ``namespace`` (the resource, for ``depends_on``).
@@ -309,6 +317,21 @@ class ApplicationNamespace(Construct):
                         )
                     ],
                     ports=[NetworkPolicyV1SpecEgressPorts(port="443", protocol="TCP")],
+                )
+            )
+        for cidr, port in props.egress_destinations:
+            # The instance metadata service stays out of reach even inside a wide range.
+            metadata = ipaddress.IPv4Network(IMDS_CIDR).subnet_of(ipaddress.IPv4Network(cidr))
+            egress.append(
+                NetworkPolicyV1SpecEgress(
+                    to=[
+                        NetworkPolicyV1SpecEgressTo(
+                            ip_block=NetworkPolicyV1SpecEgressToIpBlock(
+                                cidr=cidr, except_=[IMDS_CIDR] if metadata else None
+                            )
+                        )
+                    ],
+                    ports=[NetworkPolicyV1SpecEgressPorts(port=str(port), protocol="TCP")],
                 )
             )
         if props.allow_pod_identity_agent:

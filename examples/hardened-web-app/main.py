@@ -25,7 +25,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 
 from constructs_lib import Stage
 from constructs_lib.apps.application import Application, ApplicationProps
-from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, SecretRef
+from constructs_lib.apps.config import ApplicationSpec, EgressSpec, IngressSpec, Probes, Resources, SecretRef
 from constructs_lib.platform.addons import SecretStoreRef
 from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import ResourceQuotaSpec
@@ -45,6 +45,8 @@ HOST = "www.example.com"
 CERTIFICATE_ARN = f"arn:aws:acm:{REGION}:{ACCOUNT_ID}:certificate/00000000-0000-0000-0000-000000000000"
 #: The cluster VPC's public subnets: an internet-facing ALB connects to the pods from there only.
 PUBLIC_SUBNET_CIDRS = ("10.30.192.0/24", "10.30.193.0/24", "10.30.194.0/24")
+#: The cluster VPC's database subnets: the app's PostgreSQL (``DATABASE_URL``) listens there on 5432.
+DATABASE_SUBNET_CIDRS = ("10.30.224.0/24", "10.30.225.0/24", "10.30.226.0/24")
 #: Namespace of the cluster's Prometheus, allowed to scrape the pods.
 MONITORING_NAMESPACE = "kube-prometheus-stack"
 #: The cluster's ClusterSecretStore (a cluster built by ``PlatformStack`` has ``aws-secrets-manager``,
@@ -66,6 +68,8 @@ WEB_APP = ApplicationSpec(
     probes=Probes(startup_path="/api/startup", liveness_path="/api/alive", readiness_path="/api/ready"),
     ingress=IngressSpec(HOST, certificate_arn=CERTIFICATE_ARN),
     config={"NODE_ENV": "production", "PORT": "5000"},
+    # Seed 001's database: its subnets on PostgreSQL's port, nothing else (default-deny otherwise).
+    egress=tuple(EgressSpec(cidr=cidr, port=5432) for cidr in DATABASE_SUBNET_CIDRS),
     # Seed 001's two secrets, as files under /etc/secrets (not environment variables).
     secrets=(
         SecretRef("DATABASE_URL", f"{SECRETS_PREFIX}/database", "url"),

@@ -1,11 +1,13 @@
 """Seed 000's plant monitoring on its own EKS environment, built only from the installed package.
 
-One ``PlatformStack`` (VPC, private EKS cluster, ECR, add-ons, baseline) holds:
+One ``PlatformStack`` (VPC, private EKS cluster, ECR, add-ons, baseline) built from one
+``EnvironmentConfig`` holds:
 
-* Home Assistant, the only workload reachable from the internet (one TLS Ingress on the shared ALB);
+* Home Assistant, the only workload reachable from the internet (one TLS Ingress on the shared ALB),
+  its configuration and history on a persistent volume (``ApplicationSpec.volume``);
 * the plant processor and the plant sensor, internal services without an Ingress;
-* MongoDB and Kafka, one ``StatefulWorkload`` each, whose namespaces admit only the processor and
-  the sensor; those clients get egress to exactly the ports they call.
+* MongoDB and Kafka (``EnvironmentConfig.stateful_workloads``), whose namespaces admit only the
+  processor and the sensor; those clients get egress to exactly the ports they call.
 
 Every image comes from the environment's own ECR repositories ``<prefix>/plant-monitoring/<name>``:
 the seed's builds tagged ``v1.0.0``, the third-party images cached under their upstream tags.
@@ -27,21 +29,16 @@ from collections.abc import Mapping
 from cdktf import App, TerraformOutput
 
 from constructs_lib import EnvironmentConfig, Stage
-from constructs_lib.apps.application import Application, ApplicationProps
-from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources
-from constructs_lib.apps.stateful import StatefulWorkload, StatefulWorkloadProps
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, Probes, Resources, VolumeSpec
 from constructs_lib.apps.stateful_config import (
     BackupHooks,
     DisruptionPolicy,
     NamedPort,
     PodManagementPolicy,
     StatefulWorkloadSpec,
-    VolumeSpec,
 )
 from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, NodeRole
-from constructs_lib.network.cidr import Tier
 from constructs_lib.network.config import NatMode, NetworkConfig
-from constructs_lib.platform.catalog import PodSecurityLevel
 from constructs_lib.platform.config import AddonsConfig, BackupConfig
 from constructs_lib.platform_stack import PlatformStack
 from constructs_lib.registry.config import RepositorySpec, default_lifecycle_rules
@@ -114,6 +111,45 @@ KAFKA = StatefulWorkloadSpec(
     },
 )
 
+#: Home Assistant behind the ALB: one instance (it is not built to run as several replicas), its
+#: configuration and history in ``/config`` on a gp3 volume that outlives the pod.
+HOME_ASSISTANT = ApplicationSpec(
+    "homeassistant",
+    repository("homeassistant"),
+    IMAGES["homeassistant"][0],
+    port=8123,
+    replicas=1,
+    max_replicas=1,
+    volume=VolumeSpec(name="config", mount_path="/config", size="10Gi"),
+    resources=Resources(cpu_request="250m", cpu_limit="1", memory_request="512Mi", memory_limit="1Gi"),
+    probes=Probes(startup_path="/manifest.json", liveness_path="/manifest.json", readiness_path="/manifest.json"),
+    ingress=IngressSpec(HOME_ASSISTANT_HOST, certificate_arn=CERTIFICATE_ARN),
+    # The processor pushes plant states to Home Assistant's API (seed 000's network policy).
+    allowed_peers=("plant-processor",),
+)
+#: Reads the sensor stream from Kafka, stores readings in MongoDB, pushes states to Home Assistant.
+PROCESSOR = ApplicationSpec(
+    "plant-processor",
+    repository("plant-processor"),
+    IMAGES["plant-processor"][0],
+    port=3000,
+    config={
+        "MONGODB_URL": f"mongodb://{','.join(f'{host}:{MONGODB.port}' for host in MONGODB.pod_dns_names)}",
+        "KAFKA_BOOTSTRAP_SERVERS": KAFKA.client_endpoint,
+        "HOMEASSISTANT_URL": f"http://{HOME_ASSISTANT.name}.{HOME_ASSISTANT.name}.svc.cluster.local",
+    },
+)
+#: Publishes readings to Kafka.
+SENSOR = ApplicationSpec(
+    "plant-sensor",
+    repository("plant-sensor"),
+    IMAGES["plant-sensor"][0],
+    port=3000,
+    replicas=1,
+    max_replicas=3,
+    config={"KAFKA_BOOTSTRAP_SERVERS": KAFKA.client_endpoint},
+)
+
 CONFIG = EnvironmentConfig(
     name="dev",
     project="plants",
@@ -136,115 +172,16 @@ CONFIG = EnvironmentConfig(
     # its namespace: Kafka only buffers readings the processor stores in MongoDB, and the other
     # workloads keep no state.
     addons=AddonsConfig(velero=True, backup=BackupConfig(included_namespaces=(MONGODB.name,))),
+    applications=(HOME_ASSISTANT, PROCESSOR, SENSOR),
+    # Each admits the applications it lists in allowed_peers, which get egress to its client port.
+    stateful_workloads=(MONGODB, KAFKA),
     tags={"owner": "plant-monitoring"},
 )
-
-
-def data_stores(stack: PlatformStack) -> dict[str, StatefulWorkload]:
-    """MongoDB (readings) and Kafka (the sensor -> processor stream), reachable only from their clients."""
-    after = [
-        *stack.cluster.node_groups,
-        stack.baseline.storage_class,
-        *stack.baseline.priority_classes.values(),
-        *stack.addons.releases.values(),
-    ]
-    return {
-        spec.name: StatefulWorkload(
-            stack,
-            spec.name,
-            props=StatefulWorkloadProps(
-                spec=spec,
-                repository_url=stack.registry.repository_urls[spec.repository],
-                # protections: the stack's environment's (retain_volumes decides whether claims are kept).
-                backup=spec.name in CONFIG.addons.backup.included_namespaces,
-                depends_on=after,
-            ),
-        )
-        for spec in (MONGODB, KAFKA)
-    }
-
-
-def applications(stack: PlatformStack, stores: Mapping[str, StatefulWorkload]) -> dict[str, Application]:
-    """Home Assistant behind the ALB; the processor and the sensor inside the cluster.
-
-    Built with ``Application`` rather than ``EnvironmentConfig.applications``: an application in the
-    config can only be given egress to other applications, not to the data stores (see README).
-    """
-    mongodb, kafka = stores["mongodb"], stores["kafka"]
-    home_assistant = ApplicationSpec(
-        "homeassistant",
-        repository("homeassistant"),
-        IMAGES["homeassistant"][0],
-        port=8123,
-        # One instance: Home Assistant is not built to run as several replicas.
-        replicas=1,
-        max_replicas=1,
-        resources=Resources(cpu_request="250m", cpu_limit="1", memory_request="512Mi", memory_limit="1Gi"),
-        probes=Probes(startup_path="/manifest.json", liveness_path="/manifest.json", readiness_path="/manifest.json"),
-        ingress=IngressSpec(HOME_ASSISTANT_HOST, certificate_arn=CERTIFICATE_ARN),
-        # The processor pushes plant states to Home Assistant's API (seed 000's network policy).
-        allowed_peers=("plant-processor",),
-    )
-    processor = ApplicationSpec(
-        "plant-processor",
-        repository("plant-processor"),
-        IMAGES["plant-processor"][0],
-        port=3000,
-        config={
-            "MONGODB_URL": f"mongodb://{','.join(f'{host}:{mongodb.client_port}' for host in mongodb.pod_dns_names)}",
-            "KAFKA_BOOTSTRAP_SERVERS": kafka.client_endpoint,
-            "HOMEASSISTANT_URL": f"http://{home_assistant.name}.{home_assistant.name}.svc.cluster.local",
-        },
-    )
-    sensor = ApplicationSpec(
-        "plant-sensor",
-        repository("plant-sensor"),
-        IMAGES["plant-sensor"][0],
-        port=3000,
-        replicas=1,
-        max_replicas=3,
-        config={"KAFKA_BOOTSTRAP_SERVERS": kafka.client_endpoint},
-    )
-    egress = {
-        processor.name: {
-            mongodb.namespace: mongodb.client_port,
-            kafka.namespace: kafka.client_port,
-            home_assistant.name: home_assistant.port,
-        },
-        sensor.name: {kafka.namespace: kafka.client_port},
-    }
-    return {
-        spec.name: Application(
-            stack,
-            f"app-{spec.name}",
-            props=ApplicationProps(
-                spec=spec,
-                repository_url=stack.registry.repository_urls[spec.repository],
-                # stage: the stack's environment's (its rules for the spec, e.g. HTTPS-only ingress in prod).
-                load_balancer_group=CONFIG.prefix,
-                pod_security=PodSecurityLevel.RESTRICTED,
-                # Only the ALB's nodes in the public subnets reach Home Assistant's port.
-                load_balancer_cidrs=tuple(stack.network.plan.cidrs(Tier.PUBLIC).values()),
-                load_balancer_security_group_id=stack.network.alb_security_group_id,
-                egress_peers=egress.get(spec.name, {}),
-                depends_on=[*stack.baseline.priority_classes.values(), *stack.addons.releases.values()],
-            ),
-        )
-        for spec in (home_assistant, processor, sensor)
-    }
 
 
 def main() -> None:
     app = App()
     stack = PlatformStack(app, CONFIG)
-    stores = data_stores(stack)
-    apps = applications(stack, stores)
-    TerraformOutput(
-        stack,
-        "plant_monitoring_namespaces",
-        value=sorted([*stores, *apps]),
-        description="Namespaces of seed 000's workloads (one each: PSS restricted, default-deny policies)",
-    )
     TerraformOutput(
         stack,
         "home_assistant_url",

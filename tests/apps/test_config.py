@@ -157,8 +157,9 @@ def test_config_is_copied_read_only() -> None:
         (
             {"priority_class": "urgent"},
             False,
-            r"`app\.priority_class`: must be one of the baseline's priority classes \(got 'urgent'\); "
-            r"fix: use one of \['critical', 'low', 'normal'\]",
+            r"`app\.priority_class`: must be one of the baseline's priority classes, or None for the cluster's "
+            r"default \(got 'urgent'\); fix: use one of \['critical', 'low', 'normal'\], or None on a cluster "
+            r"without the baseline",
         ),
     ],
 )

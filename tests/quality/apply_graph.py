@@ -18,6 +18,9 @@ runs them over the reference stacks, an every-option variant, and a small bad st
   association's namespace) waits for the association and for the ``eks-pod-identity-agent`` add-on:
   a pod started before them gets no credentials until it is restarted.
 * Empty registries: a Deployment or StatefulSet never waits for its rollout (images arrive later).
+* Volumes: a PersistentVolumeClaim or a StatefulSet's claim template naming a StorageClass the stack
+  creates waits for it; a claim on a ``WaitForFirstConsumer`` class never waits until bound (it binds
+  only once a pod uses it, which comes later in the same apply).
 * Controllers own fields: replicas of a Deployment under an HPA and a node group's desired size are
   ignored by terraform.
 * Pinned add-ons: every ``aws_eks_addon`` has a literal version (for pinned stacks).
@@ -273,6 +276,45 @@ def rollouts_never_block(doc: Doc) -> list[str]:
     ]
 
 
+def _claimed_classes(graph: ApplyGraph, address: str) -> list[str]:
+    """The StorageClasses a PersistentVolumeClaim or a StatefulSet's claim templates name."""
+    body = graph.bodies[address]
+    if address.startswith("kubernetes_persistent_volume_claim"):
+        specs = [_first(body.get("spec"))]
+    else:
+        templates = _first(body.get("spec")).get("volume_claim_template") or []
+        templates = [templates] if isinstance(templates, Mapping) else templates
+        specs = [_first(t.get("spec")) for t in templates if isinstance(t, Mapping)]
+    return [str(s["storage_class_name"]) for s in specs if s.get("storage_class_name")]
+
+
+def claims_wait_for_their_storage_class(doc: Doc) -> list[str]:
+    graph = ApplyGraph(doc)
+    classes: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for address in graph.of_type("kubernetes_storage_class_v1", "kubernetes_storage_class"):
+        body = graph.bodies[address]
+        classes[str(_first(body.get("metadata")).get("name"))] = (address, body)
+    problems = []
+    claims = graph.of_type("kubernetes_persistent_volume_claim_v1", "kubernetes_stateful_set_v1")
+    for address in claims:
+        for name in _claimed_classes(graph, address):
+            if name not in classes:
+                continue
+            owner, body = classes[name]
+            if owner not in graph.ancestors(address):
+                problems.append(f"{address} does not wait for its StorageClass {owner} (the claim stays Pending)")
+            if (
+                address.startswith("kubernetes_persistent_volume_claim")
+                and body.get("volume_binding_mode") == "WaitForFirstConsumer"
+                and graph.bodies[address].get("wait_until_bound") is not False
+            ):
+                problems.append(
+                    f"{address} waits until bound on the WaitForFirstConsumer class {name}: it binds only when a "
+                    "pod uses it, so the apply hangs; set wait_until_bound = false"
+                )
+    return problems
+
+
 def _ignored(body: Mapping[str, Any]) -> list[str]:
     return list(_first(body.get("lifecycle")).get("ignore_changes", []) or [])
 
@@ -313,5 +355,6 @@ RULES = (
     objects_wait_for_their_namespace,
     pods_wait_for_their_pod_identity,
     rollouts_never_block,
+    claims_wait_for_their_storage_class,
     controller_fields_are_ignored,
 )

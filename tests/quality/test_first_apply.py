@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from constructs_lib.apps.config import ApplicationSpec, VolumeSpec
+from constructs_lib.apps.stateful_config import BackupHooks, StatefulWorkloadSpec
 from constructs_lib.platform.config import AddonsConfig, CertificateConfig, DnsConfig
 from tests.quality import apply_graph
 from tests.quality.checks import Doc
@@ -22,7 +24,8 @@ RULES = {rule.__name__: rule for rule in apply_graph.RULES}
 
 @pytest.fixture(scope="session")
 def every_option_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Prod with every add-on on and every way in for the deploy runner, synthesized once."""
+    """Prod with every add-on on, every way in for the deploy runner, stateful workloads and an application
+    with a volume, synthesized once."""
     from constructs_lib.platform_stack import build_app
     from stacks.environments import PROD
 
@@ -38,7 +41,39 @@ def every_option_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         private_access_cidrs=("10.250.0.0/24",),
         private_access_security_group_ids=("sg-0a1b2c3d4e5f67890",),
     )
-    variant = dataclasses.replace(PROD, addons=addons, cluster=cluster)
+    # Stateful workloads (one backed up with hooks) that applications reach, and an application with a volume.
+    mongodb = StatefulWorkloadSpec(
+        name="mongodb",
+        repository="plant-monitoring/mongodb",
+        image_tag="7.0.14",
+        port=27017,
+        volumes=(VolumeSpec(name="data", mount_path="/data/db"),),
+        allowed_peers=("worker",),
+        backup_hooks=BackupHooks(pre=("mongosh", "--eval", "db.fsyncLock()")),
+    )
+    kafka = StatefulWorkloadSpec(
+        name="kafka",
+        repository="plant-monitoring/kafka",
+        image_tag="7.4.4",
+        port=9092,
+        volumes=(VolumeSpec(name="data", mount_path="/var/lib/kafka/data"),),
+        allowed_peers=("api", "worker"),
+    )
+    home_assistant = ApplicationSpec(
+        "homeassistant",
+        "plant-monitoring/homeassistant",
+        "2024.10.1",
+        replicas=1,
+        max_replicas=1,
+        volume=VolumeSpec(name="config", mount_path="/config"),
+    )
+    variant = dataclasses.replace(
+        PROD,
+        addons=addons,
+        cluster=cluster,
+        applications=(*PROD.applications, home_assistant),
+        stateful_workloads=(mongodb, kafka),
+    )
     outdir = tmp_path_factory.mktemp("every-option")
     build_app([variant], outdir=str(outdir)).synth()
     return dict(json.loads((Path(outdir) / "stacks" / "prod" / "cdk.tf.json").read_text("utf-8")))
@@ -58,6 +93,13 @@ def test_every_option_variant_follows_rule(every_option_json: Doc, rule: str) ->
 def test_every_option_variant_installs_every_addon(every_option_json: Doc) -> None:
     charts = {body["chart"] for body in every_option_json["resource"]["helm_release"].values()}
     assert {"cert-manager", "ingress-nginx", "argo-cd", "velero", "vertical-pod-autoscaler", "external-dns"} <= charts
+
+
+def test_every_option_variant_has_volumes(every_option_json: Doc) -> None:
+    """The claim rules above run over real claims: two StatefulSets and an application's claim."""
+    resources = every_option_json["resource"]
+    assert len(resources["kubernetes_stateful_set_v1"]) == 2
+    assert len(resources["kubernetes_persistent_volume_claim_v1"]) == 1
 
 
 def test_prod_pins_every_managed_addon(stacks_json: dict[str, Doc]) -> None:
@@ -171,6 +213,49 @@ BAD: dict[str, tuple[Callable[[Doc], list[str]], dict[str, Any], str]] = {
         apply_graph.rollouts_never_block,
         _stack(kubernetes_deployment_v1={"api": {"metadata": [{"name": "api", "namespace": "apps"}]}}),
         "kubernetes_deployment_v1.api waits for its rollout",
+    ),
+    "claim before its storage class": (
+        apply_graph.claims_wait_for_their_storage_class,
+        _stack(
+            kubernetes_storage_class_v1={"gp3": {"metadata": [{"name": "gp3"}]}},
+            kubernetes_persistent_volume_claim_v1={
+                "data": {
+                    "metadata": [{"name": "data", "namespace": "apps"}],
+                    "spec": [{"storage_class_name": "gp3"}],
+                    "wait_until_bound": False,
+                }
+            },
+        ),
+        "kubernetes_persistent_volume_claim_v1.data does not wait for its StorageClass kubernetes_storage_class_v1.gp3",
+    ),
+    "claim template before its storage class": (
+        apply_graph.claims_wait_for_their_storage_class,
+        _stack(
+            kubernetes_storage_class_v1={"gp3": {"metadata": [{"name": "gp3"}]}},
+            kubernetes_stateful_set_v1={
+                "db": {
+                    "metadata": [{"name": "db", "namespace": "apps"}],
+                    "spec": [{"volume_claim_template": [{"spec": [{"storage_class_name": "gp3"}]}]}],
+                }
+            },
+        ),
+        "kubernetes_stateful_set_v1.db does not wait for its StorageClass kubernetes_storage_class_v1.gp3",
+    ),
+    "claim waits until bound on a WaitForFirstConsumer class": (
+        apply_graph.claims_wait_for_their_storage_class,
+        _stack(
+            kubernetes_storage_class_v1={
+                "gp3": {"metadata": [{"name": "gp3"}], "volume_binding_mode": "WaitForFirstConsumer"}
+            },
+            kubernetes_persistent_volume_claim_v1={
+                "data": {
+                    "metadata": [{"name": "data", "namespace": "apps"}],
+                    "spec": [{"storage_class_name": "gp3"}],
+                    "depends_on": ["kubernetes_storage_class_v1.gp3"],
+                }
+            },
+        ),
+        "kubernetes_persistent_volume_claim_v1.data waits until bound on the WaitForFirstConsumer class gp3",
     ),
     "replicas owned under an HPA": (
         apply_graph.controller_fields_are_ignored,

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.config import ApplicationSpec, VolumeSpec
+from constructs_lib.apps.stateful_config import BackupHooks, StatefulWorkloadSpec
 from constructs_lib.config import EnvironmentConfig, load_environments
 from constructs_lib.errors import ConfigError
 from constructs_lib.registry.config import RepositorySpec
@@ -51,9 +52,27 @@ def _instances(value: Any, path: str, rebuild: Rebuild) -> Iterator[tuple[type[A
                     yield from _instances(element, f"{path}.{spec.name}[{index}]", put_item)
 
 
+#: Prod with a stateful workload (backed up, with hooks): the fixtures declare none.
+WITH_STATEFUL = replace(
+    PROD,
+    repositories=(*PROD.repositories, RepositorySpec("data/kv")),
+    stateful_workloads=(
+        StatefulWorkloadSpec(
+            name="kv",
+            repository="data/kv",
+            image_tag="7.2.4",
+            port=6379,
+            volumes=(VolumeSpec(name="data", mount_path="/data"),),
+            allowed_peers=("worker",),
+            backup_hooks=BackupHooks(pre=("sync",)),
+        ),
+    ),
+)
+
+
 def _first_instances() -> dict[type[Any], tuple[str, Any, Rebuild]]:
     found: dict[type[Any], tuple[str, Any, Rebuild]] = {}
-    for base in (DEV, PROD):
+    for base in (DEV, PROD, WITH_STATEFUL):
         for cls, path, value, rebuild in _instances(base, base.name, lambda new: typing.cast(EnvironmentConfig, new)):
             found.setdefault(cls, (path, value, rebuild))
     return found
