@@ -51,7 +51,7 @@ from constructs_lib.cluster.config import (
 )
 from constructs_lib.cluster.node_group import ManagedNodeGroup, ManagedNodeGroupProps
 from constructs_lib.iam import policy_document, statement
-from constructs_lib.identity.irsa import Permissions
+from constructs_lib.identity.irsa import Permissions, trust_policy
 from constructs_lib.identity.pod_identity import (
     AssociationMode,
     PodIdentityRole,
@@ -95,7 +95,7 @@ NODE_ROLE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryRe
 #: The vpc-cni policy: on the node role with CniIdentity.NODE_ROLE, on its own IRSA role otherwise.
 CNI_POLICY = "AmazonEKS_CNI_Policy"
 #: The service account of the vpc-cni daemonset.
-CNI_SERVICE_ACCOUNT = "system:serviceaccount:kube-system:aws-node"
+CNI_SERVICE_ACCOUNT = ("kube-system", "aws-node")
 #: Longest name prefix: keeps ``<prefix>-eks-vpc-cni`` within IAM's 64 characters and leaves room for
 #: node group names (``<prefix>-<group>``, at most 63).
 MAX_NAME_PREFIX_LENGTH = 40
@@ -415,7 +415,7 @@ class EksCluster(Construct):
         cni_dependencies: list[IamRolePolicyAttachment] = []
         if config.cni_identity is CniIdentity.IRSA:
             cni_role, cni_dependencies = self._irsa_role(
-                "vpc-cni-role", f"{self.name}-eks-vpc-cni", CNI_SERVICE_ACCOUNT, CNI_POLICY
+                "vpc-cni-role", f"{self.name}-eks-vpc-cni", *CNI_SERVICE_ACCOUNT, CNI_POLICY
             )
             self.cni_role_arn = cni_role.arn
 
@@ -650,26 +650,17 @@ class EksCluster(Construct):
         return role, self._attach(id, role, managed_policies)
 
     def _irsa_role(
-        self, id: str, name: str, subject: str, managed_policy: str
+        self, id: str, name: str, namespace: str, service_account: str, managed_policy: str
     ) -> tuple[IamRole, list[IamRolePolicyAttachment]]:
-        """A role only ``subject`` (one Kubernetes service account) can assume through the OIDC provider."""
+        """A role only ``namespace/service_account`` can assume through the OIDC provider (the IRSA
+        trust policy's one home, :func:`~constructs_lib.identity.irsa.trust_policy`)."""
         role = IamRole(
             self,
             id,
             name=name,
-            description=f"IRSA role of {subject} in EKS cluster {self.name}",
-            assume_role_policy=policy_document(
-                statement(
-                    "ServiceAccountAssumesRoleWithWebIdentity",
-                    ["sts:AssumeRoleWithWebIdentity"],
-                    principals={"Federated": self.oidc_provider_arn},
-                    conditions={
-                        "StringEquals": {
-                            f"{self.oidc_issuer_host}:sub": subject,
-                            f"{self.oidc_issuer_host}:aud": OIDC_CLIENT_ID,
-                        }
-                    },
-                )
+            description=f"IRSA role of system:serviceaccount:{namespace}:{service_account} in EKS cluster {self.name}",
+            assume_role_policy=trust_policy(
+                self.oidc_provider_arn, self.oidc_issuer_host, namespace, service_account
             ),
         )
         return role, self._attach(id, role, (managed_policy,))

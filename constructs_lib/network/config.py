@@ -31,6 +31,7 @@ __all__ = [
     "NetworkConfig",
     "PodAddressing",
     "flow_log_retention_days",
+    "require_node_ports",
     "validate_bastion_access",
 ]
 
@@ -266,19 +267,9 @@ class NetworkConfig:
             require_log_retention(f"{path}.flow_log_retention_days", days, stage=stage)
 
     def _validate_node_ports(self, path: str) -> None:
-        ports = self.node_target_ports
-        require(
-            len(ports) == 2
-            and all(isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= 65535 for p in ports)
-            and ports[0] <= ports[1],
-            f"{path}.node_target_ports",
-            "must be a (from, to) pair of ports from 1 to 65535 with from <= to",
-            ports,
-            f"use {DEFAULT_NODE_TARGET_PORTS}",
+        require_node_ports(
+            path, target_ports=self.node_target_ports, internet_egress_ports=self.node_internet_egress_ports
         )
-        for index, port in enumerate(self.node_internet_egress_ports):
-            require_range(f"{path}.node_internet_egress_ports[{index}]", port, 1, 65535)
-        require_unique(f"{path}.node_internet_egress_ports", self.node_internet_egress_ports, "port")
 
     def _validate_bastion(self, path: str) -> None:
         validate_bastion_access(
@@ -288,6 +279,26 @@ class NetworkConfig:
             ssh_cidrs=self.bastion_ssh_cidrs,
             ssh_key_name=self.bastion_ssh_key_name,
         )
+
+
+def require_node_ports(path: str, *, target_ports: tuple[int, int], internet_egress_ports: tuple[int, ...]) -> None:
+    """The node-port rules' one home (``NetworkConfig`` and ``SecurityGroupsProps``): ``target_ports``
+    (what the ALB may reach on the nodes) is a (from, to) pair of ports with from <= to, and
+    ``internet_egress_ports`` are unique ports. ``path`` is the fields' parent."""
+    ports = target_ports
+    require(
+        isinstance(ports, tuple)
+        and len(ports) == 2
+        and all(isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= 65535 for p in ports)
+        and ports[0] <= ports[1],
+        f"{path}.node_target_ports",
+        "must be a (from, to) pair of ports from 1 to 65535 with from <= to",
+        ports,
+        f"use {DEFAULT_NODE_TARGET_PORTS}",
+    )
+    for index, port in enumerate(internet_egress_ports):
+        require_range(f"{path}.node_internet_egress_ports[{index}]", port, 1, 65535)
+    require_unique(f"{path}.node_internet_egress_ports", internet_egress_ports, "port")
 
 
 def validate_bastion_access(
@@ -358,5 +369,3 @@ def flow_log_retention_days(config: NetworkConfig, *, stage: Stage) -> int:
     if config.flow_log_retention_days is not None:
         return config.flow_log_retention_days
     return default_log_retention_days(stage)
-
-

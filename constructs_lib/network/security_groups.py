@@ -25,7 +25,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
-from constructs_lib.network.config import DEFAULT_NODE_TARGET_PORTS
+from constructs_lib.network.config import DEFAULT_NODE_TARGET_PORTS, require_node_ports
 from constructs_lib.stack import NAME_PREFIX, from_environment
 from constructs_lib.validation import parse_network, require, require_dns_label, require_range, require_unique
 
@@ -260,12 +260,11 @@ class SecurityGroups(Construct):
 def _validate(props: SecurityGroupsProps, name_prefix: str) -> None:
     require_dns_label("security_groups.name_prefix", name_prefix, max_length=40)
     parse_network("security_groups.vpc_cidr", props.vpc_cidr)
-    low, high = props.node_target_ports
-    require_range("security_groups.node_target_ports[0]", low, 1, 65535)
-    require_range("security_groups.node_target_ports[1]", high, low, 65535)
-    for index, port in enumerate(props.node_internet_egress_ports):
-        require_range(f"security_groups.node_internet_egress_ports[{index}]", port, 1, 65535)
-    require_unique("security_groups.node_internet_egress_ports", props.node_internet_egress_ports, "port")
+    require_node_ports(
+        "security_groups",
+        target_ports=props.node_target_ports,
+        internet_egress_ports=props.node_internet_egress_ports,
+    )
     for index, port in enumerate(props.control_plane_to_node_ports):
         require_range(f"security_groups.control_plane_to_node_ports[{index}]", port, 1, 65535)
     require_unique("security_groups.control_plane_to_node_ports", props.control_plane_to_node_ports, "port")
