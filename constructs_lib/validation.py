@@ -24,6 +24,7 @@ __all__ = [
     "HOSTED_ZONE_ID",
     "LOG_RETENTION_DAYS",
     "MAX_ITEMS",
+    "MAX_NAME_PREFIX_LENGTH",
     "MAX_STRING_LENGTH",
     "PRODUCTION_LOG_RETENTION_DAYS",
     "REGION_ZONES",
@@ -47,6 +48,7 @@ __all__ = [
     "require_image_tag",
     "require_k8s_label",
     "require_log_retention",
+    "require_name_prefix",
     "require_range",
     "require_region",
     "require_shape",
@@ -213,6 +215,19 @@ def _arn_service(value: str) -> str | None:
     """The service part of ``arn:<partition>:<service>:...``; None when ``value`` has no such part."""
     parts = value.split(":", 3)
     return parts[2] if len(parts) == 4 and parts[0] == "arn" and parts[1] else None
+
+
+#: Longest environment name prefix (``<project>-<name>``, the start of every AWS name): keeps
+#: ``<prefix>-eks-vpc-cni`` and the other role names within IAM's 64 characters, node group names
+#: (``<prefix>-<group>``) within 63, and ``<prefix>-velero-<account id>`` within S3's 63. An
+#: ``EnvironmentConfig``'s prefix is at most 33 (project 20, name 12).
+MAX_NAME_PREFIX_LENGTH = 40
+
+
+def require_name_prefix(path: str, value: Any) -> str:
+    """``value`` is an environment name prefix: a DNS label of at most :data:`MAX_NAME_PREFIX_LENGTH`
+    characters. The one home of the name-prefix limit, for every construct that names AWS resources."""
+    return require_dns_label(path, value, max_length=MAX_NAME_PREFIX_LENGTH)
 
 
 def require_account_id(path: str, value: Any) -> str:

@@ -70,7 +70,7 @@ from constructs_lib.stack import (
     STAGE,
     from_environment,
 )
-from constructs_lib.validation import DNS_LABEL, require, require_dns_label
+from constructs_lib.validation import DNS_LABEL, require, require_name_prefix
 
 __all__ = [
     "CLOUDWATCH_OBSERVABILITY_ADDON",
@@ -96,9 +96,6 @@ NODE_ROLE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryRe
 CNI_POLICY = "AmazonEKS_CNI_Policy"
 #: The service account of the vpc-cni daemonset.
 CNI_SERVICE_ACCOUNT = ("kube-system", "aws-node")
-#: Longest name prefix: keeps ``<prefix>-eks-vpc-cni`` within IAM's 64 characters and leaves room for
-#: node group names (``<prefix>-<group>``, at most 63).
-MAX_NAME_PREFIX_LENGTH = 40
 #: Add-ons the cluster installs itself; other tiers add theirs with :meth:`EksCluster.add_managed_addon`.
 #: vpc-cni and kube-proxy go in before the nodes (a node is useless without pod networking and
 #: service routing, and their daemonsets need no node to become ACTIVE); coredns is a deployment that
@@ -790,7 +787,7 @@ class _Resolved:
 
 def _validate(props: EksClusterProps, env: _Resolved) -> None:
     """Every rule of the tier, before any resource exists; raises ConfigError."""
-    require_dns_label("name_prefix", env.name_prefix, max_length=MAX_NAME_PREFIX_LENGTH)
+    require_name_prefix("name_prefix", env.name_prefix)
     require_stage_member("cluster.stage", env.stage)
     require_protections("cluster.protections", env.protections)
     props.config.validate("cluster", stage=env.stage)

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.stack import NAME_PREFIX, from_environment
-from constructs_lib.validation import require_dns_label
+from constructs_lib.validation import require_name_prefix
 
 __all__ = [
     "DISCOVERY_TAG",
@@ -89,7 +89,7 @@ class KarpenterInterruption(Construct):
     def __init__(self, scope: Construct, id: str, *, props: KarpenterInterruptionProps) -> None:
         name_prefix = from_environment(scope, "karpenter.name_prefix", props.name_prefix, NAME_PREFIX)
         node_role_name, node_role_arn = props.node_role_name, props.node_role_arn
-        require_dns_label("karpenter.name_prefix", name_prefix, max_length=40)
+        require_name_prefix("karpenter.name_prefix", name_prefix)
         super().__init__(scope, id)
         queue = SqsQueue(
             self,

@@ -17,7 +17,7 @@ from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, from_environment
-from constructs_lib.validation import require, require_dns_label, require_range
+from constructs_lib.validation import require, require_dns_label, require_name_prefix, require_range
 
 __all__ = ["DEFAULT_NONCURRENT_VERSION_DAYS", "MAX_BUCKET_NAME_LENGTH", "ApplicationBucket", "ApplicationBucketProps"]
 
@@ -76,7 +76,7 @@ class ApplicationBucket(Construct):
             props.name_suffix,
             props.event_bridge,
         )
-        require_dns_label("name_prefix", name_prefix, max_length=40)
+        require_name_prefix("name_prefix", name_prefix)
         require_dns_label("app_name", app_name)
         if name_suffix is not None:
             require_dns_label("name_suffix", name_suffix)

@@ -69,7 +69,7 @@ from constructs_lib.iam import policy_document, statement
 from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, STAGE, from_environment
-from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
+from constructs_lib.validation import parse_network, require, require_dns_label, require_name_prefix, require_unique
 
 __all__ = [
     "CA_CERTIFICATE",
@@ -178,7 +178,7 @@ class PostgresDatabase(Construct):
             f"{path}.stage", from_environment(scope, f"{path}.stage", props.stage, STAGE)
         ).value
         name_prefix = from_environment(scope, f"{path}.name_prefix", props.name_prefix, NAME_PREFIX)
-        require_dns_label(f"{path}.name_prefix", name_prefix, max_length=40)
+        require_name_prefix(f"{path}.name_prefix", name_prefix)
         protections = require_protections(
             f"{path}.protections", from_environment(scope, f"{path}.protections", props.protections, PROTECTIONS)
         )

@@ -28,7 +28,7 @@ from constructs import Construct
 from constructs_lib.cluster.config import OIDC_CLIENT_ID
 from constructs_lib.iam import policy_document, statement
 from constructs_lib.stack import NAME_PREFIX, from_environment
-from constructs_lib.validation import require, require_dns_label, require_unique
+from constructs_lib.validation import require, require_dns_label, require_name_prefix, require_unique
 
 __all__ = [
     "IRSA_AUDIENCE",
@@ -177,7 +177,7 @@ def require_role_name(path: str, name_prefix: str, name: str) -> str:
     One home for the rule both :class:`IrsaRole` and ``PodIdentityRole`` follow: DNS-label parts and
     IAM's :data:`ROLE_NAME_MAX` characters in all.
     """
-    require_dns_label(f"{path}.name_prefix", name_prefix, max_length=40)
+    require_name_prefix(f"{path}.name_prefix", name_prefix)
     require_dns_label(f"{path}.name", name)
     role_name = f"{name_prefix}-{name}"
     require(

@@ -48,7 +48,7 @@ from constructs_lib.iam import policy_document, statement
 from constructs_lib.network.config import BastionMode, validate_bastion_access
 from constructs_lib.security.context import AwsContext
 from constructs_lib.stack import NAME_PREFIX, from_environment
-from constructs_lib.validation import require, require_dns_label
+from constructs_lib.validation import require, require_name_prefix
 
 __all__ = ["AL2023_AMI_PARAMETER", "ROOT_VOLUME_GIB", "Bastion", "BastionProps"]
 
@@ -220,7 +220,7 @@ class Bastion(Construct):
 
 
 def _validate(props: BastionProps, name_prefix: str) -> None:
-    require_dns_label("bastion.name_prefix", name_prefix, max_length=40)
+    require_name_prefix("bastion.name_prefix", name_prefix)
     if props.mode is BastionMode.NONE:
         raise ConfigError(
             "bastion.mode",

@@ -18,7 +18,7 @@ from constructs import Construct
 
 from constructs_lib.network.config import DEFAULT_INTERFACE_ENDPOINTS
 from constructs_lib.stack import NAME_PREFIX, REGION, from_environment
-from constructs_lib.validation import parse_network, require, require_dns_label, require_unique
+from constructs_lib.validation import parse_network, require, require_name_prefix, require_unique
 
 __all__ = ["VpcEndpoints", "VpcEndpointsProps"]
 
@@ -55,7 +55,7 @@ class VpcEndpoints(Construct):
         name_prefix = from_environment(scope, "endpoints.name_prefix", props.name_prefix, NAME_PREFIX)
         region = from_environment(scope, "endpoints.region", props.region, REGION)
         super().__init__(scope, id)
-        require_dns_label("endpoints.name_prefix", name_prefix, max_length=40)
+        require_name_prefix("endpoints.name_prefix", name_prefix)
         parse_network("endpoints.vpc_cidr", props.vpc_cidr)
         require(
             len(props.subnet_ids) > 0,

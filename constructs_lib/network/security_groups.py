@@ -27,7 +27,13 @@ from constructs import Construct
 
 from constructs_lib.network.config import DEFAULT_NODE_TARGET_PORTS, require_node_ports
 from constructs_lib.stack import NAME_PREFIX, from_environment
-from constructs_lib.validation import parse_network, require, require_dns_label, require_range, require_unique
+from constructs_lib.validation import (
+    parse_network,
+    require,
+    require_name_prefix,
+    require_range,
+    require_unique,
+)
 
 __all__ = ["CONTROL_PLANE_TO_NODE_PORTS", "SecurityGroupRuleOptions", "SecurityGroups", "SecurityGroupsProps"]
 
@@ -258,7 +264,7 @@ class SecurityGroups(Construct):
 
 
 def _validate(props: SecurityGroupsProps, name_prefix: str) -> None:
-    require_dns_label("security_groups.name_prefix", name_prefix, max_length=40)
+    require_name_prefix("security_groups.name_prefix", name_prefix)
     parse_network("security_groups.vpc_cidr", props.vpc_cidr)
     require_node_ports(
         "security_groups",

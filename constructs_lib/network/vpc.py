@@ -49,7 +49,7 @@ from constructs_lib.protections import Protections, Stage, require_protections, 
 from constructs_lib.security.context import AwsContext
 from constructs_lib.security.kms import KmsKey, KmsKeyProps
 from constructs_lib.stack import NAME_PREFIX, NODE_GROUPS, PROTECTIONS, REGION, STAGE, from_environment
-from constructs_lib.validation import require_dns_label
+from constructs_lib.validation import require_name_prefix
 
 __all__ = ["ELB_ROLE_TAG", "INTERNAL_ELB_ROLE_TAG", "Network", "NetworkProps"]
 
@@ -130,7 +130,7 @@ class Network(Construct):
         super().__init__(scope, id)
         config = props.config
         # Validate everything before the first resource exists.
-        require_dns_label("network.name_prefix", name_prefix, max_length=40)
+        require_name_prefix("network.name_prefix", name_prefix)
         require_stage_member("network.stage", stage)
         require_protections("network.protections", protections)
         config.validate(props.path, region=region, stage=stage)

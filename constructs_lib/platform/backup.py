@@ -12,7 +12,7 @@ from constructs_lib.data.secure_bucket import harden_bucket
 from constructs_lib.protections import Protections, require_protections
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, from_environment
-from constructs_lib.validation import require_dns_label, require_range
+from constructs_lib.validation import require_name_prefix, require_range
 
 __all__ = ["BackupBucket", "BackupBucketProps"]
 
@@ -58,7 +58,7 @@ class BackupBucket(Construct):
         name_prefix = from_environment(scope, "name_prefix", props.name_prefix, NAME_PREFIX)
         protections = from_environment(scope, "protections", props.protections, PROTECTIONS)
         noncurrent_version_days = props.noncurrent_version_days
-        require_dns_label("name_prefix", name_prefix, max_length=43)
+        require_name_prefix("name_prefix", name_prefix)
         require_range("noncurrent_version_days", noncurrent_version_days, 1, 3650)
         require_protections("protections", protections)
         super().__init__(scope, id)

@@ -15,7 +15,7 @@ from constructs_lib.platform.addons import GP3_STORAGE_CLASS
 from constructs_lib.platform.config import PRIORITY_CLASSES, PriorityClassSpec
 from constructs_lib.protections import Protections, require_protections
 from constructs_lib.stack import PROTECTIONS, from_environment
-from constructs_lib.validation import is_reference, require
+from constructs_lib.validation import require_arn
 
 __all__ = [
     "DEFAULT_CLASS_ANNOTATION",
@@ -69,13 +69,14 @@ class ClusterBaseline(Construct):
             props.demote_gp2,
             props.depends_on,
         )
-        require(
-            kms_key_arn is None or is_reference(kms_key_arn) or kms_key_arn.startswith("arn:aws"),
-            "kms_key_arn",
-            "must be a KMS key ARN",
-            kms_key_arn,
-            "pass a key's `key_arn`, or None for the account's aws/ebs key",
-        )
+        if kms_key_arn is not None:
+            require_arn(
+                "kms_key_arn",
+                kms_key_arn,
+                what="a KMS key",
+                service="kms",
+                fix="pass a key's `key_arn`, or None for the account's aws/ebs key",
+            )
         require_protections("protections", protections)
         super().__init__(scope, id)
         after = list(depends_on) or None

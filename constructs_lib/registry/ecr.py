@@ -44,7 +44,7 @@ from constructs_lib.registry.config import (
 from constructs_lib.security.context import AwsContext
 from constructs_lib.security.kms import KmsKey, KmsKeyProps
 from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, STAGE, from_environment
-from constructs_lib.validation import is_reference, require, require_dns_label, require_unique
+from constructs_lib.validation import is_reference, require, require_name_prefix, require_unique
 
 __all__ = ["PULL_ACTIONS", "EcrRegistry", "EcrRegistryProps", "Repository", "RepositoryProps"]
 
@@ -105,7 +105,7 @@ class Repository(Construct):
         name = f"{name_prefix}/{spec.name}"
         rules = spec.lifecycle_rules if spec.lifecycle_rules is not None else props.lifecycle_rules
         # The prefix (<= 40) and spec name (<= 200) keep `name` within ECR's 256 characters.
-        require_dns_label("repository.name_prefix", name_prefix, max_length=40)
+        require_name_prefix("repository.name_prefix", name_prefix)
         require_stage_member("repository.stage", stage)
         require_protections("repository.protections", protections)
         spec.validate(f"repositories[{spec.name}]", stage=stage)
@@ -197,7 +197,7 @@ class EcrRegistry(Construct):
         super().__init__(scope, id)
         context = AwsContext.of(self)
         config = props.config
-        require_dns_label("registry.name_prefix", name_prefix, max_length=40)
+        require_name_prefix("registry.name_prefix", name_prefix)
         require_stage_member("registry.stage", stage)
         require_protections("registry.protections", protections)
         config.validate("registry", stage=stage, name_prefix=name_prefix)

@@ -1,0 +1,74 @@
+"""One home for each rule the library applies in many places: a construct that checks a name prefix,
+an "ARN or reference", the IRSA trust policy or the node ports asks the rule's home instead of
+repeating it (found with ``ast``, so a copy added later fails here)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from constructs_lib.errors import ConfigError
+from constructs_lib.validation import MAX_NAME_PREFIX_LENGTH, require_name_prefix
+
+PACKAGE = Path(__file__).parent.parent.parent / "constructs_lib"
+
+
+def _calls(name: str) -> list[tuple[str, ast.Call]]:
+    found = []
+    for source in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+                found.append((f"{source.relative_to(PACKAGE)}:{node.lineno}", node))
+    return found
+
+
+def _text(node: ast.AST) -> str:
+    return ast.unparse(node)
+
+
+def test_no_construct_checks_a_name_prefix_itself() -> None:
+    """``require_dns_label(<...name_prefix>, ..., max_length=...)`` is ``require_name_prefix``."""
+    own = [
+        where
+        for where, call in _calls("require_dns_label")
+        if call.args and "name_prefix" in _text(call.args[0]) and where.split(":")[0] != "validation.py"
+    ]
+    assert own == []
+
+
+def test_no_module_writes_its_own_arn_check() -> None:
+    """``value.startswith("arn:")`` beside a reference check is ``require_arn``."""
+    own = []
+    for source in sorted(PACKAGE.rglob("*.py")):
+        if source.name == "validation.py":
+            continue
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "startswith"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and str(node.args[0].value).startswith("arn:")
+            ):
+                own.append(f"{source.relative_to(PACKAGE)}:{node.lineno}")
+    assert own == []
+
+
+def test_one_irsa_trust_policy() -> None:
+    """Only ``identity.irsa.trust_policy`` writes ``sts:AssumeRoleWithWebIdentity``."""
+    writers = []
+    for source in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value == "sts:AssumeRoleWithWebIdentity":
+                writers.append(str(source.relative_to(PACKAGE)))
+    assert writers == ["identity/irsa.py"]
+
+
+@pytest.mark.parametrize("length", [MAX_NAME_PREFIX_LENGTH + 1, 63])
+def test_the_name_prefix_limit(length: int) -> None:
+    require_name_prefix("props.name_prefix", "a" * MAX_NAME_PREFIX_LENGTH)
+    with pytest.raises(ConfigError, match=rf"`props\.name_prefix`: .*{MAX_NAME_PREFIX_LENGTH}"):
+        require_name_prefix("props.name_prefix", "a" * length)
