@@ -28,6 +28,7 @@ __all__ = [
     "MAX_STRING_LENGTH",
     "PRODUCTION_LOG_RETENTION_DAYS",
     "REGION_ZONES",
+    "SECURITY_GROUP_ID",
     "AcmCertificateArn",
     "default_log_retention_days",
     "enum_file_name",
@@ -51,6 +52,7 @@ __all__ = [
     "require_name_prefix",
     "require_range",
     "require_region",
+    "require_security_group_id",
     "require_shape",
     "require_tags",
     "require_unique",
@@ -228,6 +230,23 @@ def require_name_prefix(path: str, value: Any) -> str:
     """``value`` is an environment name prefix: a DNS label of at most :data:`MAX_NAME_PREFIX_LENGTH`
     characters. The one home of the name-prefix limit, for every construct that names AWS resources."""
     return require_dns_label(path, value, max_length=MAX_NAME_PREFIX_LENGTH)
+
+
+#: A VPC security group id: ``sg-`` and 8 (older) or 17 hex digits.
+SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})\Z", re.ASCII)
+
+
+def require_security_group_id(path: str, value: Any, *, fix: str) -> str:
+    """``value`` is a security group id (:data:`SECURITY_GROUP_ID`) or a terraform reference to one
+    (:func:`is_reference`): the one home of that rule. ``fix`` says where to take the id from."""
+    require(
+        isinstance(value, str) and (SECURITY_GROUP_ID.match(value) is not None or is_reference(value)),
+        path,
+        "must be a security group id (sg- and 8 or 17 hex digits) or a terraform reference to one",
+        value,
+        fix,
+    )
+    return str(value)
 
 
 def require_account_id(path: str, value: Any) -> str:

@@ -120,7 +120,7 @@ def _database(scope: Construct, **changes: Any) -> object:
         vpc_id="vpc-0123456789abcdef0",
         db_subnet_group_name="test-database",
         database_subnet_cidrs=("10.30.224.0/24", "10.30.225.0/24"),
-        source_security_group_ids={"nodes": "sg-0nodes"},
+        source_security_group_ids={"nodes": "sg-0000000000000000a"},
         **changes,
     )
     return PostgresDatabase(scope, "database", props=props)
@@ -150,8 +150,8 @@ def _cluster(scope: Construct, **changes: Any) -> object:
     props = EksClusterProps(
         config=PROD.cluster,
         private_subnet_ids=SUBNETS,
-        control_plane_security_group_id="sg-0control",
-        node_security_group_id="sg-0nodes",
+        control_plane_security_group_id="sg-0000000000000000d",
+        node_security_group_id="sg-0000000000000000a",
         **changes,
     )
     return EksCluster(scope, "cluster", props=props)
@@ -163,7 +163,7 @@ def _node_group(scope: Construct, **changes: Any) -> object:
         kubernetes_version="1.35",
         node_role_arn=ROLE,
         subnet_ids=SUBNETS,
-        security_group_ids=("sg-0nodes",),
+        security_group_ids=("sg-0000000000000000a",),
         **changes,
     )
     return ManagedNodeGroup(scope, "node-group", props=props)

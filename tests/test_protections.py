@@ -142,7 +142,7 @@ def database(protections: Protections) -> Any:
                 vpc_id="vpc-0123456789abcdef0",
                 db_subnet_group_name="eks-platform-staging-database",
                 database_subnet_cidrs=("10.20.224.0/24", "10.20.225.0/24"),
-                source_security_group_ids={"nodes": "sg-0nodes"},
+                source_security_group_ids={"nodes": "sg-0000000000000000a"},
             ),
         )
 

@@ -116,6 +116,7 @@ from constructs_lib.validation import (
     require_dns_label,
     require_iam_arn,
     require_repository_url,
+    require_security_group_id,
     require_unique,
 )
 
@@ -332,12 +333,10 @@ class ApplicationProps:
             "list the application's pods group and the node group only",
         )
         for index, group in enumerate(groups):
-            require(
-                isinstance(group, str) and (group.startswith("sg-") or is_reference(group)),
+            require_security_group_id(
                 f"{path}.pod_security_group_ids[{index}]",
-                "must be a security group id (or a terraform reference to one)",
                 group,
-                "pass data.PostgresDatabase.pod_security_group_ids[<app>] and network.node_security_group_id",
+                fix="pass data.PostgresDatabase.pod_security_group_ids[<app>] and network.node_security_group_id",
             )
         require_unique(f"{path}.pod_security_group_ids", groups, "security group")
         require(

@@ -16,7 +16,6 @@ from constructs_lib.validation import (
     default_log_retention_days,
     frozen_mapping,
     frozen_tuple,
-    is_reference,
     is_rfc1918,
     require,
     require_cidr,
@@ -25,6 +24,7 @@ from constructs_lib.validation import (
     require_k8s_label,
     require_log_retention,
     require_range,
+    require_security_group_id,
     require_shape,
     require_unique,
     validated_once,
@@ -123,7 +123,6 @@ NON_PRODUCTION_LOG_TYPES: tuple[ControlPlaneLogType, ...] = (
 #: ``v<major>.<minor>.<patch>-eksbuild.<n>``, the form of every EKS add-on version.
 _ARN_PRINCIPAL = re.compile(r"^arn:[^:]+:iam::(\d{12}):(.+)$")
 _ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+\Z", re.ASCII)
-_SECURITY_GROUP_ID = re.compile(r"^sg-([0-9a-f]{8}|[0-9a-f]{17})\Z")
 
 
 class CniIdentity(enum.Enum):
@@ -676,12 +675,10 @@ class ClusterConfig:
             )
         require_unique(f"{path}.private_access_cidrs", self.private_access_cidrs, "CIDR")
         for index, group in enumerate(self.private_access_security_group_ids):
-            require(
-                isinstance(group, str) and (_SECURITY_GROUP_ID.match(group) is not None or is_reference(group)),
+            require_security_group_id(
                 f"{path}.private_access_security_group_ids[{index}]",
-                "must be a security group id (sg- and 8 or 17 hex digits) in the cluster's VPC",
                 group,
-                "use the CI runner's security group id, e.g. 'sg-0a1b2c3d4e5f67890'",
+                fix="use the CI runner's security group id in the cluster's VPC, e.g. 'sg-0a1b2c3d4e5f67890'",
             )
         require_unique(
             f"{path}.private_access_security_group_ids", self.private_access_security_group_ids, "security group"

@@ -70,7 +70,7 @@ from constructs_lib.stack import (
     STAGE,
     from_environment,
 )
-from constructs_lib.validation import DNS_LABEL, require, require_name_prefix
+from constructs_lib.validation import DNS_LABEL, require, require_name_prefix, require_security_group_id
 
 __all__ = [
     "CLOUDWATCH_OBSERVABILITY_ADDON",
@@ -811,13 +811,7 @@ def _validate(props: EksClusterProps, env: _Resolved) -> None:
         ("control_plane_security_group_id", props.control_plane_security_group_id),
         ("node_security_group_id", props.node_security_group_id),
     ):
-        require(
-            isinstance(value, str) and value != "",
-            name,
-            "must be a security group id",
-            value,
-            "pass the network tier's security group id",
-        )
+        require_security_group_id(name, value, fix="pass the network tier's security group id")
 
 
 def _slug(value: str) -> str:

@@ -69,7 +69,14 @@ from constructs_lib.iam import policy_document, statement
 from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
 from constructs_lib.security import AwsContext, KmsKey, KmsKeyProps
 from constructs_lib.stack import NAME_PREFIX, PROTECTIONS, STAGE, from_environment
-from constructs_lib.validation import parse_network, require, require_dns_label, require_name_prefix, require_unique
+from constructs_lib.validation import (
+    parse_network,
+    require,
+    require_dns_label,
+    require_name_prefix,
+    require_security_group_id,
+    require_unique,
+)
 
 __all__ = [
     "CA_CERTIFICATE",
@@ -88,8 +95,6 @@ PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7
 #: The RSA-2048 CA valid until 2061 (the default for new instances, pinned so the JSON says which
 #: chain clients must trust).
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
-#: A security group id or a terraform reference to one.
-_SECURITY_GROUP_ID_PREFIX = "sg-"
 
 
 def postgres_parameters(spec: DatabaseSpec) -> dict[str, str]:
@@ -417,12 +422,11 @@ def _validate_wiring(props: PostgresDatabaseProps) -> None:
     )
     for name, group_id in sources.items():
         require_dns_label(f"{path}.source_security_group_ids.{name}", name, max_length=40)
-        require(
-            isinstance(group_id, str) and (group_id.startswith(_SECURITY_GROUP_ID_PREFIX) or "${" in group_id),
+        # Groups, never CIDRs: the database admits only what it can name.
+        require_security_group_id(
             f"{path}.source_security_group_ids.{name}",
-            "must be a security group id (or a terraform reference to one); CIDR ingress is never opened",
             group_id,
-            "pass a group's id attribute, e.g. network.node_security_group_id",
+            fix="pass a group's id attribute, e.g. network.node_security_group_id",
         )
     cidrs = props.database_subnet_cidrs
     require(

@@ -633,7 +633,7 @@ def test_pod_security_option(doc: Synth) -> None:
         ),
         (
             WORKER,
-            {"pod_security_group_ids": ("sg-1", "sg-1")},
+            {"pod_security_group_ids": ("sg-11111111", "sg-11111111")},
             r"`applications\.worker\.pod_security_group_ids`: security group must be unique",
         ),
     ],
@@ -799,7 +799,7 @@ def test_data_errors(spec: ApplicationSpec, changes: dict[str, Any], message: st
 @pytest.fixture(scope="module")
 def pod_groups_doc() -> Synth:
     def _build(stack: TerraformStack) -> None:
-        Application(stack, "worker", props=props(WORKER, pod_security_group_ids=("sg-0pods", "sg-0nodes")))
+        Application(stack, "worker", props=props(WORKER, pod_security_group_ids=("sg-0000000000000000b", "sg-0000000000000000a")))
 
     return synth(_build)
 
@@ -819,7 +819,7 @@ def test_pod_groups_are_given_by_a_security_group_policy(pod_groups_doc: Synth) 
         },
         "spec": {
             "podSelector": {"matchLabels": {"app.kubernetes.io/name": "worker"}},
-            "securityGroups": {"groupIds": ["sg-0pods", "sg-0nodes"]},
+            "securityGroups": {"groupIds": ["sg-0000000000000000b", "sg-0000000000000000a"]},
         },
     }
 

@@ -13,8 +13,8 @@ from constructs_lib.protections import Protections, Stage
 from constructs_lib.security import AwsContext
 
 SUBNETS = ("subnet-aaaa", "subnet-bbbb", "subnet-cccc")
-CONTROL_PLANE_SG = "sg-control-plane"
-NODE_SG = "sg-nodes"
+CONTROL_PLANE_SG = "sg-0000000000000000f"
+NODE_SG = "sg-0000000000000000e"
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/platform-admin"
 EBS_CSI_ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-ebs-csi"
 

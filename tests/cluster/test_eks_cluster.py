@@ -791,7 +791,7 @@ def test_addon_is_added_once() -> None:
 
 def test_node_security_group_reaches_every_launch_template(prod: Synth) -> None:
     templates = resources(prod, "aws_launch_template").values()
-    assert [t["vpc_security_group_ids"] for t in templates] == [["sg-nodes"], ["sg-nodes"]]
+    assert [t["vpc_security_group_ids"] for t in templates] == [["sg-0000000000000000e"], ["sg-0000000000000000e"]]
 
 
 # -- the deploy runner's way in and a fixed deployer --------------------------------------------

@@ -30,7 +30,7 @@ def props(stage_value: str, **overrides: Any) -> PostgresDatabaseProps:
         vpc_id="vpc-0123456789abcdef0",
         db_subnet_group_name=f"eks-platform-{stage_value}-database",
         database_subnet_cidrs=CIDRS,
-        source_security_group_ids={"nodes": "sg-0nodes"},
+        source_security_group_ids={"nodes": "sg-0000000000000000a"},
     )
     return dataclasses.replace(base, **overrides)
 
@@ -55,7 +55,7 @@ def dev() -> Synth:
         spec=DatabaseSpec(
             "orders", port=6432, performance_insights=False, log_min_duration_statement_ms=250, engine_version="16"
         ),
-        source_security_group_ids={"nodes": "sg-0nodes", "bastion": "sg-0bastion"},
+        source_security_group_ids={"nodes": "sg-0000000000000000a", "bastion": "sg-0000000000000000c"},
     )
 
 
@@ -339,8 +339,8 @@ def test_dev_has_no_enhanced_monitoring(dev: Synth) -> None:
 def test_database_group_admits_the_port_from_the_sources_only(dev: Synth) -> None:
     rules = ingress(dev)
     assert sorted((k, r["referenced_security_group_id"], r["from_port"], r["to_port"]) for k, r in rules.items()) == [
-        ("ingress-from-bastion", "sg-0bastion", 6432, 6432),
-        ("ingress-from-nodes", "sg-0nodes", 6432, 6432),
+        ("ingress-from-bastion", "sg-0000000000000000c", 6432, 6432),
+        ("ingress-from-nodes", "sg-0000000000000000a", 6432, 6432),
     ]
 
 

@@ -42,7 +42,7 @@ def ssh() -> Synth:
         ssh_cidrs=("203.0.113.0/24", "198.51.100.0/24"),
         ssh_key_name="platform-admins",
         instance_type="t3.small",
-        control_plane_security_group_id="sg-control-plane",
+        control_plane_security_group_id="sg-0000000000000000f",
     )
 
 
@@ -147,7 +147,7 @@ def test_ssh_key_name(ssh: Synth) -> None:
 
 def test_control_plane_accepts_bastion(ssh: Synth) -> None:
     rule = next(r for r in resources(ssh, "aws_vpc_security_group_ingress_rule").values() if r["from_port"] == 443)
-    assert rule["security_group_id"] == "sg-control-plane"
+    assert rule["security_group_id"] == "sg-0000000000000000f"
 
 
 def test_ssh_anywhere_rejected() -> None:

@@ -1,6 +1,6 @@
 """One home for each rule the library applies in many places: a construct that checks a name prefix,
-an "ARN or reference", the IRSA trust policy or the node ports asks the rule's home instead of
-repeating it (found with ``ast``, so a copy added later fails here)."""
+an "ARN or reference", a security group id or writes an IRSA trust policy asks the rule's home
+instead of repeating it (found with ``ast``, so a copy added later fails here)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from constructs_lib.errors import ConfigError
-from constructs_lib.validation import MAX_NAME_PREFIX_LENGTH, require_name_prefix
+from constructs_lib.validation import MAX_NAME_PREFIX_LENGTH, require_name_prefix, require_security_group_id
 
 PACKAGE = Path(__file__).parent.parent.parent / "constructs_lib"
 
@@ -38,8 +38,9 @@ def test_no_construct_checks_a_name_prefix_itself() -> None:
     assert own == []
 
 
-def test_no_module_writes_its_own_arn_check() -> None:
-    """``value.startswith("arn:")`` beside a reference check is ``require_arn``."""
+@pytest.mark.parametrize(("prefix", "home"), [("arn:", "require_arn"), ("sg-", "require_security_group_id")])
+def test_no_module_writes_its_own_id_check(prefix: str, home: str) -> None:
+    """``value.startswith("arn:")`` or ``("sg-")`` beside a reference check is ``home``."""
     own = []
     for source in sorted(PACKAGE.rglob("*.py")):
         if source.name == "validation.py":
@@ -51,10 +52,10 @@ def test_no_module_writes_its_own_arn_check() -> None:
                 and node.func.attr == "startswith"
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
-                and str(node.args[0].value).startswith("arn:")
+                and str(node.args[0].value).startswith(prefix)
             ):
                 own.append(f"{source.relative_to(PACKAGE)}:{node.lineno}")
-    assert own == []
+    assert own == [], f"use validation.{home}"
 
 
 def test_one_irsa_trust_policy() -> None:
@@ -72,3 +73,14 @@ def test_the_name_prefix_limit(length: int) -> None:
     require_name_prefix("props.name_prefix", "a" * MAX_NAME_PREFIX_LENGTH)
     with pytest.raises(ConfigError, match=rf"`props\.name_prefix`: .*{MAX_NAME_PREFIX_LENGTH}"):
         require_name_prefix("props.name_prefix", "a" * length)
+
+
+@pytest.mark.parametrize("value", ["sg-0a1b2c3d", "sg-0a1b2c3d4e5f67890", "${aws_security_group.nodes.id}"])
+def test_a_security_group_id_or_a_reference_passes(value: str) -> None:
+    assert require_security_group_id("props.group", value, fix="pass the group's id") == value
+
+
+@pytest.mark.parametrize("value", ["sg-nodes", "sg-123", "sg-0A1B2C3D", "10.0.0.0/8", "", None])
+def test_anything_else_is_refused(value: object) -> None:
+    with pytest.raises(ConfigError, match=r"^`props\.group`: must be a security group id \(sg- and 8 or 17 hex"):
+        require_security_group_id("props.group", value, fix="pass the group's id")
