@@ -102,7 +102,7 @@ class ConfigTier(enum.IntEnum):
     PLATFORM = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StateBackend:
     """Remote terraform state in S3, one key per environment, locked with S3's native lock file."""
 
@@ -136,7 +136,7 @@ class StateBackend:
             require_region(f"{path}.region", self.region)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EnvironmentConfig:
     """Everything that distinguishes one environment (dev, staging, prod, ...) from another."""
 

@@ -61,13 +61,13 @@ _APP_IMAGES = ("api", "admin", "worker", "monitoring")
 def _repositories(mutability: TagMutability) -> tuple[RepositorySpec, ...]:
     seed_000 = tuple(
         RepositorySpec(
-            f"plant-monitoring/{name}",
-            mutability,
+            name=f"plant-monitoring/{name}",
+            tag_mutability=mutability,
             lifecycle_rules=None if prefixes == ("v",) else default_lifecycle_rules(release_prefixes=prefixes),
         )
         for name, prefixes in _SEED_000_IMAGES.items()
     )
-    apps = tuple(RepositorySpec(f"apps/{name}") for name in _APP_IMAGES)
+    apps = tuple(RepositorySpec(name=f"apps/{name}") for name in _APP_IMAGES)
     return seed_000 + apps
 
 
@@ -115,7 +115,7 @@ _APP_PORTS = (8080, 8080)
 _PUBLIC_APPLICATIONS = ("api", "admin")
 
 #: Seed 002's PostgreSQL database; every size is the stage's default (``data.config.STAGE_DEFAULTS``).
-_DATABASE = DatabaseSpec("app")
+_DATABASE = DatabaseSpec(name="app")
 
 
 def _applications(
@@ -126,11 +126,11 @@ def _applications(
 
     def spec(name: str) -> ApplicationSpec:
         return ApplicationSpec(
-            name,
-            f"apps/{name}",
-            "v1.0.0",
+            name=name,
+            repository=f"apps/{name}",
+            image_tag="v1.0.0",
             replicas=replicas,
-            ingress=IngressSpec(f"{name}.{domain}", certificate_arn=certificate_arn)
+            ingress=IngressSpec(host=f"{name}.{domain}", certificate_arn=certificate_arn)
             if name in _PUBLIC_APPLICATIONS
             else None,
             allowed_peers=tuple(p for p in _PUBLIC_APPLICATIONS if p in names) if name == "worker" else (),
@@ -147,18 +147,23 @@ DEV = EnvironmentConfig(
     stage=Stage.DEV,
     region=_REGION,
     network=NetworkConfig(
-        "10.10.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE, node_target_ports=_APP_PORTS
+        vpc_cidr="10.10.0.0/16",
+        availability_zones=(f"{_REGION}a", f"{_REGION}b"),
+        nat_mode=NatMode.SINGLE,
+        node_target_ports=_APP_PORTS,
     ),
     cluster=_cluster(),
     account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
-        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, role=_SYSTEM),
         NodeGroupSpec(
-            "application",
-            ("t3.large", "t3a.large", "m5.large"),
-            1,
-            2,
-            4,
+            name="system", instance_types=("t3.large",), min_size=2, desired_size=2, max_size=3, role=_SYSTEM
+        ),
+        NodeGroupSpec(
+            name="application",
+            instance_types=("t3.large", "t3a.large", "m5.large"),
+            min_size=1,
+            desired_size=2,
+            max_size=4,
             capacity_type=CapacityType.SPOT,
             labels={"node-role": "application"},
         ),
@@ -176,13 +181,25 @@ STAGING = EnvironmentConfig(
     stage=Stage.STAGING,
     region=_REGION,
     network=NetworkConfig(
-        "10.20.0.0/16", (f"{_REGION}a", f"{_REGION}b"), NatMode.SINGLE, node_target_ports=_APP_PORTS
+        vpc_cidr="10.20.0.0/16",
+        availability_zones=(f"{_REGION}a", f"{_REGION}b"),
+        nat_mode=NatMode.SINGLE,
+        node_target_ports=_APP_PORTS,
     ),
     cluster=_cluster(),
     account_id=EXAMPLE_ACCOUNT_ID,
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 3, role=_SYSTEM),
-        NodeGroupSpec("application", ("m5.large",), 2, 2, 10, labels={"node-role": "application"}),
+        NodeGroupSpec(
+            name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=3, role=_SYSTEM
+        ),
+        NodeGroupSpec(
+            name="application",
+            instance_types=("m5.large",),
+            min_size=2,
+            desired_size=2,
+            max_size=10,
+            labels={"node-role": "application"},
+        ),
     ),
     repositories=_repositories(TagMutability.IMMUTABLE),
     applications=_applications(("api", "admin", "worker"), 2, domain="staging.example.com"),
@@ -197,9 +214,9 @@ PROD = EnvironmentConfig(
     stage=Stage.PROD,
     region=_REGION,
     network=NetworkConfig(
-        "10.30.0.0/16",
-        (f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"),
-        NatMode.PER_AZ,
+        vpc_cidr="10.30.0.0/16",
+        availability_zones=(f"{_REGION}a", f"{_REGION}b", f"{_REGION}c"),
+        nat_mode=NatMode.PER_AZ,
         node_target_ports=_APP_PORTS,
     ),
     cluster=_cluster(private=True),
@@ -207,25 +224,34 @@ PROD = EnvironmentConfig(
     # Seed 004's matrix. The compute and memory groups are tainted `dedicated=<kind>`: only workloads that
     # name them (ApplicationSpec.node_group) land there.
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=_SYSTEM),
-        NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"}),
         NodeGroupSpec(
-            "compute-intensive",
-            ("c5.2xlarge",),
-            2,
-            2,
-            20,
-            labels={"node-role": "compute"},
-            taints=(Taint("dedicated", "compute"),),
+            name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=4, role=_SYSTEM
         ),
         NodeGroupSpec(
-            "memory-intensive",
-            ("r5.xlarge",),
-            2,
-            2,
-            10,
+            name="application",
+            instance_types=("m5.xlarge",),
+            min_size=5,
+            desired_size=5,
+            max_size=50,
+            labels={"node-role": "application"},
+        ),
+        NodeGroupSpec(
+            name="compute-intensive",
+            instance_types=("c5.2xlarge",),
+            min_size=2,
+            desired_size=2,
+            max_size=20,
+            labels={"node-role": "compute"},
+            taints=(Taint(key="dedicated", value="compute"),),
+        ),
+        NodeGroupSpec(
+            name="memory-intensive",
+            instance_types=("r5.xlarge",),
+            min_size=2,
+            desired_size=2,
+            max_size=10,
             labels={"node-role": "memory"},
-            taints=(Taint("dedicated", "memory"),),
+            taints=(Taint(key="dedicated", value="memory"),),
         ),
     ),
     repositories=_repositories(TagMutability.IMMUTABLE),

@@ -38,16 +38,16 @@ ADMIN = f"arn:aws:iam::{ACCOUNT}:role/test-admin"
 CERTIFICATE = f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000"
 #: The ALB reaches every application on this port only.
 APP_PORT = 8080
-DATABASE = DatabaseSpec("app")
+DATABASE = DatabaseSpec(name="app")
 
 
 def _repositories(stage: Stage) -> tuple[RepositorySpec, ...]:
     """One repository per application image; dev adds a cached third-party image with mutable tags."""
-    apps = tuple(RepositorySpec(f"apps/{name}") for name in ("api", "admin", "worker", "monitoring"))
+    apps = tuple(RepositorySpec(name=f"apps/{name}") for name in ("api", "admin", "worker", "monitoring"))
     if stage is not Stage.DEV:
         return apps
     cached = RepositorySpec(
-        "cache/redis", TagMutability.MUTABLE, lifecycle_rules=default_lifecycle_rules(release_prefixes=("7.",))
+        name="cache/redis", tag_mutability=TagMutability.MUTABLE, lifecycle_rules=default_lifecycle_rules(release_prefixes=("7.",))
     )
     return (*apps, cached)
 
@@ -60,11 +60,11 @@ def _applications(
 
     def spec(name: str) -> ApplicationSpec:
         return ApplicationSpec(
-            name,
-            f"apps/{name}",
-            "v1.0.0",
+            name=name,
+            repository=f"apps/{name}",
+            image_tag="v1.0.0",
             replicas=replicas,
-            ingress=IngressSpec(f"{name}.{domain}", certificate_arn=certificate_arn) if name in public else None,
+            ingress=IngressSpec(host=f"{name}.{domain}", certificate_arn=certificate_arn) if name in public else None,
             allowed_peers=tuple(p for p in public if p in names) if name == "worker" else (),
             database=DATABASE.name if name == "api" else None,
             bucket=name == "api",
@@ -76,7 +76,7 @@ def _applications(
 
 def _network(cidr: str, zones: int, nat: NatMode) -> NetworkConfig:
     azs = tuple(f"{REGION}{zone}" for zone in "abc"[:zones])
-    return NetworkConfig(cidr, azs, nat, node_target_ports=(APP_PORT, APP_PORT))
+    return NetworkConfig(vpc_cidr=cidr, availability_zones=azs, nat_mode=nat, node_target_ports=(APP_PORT, APP_PORT))
 
 
 def _cluster(**access: Any) -> ClusterConfig:
@@ -94,13 +94,13 @@ DEV = EnvironmentConfig(
     cluster=_cluster(**_PUBLIC_RUNNER),
     account_id=ACCOUNT,
     node_groups=(
-        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, role=NodeRole.SYSTEM),
+        NodeGroupSpec(name="system", instance_types=("t3.large",), min_size=2, desired_size=2, max_size=3, role=NodeRole.SYSTEM),
         NodeGroupSpec(
-            "application",
-            ("t3.large", "t3a.large", "m5.large"),
-            1,
-            2,
-            4,
+            name="application",
+            instance_types=("t3.large", "t3a.large", "m5.large"),
+            min_size=1,
+            desired_size=2,
+            max_size=4,
             capacity_type=CapacityType.SPOT,
             labels={"node-role": "application"},
         ),
@@ -119,8 +119,8 @@ STAGING = EnvironmentConfig(
     cluster=_cluster(**_PUBLIC_RUNNER),
     account_id=ACCOUNT,
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 3, role=NodeRole.SYSTEM),
-        NodeGroupSpec("application", ("m5.large",), 2, 2, 10, labels={"node-role": "application"}),
+        NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=3, role=NodeRole.SYSTEM),
+        NodeGroupSpec(name="application", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=10, labels={"node-role": "application"}),
     ),
     repositories=_repositories(Stage.STAGING),
     applications=_applications(("api", "admin", "worker"), 2, domain="staging.example.com"),
@@ -138,25 +138,25 @@ PROD = EnvironmentConfig(
     cluster=_cluster(private_access_security_group_ids=("sg-0123456789abcdef0",)),
     account_id=ACCOUNT,
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=NodeRole.SYSTEM),
-        NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"}),
+        NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=4, role=NodeRole.SYSTEM),
+        NodeGroupSpec(name="application", instance_types=("m5.xlarge",), min_size=5, desired_size=5, max_size=50, labels={"node-role": "application"}),
         NodeGroupSpec(
-            "compute-intensive",
-            ("c5.2xlarge",),
-            2,
-            2,
-            20,
+            name="compute-intensive",
+            instance_types=("c5.2xlarge",),
+            min_size=2,
+            desired_size=2,
+            max_size=20,
             labels={"node-role": "compute"},
-            taints=(Taint("dedicated", "compute"),),
+            taints=(Taint(key="dedicated", value="compute"),),
         ),
         NodeGroupSpec(
-            "memory-intensive",
-            ("r5.xlarge",),
-            2,
-            2,
-            10,
+            name="memory-intensive",
+            instance_types=("r5.xlarge",),
+            min_size=2,
+            desired_size=2,
+            max_size=10,
             labels={"node-role": "memory"},
-            taints=(Taint("dedicated", "memory"),),
+            taints=(Taint(key="dedicated", value="memory"),),
         ),
     ),
     repositories=_repositories(Stage.PROD),

@@ -93,55 +93,55 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ("account id not a string", _replace(DEV, account_id=123456789012), r"`dev\.account_id`.*123456789012"),
     ("reserved tag key", _replace(DEV, tags={"aws:owner": "x"}), r"`dev\.tags\.aws:owner`.*not starting with 'aws:'"),
     ("tag value too long", _replace(DEV, tags={"k": "v" * 257}), r"`dev\.tags\.k`: tag values must be"),
-    ("state bucket name", _replace(DEV, state=StateBackend("Bad_Bucket")), r"`dev\.state\.bucket`.*'Bad_Bucket'"),
+    ("state bucket name", _replace(DEV, state=StateBackend(bucket="Bad_Bucket")), r"`dev\.state\.bucket`.*'Bad_Bucket'"),
     (
         "state key prefix slash",
-        _replace(DEV, state=StateBackend("tf-state", key_prefix="/x/")),
+        _replace(DEV, state=StateBackend(bucket="tf-state", key_prefix="/x/")),
         r"`dev\.state\.key_prefix`: must be a relative S3 key prefix",
     ),
     (
         "state region",
-        _replace(DEV, state=StateBackend("tf-state", region="mars-1")),
+        _replace(DEV, state=StateBackend(bucket="tf-state", region="mars-1")),
         r"`dev\.state\.region`.*'mars-1'",
     ),
     (
         "vpc cidr host bits",
-        _replace(DEV, network=NetworkConfig("10.10.1.0/16", DEV.network.availability_zones)),
+        _replace(DEV, network=NetworkConfig(vpc_cidr="10.10.1.0/16", availability_zones=DEV.network.availability_zones)),
         r"`dev\.network\.vpc_cidr`: must be an IPv4 CIDR with its host bits zero \(got '10\.10\.1\.0/16'\)",
     ),
     (
         "vpc cidr public",
-        _replace(DEV, network=NetworkConfig("8.8.0.0/16", DEV.network.availability_zones)),
+        _replace(DEV, network=NetworkConfig(vpc_cidr="8.8.0.0/16", availability_zones=DEV.network.availability_zones)),
         r"`dev\.network\.vpc_cidr`: must lie inside an RFC 1918 private range",
     ),
     (
         "vpc cidr too small",
-        _replace(DEV, network=NetworkConfig("10.10.0.0/24", DEV.network.availability_zones)),
+        _replace(DEV, network=NetworkConfig(vpc_cidr="10.10.0.0/24", availability_zones=DEV.network.availability_zones)),
         r"`dev\.network\.vpc_cidr`: must have a prefix from /16 to /20 .*\(got '10\.10\.0\.0/24'\)",
     ),
     (
         "vpc cidr too large",
-        _replace(DEV, network=NetworkConfig("10.0.0.0/8", DEV.network.availability_zones)),
+        _replace(DEV, network=NetworkConfig(vpc_cidr="10.0.0.0/8", availability_zones=DEV.network.availability_zones)),
         r"`dev\.network\.vpc_cidr`: must have a prefix from /16 to /20",
     ),
     (
         "one az",
-        _replace(DEV, network=NetworkConfig("10.10.0.0/16", ("us-east-1a",))),
+        _replace(DEV, network=NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=("us-east-1a",))),
         r"`dev\.network\.availability_zones`: must list from 2 to 6",
     ),
     (
         "duplicate az",
-        _replace(DEV, network=NetworkConfig("10.10.0.0/16", ("us-east-1a", "us-east-1a"))),
+        _replace(DEV, network=NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=("us-east-1a", "us-east-1a"))),
         r"`dev\.network\.availability_zones`: availability zone must be unique \(got 'us-east-1a'\)",
     ),
     (
         "az of another region",
-        _replace(DEV, network=NetworkConfig("10.10.0.0/16", ("us-east-1a", "eu-west-1b"))),
+        _replace(DEV, network=NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=("us-east-1a", "eu-west-1b"))),
         r"`dev\.network\.availability_zones\[1\]`: must be an availability zone of the environment's region",
     ),
     (
         "nat mode not an enum",
-        _replace(DEV, network=NetworkConfig("10.10.0.0/16", DEV.network.availability_zones, "SINGLE")),  # type: ignore[arg-type]
+        _replace(DEV, network=NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=DEV.network.availability_zones, nat_mode="SINGLE")),  # type: ignore[arg-type]
         r"`dev\.network\.nat_mode`: must be one of NONE, SINGLE, PER_AZ",
     ),
     (
@@ -212,7 +212,7 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ),
     (
         "unknown taint effect",
-        _replace(DEV, node_groups=(_group(taints=(Taint("a", "b", "NoSchedule"),)),)),  # type: ignore[arg-type]
+        _replace(DEV, node_groups=(_group(taints=(Taint(key="a", value="b", effect="NoSchedule"),)),)),  # type: ignore[arg-type]
         r"`dev\.node_groups\[0\]\.taints\[0\]\.effect`: must be one of NO_SCHEDULE",
     ),
     (
@@ -222,37 +222,37 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ),
     (
         "bad repository name",
-        _replace(DEV, repositories=(RepositorySpec("Apps/API"),)),
+        _replace(DEV, repositories=(RepositorySpec(name="Apps/API"),)),
         r"`dev\.repositories\[0\]\.name`: must be an ECR repository name",
     ),
     (
         "mutable tags in prod",
-        _replace(PROD, repositories=(RepositorySpec("apps/api", TagMutability.MUTABLE),), applications=()),
+        _replace(PROD, repositories=(RepositorySpec(name="apps/api", tag_mutability=TagMutability.MUTABLE),), applications=()),
         r"`prod\.repositories\[0\]\.tag_mutability`: must be IMMUTABLE in prod",
     ),
     (
         "duplicate repository",
-        _replace(DEV, repositories=(RepositorySpec("a"), RepositorySpec("a")), applications=()),
+        _replace(DEV, repositories=(RepositorySpec(name="a"), RepositorySpec(name="a")), applications=()),
         r"`dev\.repositories`: repository name must be unique",
     ),
     (
         "application image latest",
-        _replace(DEV, applications=(ApplicationSpec("api", "apps/api", "latest"),)),
+        _replace(DEV, applications=(ApplicationSpec(name="api", repository="apps/api", image_tag="latest"),)),
         r"`dev\.applications\[0\]\.image_tag`: must be a pinned image tag \(not 'latest'\)",
     ),
     (
         "application privileged port",
-        _replace(DEV, applications=(ApplicationSpec("api", "apps/api", "v1", port=80),)),
+        _replace(DEV, applications=(ApplicationSpec(name="api", repository="apps/api", image_tag="v1", port=80),)),
         r"`dev\.applications\[0\]\.port`: must be a whole number from 1024 to 65535 \(got 80\)",
     ),
     (
         "application unknown repository",
-        _replace(DEV, applications=(ApplicationSpec("api", "apps/nope", "v1"),)),
+        _replace(DEV, applications=(ApplicationSpec(name="api", repository="apps/nope", image_tag="v1"),)),
         r"`dev\.applications\[0\]\.repository`: must name one of the environment's repositories",
     ),
     (
         "duplicate application",
-        _replace(DEV, applications=(ApplicationSpec("api", "apps/api", "v1"),) * 2),
+        _replace(DEV, applications=(ApplicationSpec(name="api", repository="apps/api", image_tag="v1"),) * 2),
         r"`dev\.applications`: application name must be unique",
     ),
     (
@@ -262,7 +262,7 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ),
     (
         "secret outside the environment prefix",
-        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], secrets=(SecretRef("DB", "other/db"),)),)),
+        _replace(DEV, applications=(dataclasses.replace(DEV.applications[0], secrets=(SecretRef(name="DB", remote_key="other/db"),)),)),
         r"`dev\.applications\[0\]\.secrets\[0\]\.remote_key`: must start with the environment prefix 'eks-platform-dev/'",
     ),
     (
@@ -272,7 +272,7 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
             addons=AddonsConfig(external_secrets=False),
             applications=(
                 dataclasses.replace(
-                    DEV.applications[0], database=None, secrets=(SecretRef("TOKEN", "eks-platform-dev/api/token"),)
+                    DEV.applications[0], database=None, secrets=(SecretRef(name="TOKEN", remote_key="eks-platform-dev/api/token"),)
                 ),
             ),
         ),
@@ -313,7 +313,7 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
             DEV,
             applications=(
                 dataclasses.replace(
-                    DEV.applications[0], secrets=(SecretRef("DB_PASSWORD", "eks-platform-dev/api/db"),)
+                    DEV.applications[0], secrets=(SecretRef(name="DB_PASSWORD", remote_key="eks-platform-dev/api/db"),)
                 ),
             ),
         ),
@@ -340,12 +340,12 @@ INVALID: list[tuple[str, EnvironmentConfig, str]] = [
     ),
     (
         "database spec is validated with the environment's stage",
-        _replace(PROD, database=DatabaseSpec("app", multi_az=False)),
+        _replace(PROD, database=DatabaseSpec(name="app", multi_az=False)),
         r"`prod\.database\.multi_az`: must be on in prod \(got False\)",
     ),
     (
         "database spec is validated under the environment's path",
-        _replace(DEV, database=DatabaseSpec("app", port=80)),
+        _replace(DEV, database=DatabaseSpec(name="app", port=80)),
         r"`dev\.database\.port`: must be a whole number from 1150 to 65535 \(got 80\)",
     ),
     (
@@ -513,7 +513,7 @@ def test_from_dict_round_trips_reference_dev() -> None:
         "network": {"vpc_cidr": "10.10.0.0/16", "availability_zones": ["us-east-1a", "us-east-1b"]},
     }
     config = from_dict(EnvironmentConfig, data, "x")
-    assert config.network == NetworkConfig("10.10.0.0/16", ("us-east-1a", "us-east-1b"))
+    assert config.network == NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=("us-east-1a", "us-east-1b"))
     assert STAGING.network.nat_mode is NatMode.SINGLE
 
 
@@ -566,11 +566,11 @@ def test_node_labels_that_are_allowed(key: str) -> None:
 
 def test_taints_refuse_even_the_node_label_domains() -> None:
     with pytest.raises(ConfigError, match=r"taint keys under kubernetes\.io and k8s\.io are reserved"):
-        _replace(DEV, node_groups=(_group(taints=(Taint("node.kubernetes.io/x", "y"),)), DEV.node_groups[1])).validate()
+        _replace(DEV, node_groups=(_group(taints=(Taint(key="node.kubernetes.io/x", value="y"),)), DEV.node_groups[1])).validate()
 
 
 def test_empty_label_and_taint_values_are_allowed() -> None:
-    group = _group(labels={"example.com/gpu": ""}, taints=(Taint("dedicated", ""),))
+    group = _group(labels={"example.com/gpu": ""}, taints=(Taint(key="dedicated", value=""),))
     _replace(DEV, node_groups=(group, DEV.node_groups[1])).validate()
 
 

@@ -23,18 +23,18 @@ FULL = EnvironmentConfig(
     name="tiers",
     stage=Stage.DEV,
     region="eu-west-1",
-    network=NetworkConfig("10.70.0.0/16", ("eu-west-1a", "eu-west-1b")),
+    network=NetworkConfig(vpc_cidr="10.70.0.0/16", availability_zones=("eu-west-1a", "eu-west-1b")),
     cluster=ClusterConfig(endpoint_public_access=True, public_access_cidrs=("198.51.100.7/32",)),
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 3, role=NodeRole.SYSTEM),
-        NodeGroupSpec("apps", ("m5.large",), 1, 2, 4),
+        NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=3, role=NodeRole.SYSTEM),
+        NodeGroupSpec(name="apps", instance_types=("m5.large",), min_size=1, desired_size=2, max_size=4),
     ),
-    repositories=(RepositorySpec("apps/shop"),),
-    applications=(ApplicationSpec("shop", "apps/shop", "v1.0.0"),),
+    repositories=(RepositorySpec(name="apps/shop"),),
+    applications=(ApplicationSpec(name="shop", repository="apps/shop", image_tag="v1.0.0"),),
 )
 #: Only what a VPC needs: no node groups, no runner access, no applications.
 NETWORK_ONLY = EnvironmentConfig(
-    name="vpc", stage=Stage.DEV, region="eu-west-1", network=NetworkConfig("10.71.0.0/16", ("eu-west-1a", "eu-west-1b"))
+    name="vpc", stage=Stage.DEV, region="eu-west-1", network=NetworkConfig(vpc_cidr="10.71.0.0/16", availability_zones=("eu-west-1a", "eu-west-1b"))
 )
 
 
@@ -91,29 +91,29 @@ def test_full_validation_is_the_platform_tier() -> None:
     ("tier", "changes", "path"),
     [
         (ConfigTier.BASE, {"region": "mars-1"}, "tiers.region"),
-        (ConfigTier.NETWORK, {"network": NetworkConfig("10.70.0.0/33", ("eu-west-1a", "eu-west-1b"))}, "tiers.network"),
-        (ConfigTier.CLUSTER, {"node_groups": (NodeGroupSpec("apps", ("m5.large",), 3, 2, 4),)}, "tiers.node_groups[0]"),
-        (ConfigTier.CLUSTER, {"repositories": (RepositorySpec("apps/shop"),) * 2}, "tiers.repositories"),
+        (ConfigTier.NETWORK, {"network": NetworkConfig(vpc_cidr="10.70.0.0/33", availability_zones=("eu-west-1a", "eu-west-1b"))}, "tiers.network"),
+        (ConfigTier.CLUSTER, {"node_groups": (NodeGroupSpec(name="apps", instance_types=("m5.large",), min_size=3, desired_size=2, max_size=4),)}, "tiers.node_groups[0]"),
+        (ConfigTier.CLUSTER, {"repositories": (RepositorySpec(name="apps/shop"),) * 2}, "tiers.repositories"),
         (
             # The cluster turns on pod ENIs for the database's pod security groups: burstable nodes cannot carry them.
             ConfigTier.CLUSTER,
             {
-                "database": DatabaseSpec("shop", pod_security_groups=True),
+                "database": DatabaseSpec(name="shop", pod_security_groups=True),
                 "node_groups": (
-                    NodeGroupSpec("system", ("m5.large",), 2, 2, 3, role=NodeRole.SYSTEM),
-                    NodeGroupSpec("apps", ("t3.large",), 1, 2, 4),
+                    NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=3, role=NodeRole.SYSTEM),
+                    NodeGroupSpec(name="apps", instance_types=("t3.large",), min_size=1, desired_size=2, max_size=4),
                 ),
             },
             "tiers.node_groups[1].instance_types[0]",
         ),
         (
             ConfigTier.PLATFORM,
-            {"database": DatabaseSpec("shop", pod_security_groups=True)},
+            {"database": DatabaseSpec(name="shop", pod_security_groups=True)},
             "tiers.database.pod_security_groups",
         ),
         (
             ConfigTier.PLATFORM,
-            {"applications": (ApplicationSpec("shop", "apps/nope", "v1.0.0"),)},
+            {"applications": (ApplicationSpec(name="shop", repository="apps/nope", image_tag="v1.0.0"),)},
             "tiers.applications[0]",
         ),
         (ConfigTier.PLATFORM, {"addons": AddonsConfig(karpenter=True, cluster_autoscaler=True)}, "tiers.addons"),
@@ -159,7 +159,7 @@ def test_a_higher_tier_checks_only_its_own_rules_after_a_lower_one_passed() -> N
 
 
 def test_an_invalid_tier_is_not_remembered() -> None:
-    config = _fresh(FULL, applications=(ApplicationSpec("shop", "apps/nope", "v1.0.0"),))
+    config = _fresh(FULL, applications=(ApplicationSpec(name="shop", repository="apps/nope", image_tag="v1.0.0"),))
     config.validate(tier=ConfigTier.CLUSTER)
     for _ in range(2):
         with pytest.raises(ConfigError):

@@ -67,10 +67,10 @@ POLICY = Permissions(managed_policy_arns=("arn:aws:iam::aws:policy/ReadOnlyAcces
 OTHER_PROTECTIONS = dataclasses.replace(
     Protections.for_stage(Stage.DEV), deletion_protection=True, key_deletion_window_days=21
 )
-API = ApplicationSpec("api", "apps/api", "v1.0.0")
+API = ApplicationSpec(name="api", repository="apps/api", image_tag="v1.0.0")
 CERTIFICATE = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000"
 #: Behind the shared ALB, whose group is the name prefix.
-PUBLIC_API = dataclasses.replace(API, ingress=IngressSpec("api.example.com", certificate_arn=CERTIFICATE))
+PUBLIC_API = dataclasses.replace(API, ingress=IngressSpec(host="api.example.com", certificate_arn=CERTIFICATE))
 ALB_CIDRS = ("10.30.0.0/24",)
 CACHE = StatefulWorkloadSpec(
     name="cache",
@@ -100,7 +100,7 @@ def _baseline(scope: Construct, **changes: Any) -> object:
 
 def _repository(scope: Construct, **changes: Any) -> object:
     props = RepositoryProps(
-        spec=RepositorySpec("apps/api"),
+        spec=RepositorySpec(name="apps/api"),
         lifecycle_rules=DEFAULT_LIFECYCLE_RULES,
         pull_principal_arns=(ROLE,),
         kms_key_arn=KEY,
@@ -110,13 +110,13 @@ def _repository(scope: Construct, **changes: Any) -> object:
 
 
 def _registry(scope: Construct, **changes: Any) -> object:
-    props = EcrRegistryProps(node_role_arn=ROLE, repositories=(RepositorySpec("apps/api"),), **changes)
+    props = EcrRegistryProps(node_role_arn=ROLE, repositories=(RepositorySpec(name="apps/api"),), **changes)
     return EcrRegistry(scope, "registry", props=props)
 
 
 def _database(scope: Construct, **changes: Any) -> object:
     props = PostgresDatabaseProps(
-        spec=DatabaseSpec("orders"),
+        spec=DatabaseSpec(name="orders"),
         vpc_id="vpc-0123456789abcdef0",
         db_subnet_group_name="test-database",
         database_subnet_cidrs=("10.30.224.0/24", "10.30.225.0/24"),
@@ -490,7 +490,7 @@ def test_the_database_stage_must_be_a_stage_member() -> None:
 
 def test_the_network_checks_the_environments_node_groups() -> None:
     """Its node groups' pods must fit the private subnets; ``()`` turns the check off."""
-    huge = (NodeGroupSpec("huge", ("m5.large",), 1, 1, 1000),)
+    huge = (NodeGroupSpec(name="huge", instance_types=("m5.large",), min_size=1, desired_size=1, max_size=1000),)
     config = dataclasses.replace(PROD, node_groups=huge)
     with pytest.raises(ConfigError, match=r"`network\.private_subnet_cidrs`.*too small for the node groups"):
         _in_environment(_network, config, kind=_NetworkTierStack)
@@ -544,7 +544,7 @@ def test_the_add_ons_take_the_environments_node_groups_for_karpenter() -> None:
 
 def test_applications_take_the_environments_stage_rules() -> None:
     """In prod an ingress needs a certificate; an explicit dev stage lets the same application through."""
-    public = dataclasses.replace(API, ingress=IngressSpec("api.example.com"))
+    public = dataclasses.replace(API, ingress=IngressSpec(host="api.example.com"))
 
     def build(stack: Construct, **changes: Any) -> object:
         props = ApplicationsProps(
@@ -561,7 +561,7 @@ def test_applications_take_the_environments_stage_rules() -> None:
 
 
 def test_one_application_takes_the_environments_stage_rules() -> None:
-    public = dataclasses.replace(API, ingress=IngressSpec("api.example.com"))
+    public = dataclasses.replace(API, ingress=IngressSpec(host="api.example.com"))
 
     def build(stack: Construct, **changes: Any) -> object:
         props = ApplicationProps(
@@ -598,7 +598,7 @@ def test_applications_take_the_environments_node_groups() -> None:
 def test_a_repository_takes_the_environments_stage_rules() -> None:
     """Prod refuses MUTABLE tags; an explicit staging stage lets the same repository through."""
     mutable = RepositoryProps(
-        spec=RepositorySpec("apps/api", TagMutability.MUTABLE),
+        spec=RepositorySpec(name="apps/api", tag_mutability=TagMutability.MUTABLE),
         lifecycle_rules=DEFAULT_LIFECYCLE_RULES,
         pull_principal_arns=(ROLE,),
         kms_key_arn=KEY,

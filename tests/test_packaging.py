@@ -27,9 +27,11 @@ config = EnvironmentConfig(
     name="sandbox",
     stage=Stage.DEV,
     region="eu-west-1",
-    network=NetworkConfig("10.60.0.0/16", ("eu-west-1a", "eu-west-1b")),
+    network=NetworkConfig(vpc_cidr="10.60.0.0/16", availability_zones=("eu-west-1a", "eu-west-1b")),
     cluster=ClusterConfig(endpoint_public_access=True, public_access_cidrs=("198.51.100.0/24",)),
-    node_groups=(NodeGroupSpec("system", ("m5.large",), 2, 2, 3),),
+    node_groups=(
+        NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=3),
+    ),
 )
 app = App(outdir="out")
 stack = EnvironmentStack(app, config)

@@ -114,7 +114,7 @@ def small(protections: Protections) -> Synth:
             "repository",
             props=RepositoryProps(
                 name_prefix="eks-platform-dev",
-                spec=RepositorySpec("api"),
+                spec=RepositorySpec(name="api"),
                 stage=Stage.DEV,
                 protections=protections,
                 lifecycle_rules=DEFAULT_LIFECYCLE_RULES,
@@ -135,7 +135,7 @@ def database(protections: Protections) -> Any:
             stack,
             "database",
             props=PostgresDatabaseProps(
-                spec=DatabaseSpec("orders"),
+                spec=DatabaseSpec(name="orders"),
                 stage=Stage.STAGING,
                 protections=protections,
                 name_prefix="eks-platform-staging",
@@ -174,7 +174,7 @@ def test_deletion_protection_of_the_database() -> None:
 
 
 def test_database_spec_overrides_deletion_protection() -> None:
-    spec = DatabaseSpec("orders", deletion_protection=False)
+    spec = DatabaseSpec(name="orders", deletion_protection=False)
     assert spec.resolve(stage="staging", protections=FLIPPED).deletion_protection is False
 
 
@@ -353,7 +353,7 @@ def test_props_without_protections_are_refused_outside_an_environment() -> None:
     def build(stack: TerraformStack) -> None:
         props = RepositoryProps(
             name_prefix="eks-platform-dev",
-            spec=RepositorySpec("api"),
+            spec=RepositorySpec(name="api"),
             stage=Stage.DEV,
             lifecycle_rules=DEFAULT_LIFECYCLE_RULES,
             pull_principal_arns=(NODE_ROLE,),
@@ -377,7 +377,7 @@ def test_a_props_stage_must_be_a_stage_member() -> None:
     def build(stack: TerraformStack) -> None:
         props = RepositoryProps(
             name_prefix="eks-platform-dev",
-            spec=RepositorySpec("api"),
+            spec=RepositorySpec(name="api"),
             stage="prod",  # type: ignore[arg-type]
             protections=DEV,
             lifecycle_rules=DEFAULT_LIFECYCLE_RULES,

@@ -26,7 +26,7 @@ def remote() -> dict[str, Any]:
     config = dataclasses.replace(
         PROD,
         account_id="012345678901",
-        state=StateBackend("acme-tf-state", key_prefix="platform", region="eu-west-1"),
+        state=StateBackend(bucket="acme-tf-state", key_prefix="platform", region="eu-west-1"),
         applications=(),
     )
     return _synth(config)
@@ -55,7 +55,7 @@ def test_s3_backend_bucket_and_region(remote: dict[str, Any]) -> None:
 
 
 def test_s3_backend_region_defaults_to_environment_region() -> None:
-    doc = _synth(dataclasses.replace(DEV, state=StateBackend("acme-tf-state")))
+    doc = _synth(dataclasses.replace(DEV, state=StateBackend(bucket="acme-tf-state")))
     assert doc["terraform"]["backend"]["s3"]["region"] == "us-east-1"
 
 

@@ -72,8 +72,8 @@ def test_network_stack_has_only_the_aws_provider(network_doc: Synth) -> None:
 
 
 def test_network_stack_ignores_the_cluster_tiers_rules() -> None:
-    bad_group = NodeGroupSpec("apps", ("m5.large",), 3, 2, 4)  # desired above max: a cluster rule
-    config = dataclasses.replace(NETWORK_ONLY, applications=(ApplicationSpec("shop", "apps/nope", "v1"),))
+    bad_group = NodeGroupSpec(name="apps", instance_types=("m5.large",), min_size=3, desired_size=2, max_size=4)  # desired above max: a cluster rule
+    config = dataclasses.replace(NETWORK_ONLY, applications=(ApplicationSpec(name="shop", repository="apps/nope", image_tag="v1"),))
     stack = NetworkStack(cdktf.Testing.app(), dataclasses.replace(config, node_groups=(bad_group,)))
     assert stack.network.vpc_id
 
@@ -134,7 +134,7 @@ def test_cluster_stack_needs_node_groups() -> None:
 
 
 def test_cluster_stack_ignores_the_platform_tiers_rules() -> None:
-    config = dataclasses.replace(CLUSTER_ONLY, applications=(ApplicationSpec("shop", "apps/nope", "v1.0.0"),))
+    config = dataclasses.replace(CLUSTER_ONLY, applications=(ApplicationSpec(name="shop", repository="apps/nope", image_tag="v1.0.0"),))
     assert ClusterStack(cdktf.Testing.app(), config).cluster.cluster_name
 
 
@@ -145,9 +145,9 @@ def test_platform_stack_needs_the_runner_access_a_cluster_stack_does_not() -> No
 
 def test_cluster_stack_adds_a_node_group_with_the_cluster_tiers_rules() -> None:
     stack = ClusterStack(cdktf.Testing.app(), CLUSTER_ONLY)
-    stack.add_node_group(NodeGroupSpec("batch", ("m5.large",), 1, 1, 2))
+    stack.add_node_group(NodeGroupSpec(name="batch", instance_types=("m5.large",), min_size=1, desired_size=1, max_size=2))
     with pytest.raises(ConfigError, match=r"node group name"):
-        stack.add_node_group(NodeGroupSpec("batch", ("m5.large",), 1, 1, 2))
+        stack.add_node_group(NodeGroupSpec(name="batch", instance_types=("m5.large",), min_size=1, desired_size=1, max_size=2))
 
 
 # ---- the same addresses in every stack that builds a tier ------------------------------------

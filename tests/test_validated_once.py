@@ -97,7 +97,7 @@ def test_a_stack_built_from_a_config_checks_each_part_once(runs: collections.Cou
 def test_parts_no_config_checked_are_checked_by_their_construct(runs: collections.Counter[str]) -> None:
     from constructs_lib.apps.application import Applications, ApplicationsProps
 
-    api, worker = (ApplicationSpec(name, f"apps/{name}", "v1.0.0") for name in ("api", "worker"))
+    api, worker = (ApplicationSpec(name=name, repository=f"apps/{name}", image_tag="v1.0.0") for name in ("api", "worker"))
     props = ApplicationsProps(
         applications=(api, worker),
         repository_urls={"apps/api": "registry/apps/api", "apps/worker": "registry/apps/worker"},

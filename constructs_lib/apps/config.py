@@ -91,7 +91,7 @@ def _require_absolute_path(path: str, value: str) -> None:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Resources:
     """Container requests and limits. Defaults: seed 001's requests, seed 004's limits."""
 
@@ -127,7 +127,7 @@ class Resources:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Probes:
     """HTTP paths of the three probes (seed 002's /startup, /health, /ready)."""
 
@@ -144,7 +144,7 @@ class Probes:
             _require_http_path(f"{path}.{name}", getattr(self, name))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IngressSpec:
     """Public HTTP(S) access through an ALB (AWS Load Balancer Controller)."""
 
@@ -181,7 +181,7 @@ class IngressSpec:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SecretRef:
     """One key of the application's Secret, synced from AWS Secrets Manager by an ExternalSecret."""
 
@@ -246,7 +246,7 @@ class VolumeSpec:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationSpec:
     """One application (seed 002's api / admin / worker / monitoring)."""
 

@@ -161,7 +161,7 @@ class IdentityMode(enum.Enum):
     IRSA = "IRSA"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Taint:
     """A node taint applied by the node group."""
 
@@ -197,7 +197,7 @@ SYSTEM_NODE_LABELS: Mapping[str, str] = MappingProxyType({NODE_ROLE_LABEL: "syst
 #: Taint of the SYSTEM group. ``CriticalAddonsOnly`` is the key cluster add-ons (coredns, the EBS CSI
 #: controller, metrics-server) already tolerate upstream; application pods do not, so they never
 #: crowd the group out.
-SYSTEM_NODE_TAINT = Taint("CriticalAddonsOnly", "true", TaintEffect.NO_SCHEDULE)
+SYSTEM_NODE_TAINT = Taint(key="CriticalAddonsOnly", value="true", effect=TaintEffect.NO_SCHEDULE)
 
 _TAINT_EFFECT_NAMES = {
     TaintEffect.NO_SCHEDULE: "NoSchedule",
@@ -229,7 +229,7 @@ DEFAULT_ROLLOUT_PERCENTAGE = 20
 MINUTES_PER_ROLLOUT_BATCH = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NodeGroupSpec:
     """One row of the node-group matrix."""
 
@@ -432,7 +432,7 @@ class NodeGroupSpec:
             )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterConfig:
     """The EKS control plane of one environment."""
 

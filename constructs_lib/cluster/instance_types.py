@@ -169,7 +169,7 @@ def resolve_ami_type(path: str, instance_types: Sequence[str], ami_type: AmiType
     return ami_type
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InstanceNetworkLimits:
     """ENI limits of an instance type, as EC2 publishes them (``DescribeInstanceTypes``, the EC2 User Guide).
 

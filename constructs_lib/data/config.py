@@ -248,7 +248,7 @@ def parameter_group_family(engine_version: str) -> str:
     return f"postgres{engine_version}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DatabaseSpec:
     """One RDS for PostgreSQL database of an environment.
 

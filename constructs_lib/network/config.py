@@ -96,7 +96,7 @@ class PodAddressing(enum.Enum):
     PREFIX_DELEGATION = "PREFIX_DELEGATION"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NetworkConfig:
     """The VPC of one environment.
 

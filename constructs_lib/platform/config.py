@@ -120,7 +120,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}\Z", re.ASCII)
 _DOMAIN = re.compile(r"^(?=.{1,253}\Z)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z", re.ASCII)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MonitoringConfig:
     """kube-prometheus-stack's storage (seed 003: persistent storage, 30-day retention)."""
 
@@ -138,7 +138,7 @@ class MonitoringConfig:
         require_range(f"{path}.small_volume_gib", self.small_volume_gib, 1, 1024)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BackupConfig:
     """Velero's backup schedule (seed 004: daily at 02:00, 30-day retention)."""
 
@@ -167,7 +167,7 @@ class BackupConfig:
         require_unique(f"{path}.included_namespaces", self.included_namespaces, "namespace")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CertificateConfig:
     """cert-manager's ACME ClusterIssuer (seed 000's ``letsencrypt-prod``)."""
 
@@ -204,7 +204,7 @@ class DnsPolicy(enum.Enum):
     SYNC = "sync"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DnsConfig:
     """external-dns: the Route 53 zones it may change and the domains it publishes."""
 
@@ -253,7 +253,7 @@ class DnsConfig:
         require_unique(f"{path}.domains", self.domains, "domain")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AddonsConfig:
     """Add-on toggles and settings. Defaults are the add-ons every environment needs to run the applications."""
 

@@ -108,7 +108,7 @@ DOCKER_HUB_UPSTREAM = "registry-1.docker.io"
 DOCKER_HUB_SHORT_NAME = "dockerhub"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LifecycleRule:
     """One ECR lifecycle rule: which images it selects and when they expire.
 
@@ -220,14 +220,14 @@ def default_lifecycle_rules(
     """Seed 000's rule (keep the last ``keep_releases`` images tagged ``v*``), then expire untagged images."""
     return (
         LifecycleRule(
-            f"keep the last {keep_releases} images tagged {', '.join(p + '*' for p in release_prefixes)}",
-            TagStatus.TAGGED,
-            release_prefixes,
+            description=f"keep the last {keep_releases} images tagged {', '.join(p + '*' for p in release_prefixes)}",
+            tag_status=TagStatus.TAGGED,
+            tag_prefixes=release_prefixes,
             keep_count=keep_releases,
         ),
         LifecycleRule(
-            f"expire untagged images after {untagged_expiry_days} days",
-            TagStatus.UNTAGGED,
+            description=f"expire untagged images after {untagged_expiry_days} days",
+            tag_status=TagStatus.UNTAGGED,
             max_age_days=untagged_expiry_days,
         ),
     )
@@ -241,12 +241,14 @@ DEFAULT_LIFECYCLE_RULES = default_lifecycle_rules()
 DEFAULT_CACHE_KEEP_IMAGES = 10
 DEFAULT_CACHE_LIFECYCLE_RULES = (
     LifecycleRule(
-        f"expire untagged images after {DEFAULT_UNTAGGED_EXPIRY_DAYS} days",
-        TagStatus.UNTAGGED,
+        description=f"expire untagged images after {DEFAULT_UNTAGGED_EXPIRY_DAYS} days",
+        tag_status=TagStatus.UNTAGGED,
         max_age_days=DEFAULT_UNTAGGED_EXPIRY_DAYS,
     ),
     LifecycleRule(
-        f"keep the {DEFAULT_CACHE_KEEP_IMAGES} newest images", TagStatus.ANY, keep_count=DEFAULT_CACHE_KEEP_IMAGES
+        description=f"keep the {DEFAULT_CACHE_KEEP_IMAGES} newest images",
+        tag_status=TagStatus.ANY,
+        keep_count=DEFAULT_CACHE_KEEP_IMAGES,
     ),
 )
 
@@ -289,7 +291,7 @@ def render_lifecycle_policy(path: str, rules: tuple[LifecycleRule, ...]) -> str:
     return json.dumps(document, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RepositorySpec:
     """One ECR repository, named ``<name_prefix>/<name>`` in AWS (``eks-platform-dev/apps/api``)."""
 
@@ -336,7 +338,7 @@ class RepositorySpec:
 DEFAULT_PULL_THROUGH_CACHE = (CacheUpstream.ECR_PUBLIC, CacheUpstream.KUBERNETES, CacheUpstream.QUAY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RegistryConfig:
     """Registry-wide settings of an environment; every field has a secure, cost-aware default."""
 

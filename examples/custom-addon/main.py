@@ -153,15 +153,17 @@ CONFIG = EnvironmentConfig(
     name="shop",
     stage=Stage.DEV,
     region=REGION,
-    network=NetworkConfig("10.60.0.0/16", (f"{REGION}a", f"{REGION}b")),
+    network=NetworkConfig(vpc_cidr="10.60.0.0/16", availability_zones=(f"{REGION}a", f"{REGION}b")),
     cluster=ClusterConfig(endpoint_public_access=True, public_access_cidrs=(RUNNER_CIDR,)),
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 3, role=NodeRole.SYSTEM),
-        NodeGroupSpec("apps", ("m5.large",), 1, 2, 6),
+        NodeGroupSpec(
+            name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=3, role=NodeRole.SYSTEM
+        ),
+        NodeGroupSpec(name="apps", instance_types=("m5.large",), min_size=1, desired_size=2, max_size=6),
     ),
-    repositories=(RepositorySpec("apps/shop"),),
-    applications=(ApplicationSpec("shop", "apps/shop", "v1.0.0", database="app"),),
-    database=DatabaseSpec("app"),
+    repositories=(RepositorySpec(name="apps/shop"),),
+    applications=(ApplicationSpec(name="shop", repository="apps/shop", image_tag="v1.0.0", database="app"),),
+    database=DatabaseSpec(name="app"),
     # Prometheus, which scrapes the exporter through its ServiceMonitor.
     addons=AddonsConfig(kube_prometheus_stack=True),
 )

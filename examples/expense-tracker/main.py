@@ -48,17 +48,19 @@ ENVIRONMENT = "prod"
 
 #: Seed 003: the API service, 3 replicas in production, autoscaled from 2 to 10.
 API = ApplicationSpec(
-    "api",
-    "api",
-    "v1.0.0",
+    name="api",
+    repository="api",
+    image_tag="v1.0.0",
     replicas=3,
     min_replicas=2,
     max_replicas=10,
     resources=Resources(cpu_request="250m", cpu_limit="500m", memory_request="256Mi", memory_limit="512Mi"),
-    ingress=IngressSpec(API_HOST, certificate_arn=CERTIFICATE_ARN),
+    ingress=IngressSpec(host=API_HOST, certificate_arn=CERTIFICATE_ARN),
     config={"LOG_LEVEL": "warn", "SWAGGER_ENABLED": "false"},
     # Read from Secrets Manager by external-secrets; mounted as /etc/secrets/DATABASE_URL.
-    secrets=(SecretRef("DATABASE_URL", f"{PROJECT}-{ENVIRONMENT}/api/database", "url"),),
+    secrets=(
+        SecretRef(name="DATABASE_URL", remote_key=f"{PROJECT}-{ENVIRONMENT}/api/database", remote_property="url"),
+    ),
 )
 
 CONFIG = EnvironmentConfig(
@@ -68,17 +70,21 @@ CONFIG = EnvironmentConfig(
     region=REGION,
     account_id=ACCOUNT_ID,
     # Three zones with a NAT gateway each: losing a zone does not cut the others off.
-    network=NetworkConfig("10.50.0.0/16", (f"{REGION}a", f"{REGION}b", f"{REGION}c"), NatMode.PER_AZ),
+    network=NetworkConfig(
+        vpc_cidr="10.50.0.0/16", availability_zones=(f"{REGION}a", f"{REGION}b", f"{REGION}c"), nat_mode=NatMode.PER_AZ
+    ),
     cluster=ClusterConfig(
         deployer_principal_arn=DEPLOYER_ROLE_ARN,
         admin_principal_arns=(ADMIN_ROLE_ARN,),
         private_access_security_group_ids=(RUNNER_SECURITY_GROUP,),
     ),
     node_groups=(
-        NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=NodeRole.SYSTEM),
-        NodeGroupSpec("application", ("m5.xlarge",), 3, 3, 12),
+        NodeGroupSpec(
+            name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=4, role=NodeRole.SYSTEM
+        ),
+        NodeGroupSpec(name="application", instance_types=("m5.xlarge",), min_size=3, desired_size=3, max_size=12),
     ),
-    repositories=(RepositorySpec("api"),),
+    repositories=(RepositorySpec(name="api"),),
     applications=(API,),
     addons=AddonsConfig(
         # Prometheus and Grafana with 30 days of metrics on gp3 volumes (seed 003).

@@ -57,23 +57,23 @@ SECRETS_PREFIX = "eks-platform-prod/toa-website"
 #: Seed 001: the web app listens on 5000, runs 3 replicas (HPA 2-10), 250m-1 CPU and 256-512Mi memory,
 #: with startup, liveness and readiness probes under /api.
 WEB_APP = ApplicationSpec(
-    "toa-website",
-    REPOSITORY_NAME,
-    IMAGE_TAG,
+    name="toa-website",
+    repository=REPOSITORY_NAME,
+    image_tag=IMAGE_TAG,
     port=5000,
     replicas=3,
     min_replicas=2,
     max_replicas=10,
     resources=Resources(cpu_request="250m", cpu_limit="1", memory_request="256Mi", memory_limit="512Mi"),
     probes=Probes(startup_path="/api/startup", liveness_path="/api/alive", readiness_path="/api/ready"),
-    ingress=IngressSpec(HOST, certificate_arn=CERTIFICATE_ARN),
+    ingress=IngressSpec(host=HOST, certificate_arn=CERTIFICATE_ARN),
     config={"NODE_ENV": "production", "PORT": "5000"},
     # Seed 001's database: its subnets on PostgreSQL's port, nothing else (default-deny otherwise).
     egress=tuple(EgressSpec(cidr=cidr, port=5432) for cidr in DATABASE_SUBNET_CIDRS),
     # Seed 001's two secrets, as files under /etc/secrets (not environment variables).
     secrets=(
-        SecretRef("DATABASE_URL", f"{SECRETS_PREFIX}/database", "url"),
-        SecretRef("SESSION_SECRET", f"{SECRETS_PREFIX}/session"),
+        SecretRef(name="DATABASE_URL", remote_key=f"{SECRETS_PREFIX}/database", remote_property="url"),
+        SecretRef(name="SESSION_SECRET", remote_key=f"{SECRETS_PREFIX}/session"),
     ),
 )
 

@@ -114,24 +114,24 @@ KAFKA = StatefulWorkloadSpec(
 #: Home Assistant behind the ALB: one instance (it is not built to run as several replicas), its
 #: configuration and history in ``/config`` on a gp3 volume that outlives the pod.
 HOME_ASSISTANT = ApplicationSpec(
-    "homeassistant",
-    repository("homeassistant"),
-    IMAGES["homeassistant"][0],
+    name="homeassistant",
+    repository=repository("homeassistant"),
+    image_tag=IMAGES["homeassistant"][0],
     port=8123,
     replicas=1,
     max_replicas=1,
     volume=VolumeSpec(name="config", mount_path="/config", size="10Gi"),
     resources=Resources(cpu_request="250m", cpu_limit="1", memory_request="512Mi", memory_limit="1Gi"),
     probes=Probes(startup_path="/manifest.json", liveness_path="/manifest.json", readiness_path="/manifest.json"),
-    ingress=IngressSpec(HOME_ASSISTANT_HOST, certificate_arn=CERTIFICATE_ARN),
+    ingress=IngressSpec(host=HOME_ASSISTANT_HOST, certificate_arn=CERTIFICATE_ARN),
     # The processor pushes plant states to Home Assistant's API (seed 000's network policy).
     allowed_peers=("plant-processor",),
 )
 #: Reads the sensor stream from Kafka, stores readings in MongoDB, pushes states to Home Assistant.
 PROCESSOR = ApplicationSpec(
-    "plant-processor",
-    repository("plant-processor"),
-    IMAGES["plant-processor"][0],
+    name="plant-processor",
+    repository=repository("plant-processor"),
+    image_tag=IMAGES["plant-processor"][0],
     port=3000,
     config={
         "MONGODB_URL": f"mongodb://{','.join(f'{host}:{MONGODB.port}' for host in MONGODB.pod_dns_names)}",
@@ -141,9 +141,9 @@ PROCESSOR = ApplicationSpec(
 )
 #: Publishes readings to Kafka.
 SENSOR = ApplicationSpec(
-    "plant-sensor",
-    repository("plant-sensor"),
-    IMAGES["plant-sensor"][0],
+    name="plant-sensor",
+    repository=repository("plant-sensor"),
+    image_tag=IMAGES["plant-sensor"][0],
     port=3000,
     replicas=1,
     max_replicas=3,
@@ -157,15 +157,26 @@ CONFIG = EnvironmentConfig(
     region=REGION,
     account_id=ACCOUNT_ID,
     # One NAT gateway and two zones: a home project's budget; the nodes stay in private subnets.
-    network=NetworkConfig("10.40.0.0/16", (f"{REGION}a", f"{REGION}b"), NatMode.SINGLE),
+    network=NetworkConfig(
+        vpc_cidr="10.40.0.0/16", availability_zones=(f"{REGION}a", f"{REGION}b"), nat_mode=NatMode.SINGLE
+    ),
     cluster=ClusterConfig(endpoint_public_access=True, public_access_cidrs=RUNNER_CIDRS),
     node_groups=(
-        NodeGroupSpec("system", ("t3.large",), 2, 2, 3, role=NodeRole.SYSTEM),
+        NodeGroupSpec(
+            name="system", instance_types=("t3.large",), min_size=2, desired_size=2, max_size=3, role=NodeRole.SYSTEM
+        ),
         # Three nodes at least: each data store spreads its three members over distinct nodes.
-        NodeGroupSpec("application", ("m5.large", "m6i.large"), 3, 3, 6, capacity_type=CapacityType.SPOT),
+        NodeGroupSpec(
+            name="application",
+            instance_types=("m5.large", "m6i.large"),
+            min_size=3,
+            desired_size=3,
+            max_size=6,
+            capacity_type=CapacityType.SPOT,
+        ),
     ),
     repositories=tuple(
-        RepositorySpec(repository(name), lifecycle_rules=default_lifecycle_rules(release_prefixes=prefixes))
+        RepositorySpec(name=repository(name), lifecycle_rules=default_lifecycle_rules(release_prefixes=prefixes))
         for name, (_, prefixes) in IMAGES.items()
     ),
     # Velero snapshots MongoDB's volumes every night (its fsyncLock hooks make them consistent). Only

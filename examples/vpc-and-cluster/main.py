@@ -44,15 +44,19 @@ CORE = EnvironmentConfig(
     stage=Stage.PROD,
     region=REGION,
     account_id=ACCOUNT_ID,
-    network=NetworkConfig("10.80.0.0/16", (f"{REGION}a", f"{REGION}b", f"{REGION}c"), NatMode.PER_AZ),
+    network=NetworkConfig(
+        vpc_cidr="10.80.0.0/16", availability_zones=(f"{REGION}a", f"{REGION}b", f"{REGION}c"), nat_mode=NatMode.PER_AZ
+    ),
     # No public endpoint and no runner access: this stack never talks to the API server. The admins'
     # and the deployer's access entries are still made, so kubectl works for them from inside the VPC (the SSM bastion).
     cluster=ClusterConfig(deployer_principal_arn=DEPLOYER_ROLE_ARN, admin_principal_arns=(ADMIN_ROLE_ARN,)),
     node_groups=(
-        NodeGroupSpec("system", ("m7g.large",), 2, 2, 4, role=NodeRole.SYSTEM),
-        NodeGroupSpec("general", ("m7g.xlarge",), 3, 3, 12),
+        NodeGroupSpec(
+            name="system", instance_types=("m7g.large",), min_size=2, desired_size=2, max_size=4, role=NodeRole.SYSTEM
+        ),
+        NodeGroupSpec(name="general", instance_types=("m7g.xlarge",), min_size=3, desired_size=3, max_size=12),
     ),
-    repositories=(RepositorySpec("apps/storefront"),),
+    repositories=(RepositorySpec(name="apps/storefront"),),
     state=StateBackend(bucket=STATE_BUCKET, key_prefix="acme"),
 )
 
@@ -62,7 +66,9 @@ LAB = EnvironmentConfig(
     stage=Stage.DEV,
     region=REGION,
     # Two zones and one NAT gateway: a sandbox's cost, no node groups.
-    network=NetworkConfig("10.81.0.0/16", (f"{REGION}a", f"{REGION}b"), NatMode.SINGLE),
+    network=NetworkConfig(
+        vpc_cidr="10.81.0.0/16", availability_zones=(f"{REGION}a", f"{REGION}b"), nat_mode=NatMode.SINGLE
+    ),
 )
 
 

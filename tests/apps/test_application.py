@@ -32,30 +32,30 @@ ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-api"
 REPOSITORY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/eks-platform/prod/apps/api"
 
 API = ApplicationSpec(
-    "api",
-    "apps/api",
-    "v1.4.2",
+    name="api",
+    repository="apps/api",
+    image_tag="v1.4.2",
     replicas=3,
-    ingress=IngressSpec("api.example.com", certificate_arn=CERTIFICATE),
+    ingress=IngressSpec(host="api.example.com", certificate_arn=CERTIFICATE),
     config={"LOG_LEVEL": "info"},
     secrets=(
-        SecretRef("DATABASE_URL", "eks-platform-prod/api/db", "url"),
-        SecretRef("TOKEN", "eks-platform-prod/api/token"),
+        SecretRef(name="DATABASE_URL", remote_key="eks-platform-prod/api/db", remote_property="url"),
+        SecretRef(name="TOKEN", remote_key="eks-platform-prod/api/token"),
     ),
     needs_aws=True,
 )
-WORKER = ApplicationSpec("worker", "apps/worker", "v2.0.0", replicas=1)
+WORKER = ApplicationSpec(name="worker", repository="apps/worker", image_tag="v2.0.0", replicas=1)
 ADMIN = ApplicationSpec(
-    "admin",
-    "apps/admin",
-    "v3.0.0",
+    name="admin",
+    repository="apps/admin",
+    image_tag="v3.0.0",
     port=9090,
     replicas=2,
     min_replicas=1,
     max_replicas=5,
-    resources=Resources("100m", "200m", "128Mi", "256Mi"),
-    probes=Probes("/s", "/l", "/r"),
-    ingress=IngressSpec("admin.example.com", path="/admin", healthcheck_path="/healthz"),
+    resources=Resources(cpu_request="100m", cpu_limit="200m", memory_request="128Mi", memory_limit="256Mi"),
+    probes=Probes(startup_path="/s", liveness_path="/l", readiness_path="/r"),
+    ingress=IngressSpec(host="admin.example.com", path="/admin", healthcheck_path="/healthz"),
     run_as_user=20000,
 )
 
@@ -581,17 +581,17 @@ def test_pod_security_option(doc: Synth) -> None:
             r"`applications\.worker\.service_account_role`: must be a WorkloadRole \(got 'str'\)",
         ),
         (
-            dataclasses.replace(WORKER, secrets=(SecretRef("A", "b"),)),
+            dataclasses.replace(WORKER, secrets=(SecretRef(name="A", remote_key="b"),)),
             {},
             r"`applications\.worker\.secret_store`: is required when the application has secrets",
         ),
         (
-            dataclasses.replace(WORKER, ingress=IngressSpec("w.example.com")),
+            dataclasses.replace(WORKER, ingress=IngressSpec(host="w.example.com")),
             {"load_balancer_cidrs": ()},
             r"`applications\.worker\.load_balancer_cidrs`: must list the public subnets' CIDRs",
         ),
         (
-            dataclasses.replace(WORKER, ingress=IngressSpec("w.example.com")),
+            dataclasses.replace(WORKER, ingress=IngressSpec(host="w.example.com")),
             {"stage": Stage.PROD},
             r"`applications\.worker\.spec\.ingress\.certificate_arn`: is required in production",
         ),
@@ -682,8 +682,8 @@ DATABASE = DatabaseConnection(
     master_user_secret_arn=SECRET_ARN,
     subnet_cidrs=("10.30.224.0/24", "10.30.225.0/24"),
 )
-ORDERS = ApplicationSpec("orders", "apps/orders", "v1.0.0", database="app", bucket=True, needs_aws=True)
-REPORTS = ApplicationSpec("reports", "apps/reports", "v1.0.0", database="app")
+ORDERS = ApplicationSpec(name="orders", repository="apps/orders", image_tag="v1.0.0", database="app", bucket=True, needs_aws=True)
+REPORTS = ApplicationSpec(name="reports", repository="apps/reports", image_tag="v1.0.0", database="app")
 
 
 @pytest.fixture(scope="module")
@@ -836,7 +836,7 @@ def test_no_security_group_policy_by_default(doc: Synth) -> None:
 # -- dedicated node groups ----------------------------------------------------------------------
 
 COMPUTE = NodeGroupSpec(
-    "compute", ("c5.2xlarge",), 1, 1, 4, labels={"node-role": "compute"}, taints=(Taint("dedicated", "compute"),)
+    name="compute", instance_types=("c5.2xlarge",), min_size=1, desired_size=1, max_size=4, labels={"node-role": "compute"}, taints=(Taint(key="dedicated", value="compute"),)
 )
 
 

@@ -18,9 +18,9 @@ from tests.apps.test_application import props
 from tests.helpers import Synth, network_policy, resources, synth
 
 WEB = ApplicationSpec(
-    "web",
-    "apps/web",
-    "v1.0.0",
+    name="web",
+    repository="apps/web",
+    image_tag="v1.0.0",
     egress=(
         EgressSpec(cidr="10.30.224.0/24", port=5432),
         EgressSpec(cidr="0.0.0.0/0", port=443),
@@ -33,7 +33,7 @@ WEB = ApplicationSpec(
 def doc() -> Synth:
     def build(stack: TerraformStack) -> None:
         Application(stack, "web", props=props(WEB))
-        Application(stack, "plain", props=props(ApplicationSpec("plain", "apps/plain", "v1.0.0")))
+        Application(stack, "plain", props=props(ApplicationSpec(name="plain", repository="apps/plain", image_tag="v1.0.0")))
 
     return synth(build)
 

@@ -20,9 +20,9 @@ from tests.fixtures import DEV
 from tests.helpers import Synth, resources
 
 NOTES = ApplicationSpec(
-    "notes",
-    "apps/worker",
-    "v1.0.0",
+    name="notes",
+    repository="apps/worker",
+    image_tag="v1.0.0",
     replicas=1,
     max_replicas=1,
     volume=VolumeSpec(name="state", mount_path="/config", size="5Gi"),

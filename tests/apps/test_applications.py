@@ -20,8 +20,8 @@ from tests.fixtures import DEV, PROD, STAGING
 from tests.helpers import Synth, network_policy, resources, synth
 
 ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-api"
-API = ApplicationSpec("api", "apps/api", "v1.0.0", needs_aws=True)
-WORKER = ApplicationSpec("worker", "apps/worker", "v1.0.0", port=9000, allowed_peers=("api",))
+API = ApplicationSpec(name="api", repository="apps/api", image_tag="v1.0.0", needs_aws=True)
+WORKER = ApplicationSpec(name="worker", repository="apps/worker", image_tag="v1.0.0", port=9000, allowed_peers=("api",))
 PROPS = ApplicationsProps(
     applications=(API, WORKER),
     repository_urls={"apps/api": "registry/apps/api", "apps/worker": "registry/apps/worker"},
@@ -72,7 +72,7 @@ def test_role_goes_to_its_application_only(pair: tuple[Synth, Applications]) -> 
 
 
 def test_secrets_of_this_environment_are_accepted() -> None:
-    api = dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-dev/api/db"),))
+    api = dataclasses.replace(API, secrets=(SecretRef(name="DB", remote_key="eks-platform-dev/api/db"),))
 
     def _build(stack: TerraformStack) -> None:
         store = NamespaceV1(stack, "secret-store", metadata={"name": "stand-in-for-the-store-release"})
@@ -149,12 +149,12 @@ def test_environment_progression(environment: EnvironmentConfig, expected: list[
             r"\(got 'apps/worker'\); fix: use one of \['apps/api'\]",
         ),
         (
-            {"applications": (dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-prod/api/db"),)),)},
+            {"applications": (dataclasses.replace(API, secrets=(SecretRef(name="DB", remote_key="eks-platform-prod/api/db"),)),)},
             r"`props\.applications\[0\]\.secrets\[0\]\.remote_key`: must start with the environment prefix "
             r"'eks-platform-dev/'",
         ),
         (
-            {"applications": (dataclasses.replace(API, secrets=(SecretRef("DB", "eks-platform-dev/api/db"),)),)},
+            {"applications": (dataclasses.replace(API, secrets=(SecretRef(name="DB", remote_key="eks-platform-dev/api/db"),)),)},
             r"`props\.applications\[0\]\.secrets`: need the external_secrets add-on, which syncs them from Secrets Manager \(got \['DB'\]\)",
         ),
         (

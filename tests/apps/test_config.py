@@ -14,7 +14,7 @@ from constructs_lib.stage import Stage
 from constructs_lib.validation import require_image_tag
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
-BASE = ApplicationSpec("api", "apps/api", "v1.0.0")
+BASE = ApplicationSpec(name="api", repository="apps/api", image_tag="v1.0.0")
 
 
 def spec(**changes: Any) -> ApplicationSpec:
@@ -34,19 +34,19 @@ def test_hpa_floor_can_be_set() -> None:
 
 
 def test_default_resources_follow_seeds_001_and_004() -> None:
-    assert Resources() == Resources("250m", "500m", "256Mi", "512Mi")
+    assert Resources() == Resources(cpu_request="250m", cpu_limit="500m", memory_request="256Mi", memory_limit="512Mi")
 
 
 def test_default_probes_follow_seed_002() -> None:
-    assert Probes() == Probes("/startup", "/health", "/ready")
+    assert Probes() == Probes(startup_path="/startup", liveness_path="/health", readiness_path="/ready")
 
 
 def test_prod_ingress_with_certificate_is_valid() -> None:
-    spec(ingress=IngressSpec("api.example.com", certificate_arn=CERTIFICATE)).validate("app", stage=Stage.PROD)
+    spec(ingress=IngressSpec(host="api.example.com", certificate_arn=CERTIFICATE)).validate("app", stage=Stage.PROD)
 
 
 def test_non_prod_ingress_may_be_plain_http() -> None:
-    spec(ingress=IngressSpec("api.example.com")).validate("app", stage=Stage.DEV)
+    spec(ingress=IngressSpec(host="api.example.com")).validate("app", stage=Stage.DEV)
 
 
 def test_loads_from_plain_data() -> None:
@@ -62,7 +62,7 @@ def test_loads_from_plain_data() -> None:
         },
         "app",
     )
-    assert loaded.secrets == (SecretRef("DB", "prod/api/db"),)
+    assert loaded.secrets == (SecretRef(name="DB", remote_key="prod/api/db"),)
 
 
 def test_priority_class_defaults_to_normal_and_loads_from_plain_data() -> None:
@@ -117,36 +117,36 @@ def test_config_is_copied_read_only() -> None:
             False,
             r"`app\.probes\.readiness_path`: must be an absolute HTTP path",
         ),
-        ({"ingress": IngressSpec("API")}, False, r"`app\.ingress\.host`: must be a fully qualified lowercase DNS name"),
+        ({"ingress": IngressSpec(host="API")}, False, r"`app\.ingress\.host`: must be a fully qualified lowercase DNS name"),
         (
-            {"ingress": IngressSpec("api.example.com", path="api")},
+            {"ingress": IngressSpec(host="api.example.com", path="api")},
             False,
             r"`app\.ingress\.path`: must be an absolute HTTP path",
         ),
         (
-            {"ingress": IngressSpec("api.example.com", healthcheck_path="h")},
+            {"ingress": IngressSpec(host="api.example.com", healthcheck_path="h")},
             False,
             r"`app\.ingress\.healthcheck_path`: must be an absolute HTTP path",
         ),
         (
-            {"ingress": IngressSpec("api.example.com", certificate_arn="arn:aws:iam::123456789012:role/x")},
+            {"ingress": IngressSpec(host="api.example.com", certificate_arn="arn:aws:iam::123456789012:role/x")},
             False,
             r"`app\.ingress\.certificate_arn`: must be an ACM certificate ARN",
         ),
         (
-            {"ingress": IngressSpec("api.example.com")},
+            {"ingress": IngressSpec(host="api.example.com")},
             True,
             r"`app\.ingress\.certificate_arn`: is required in production: public traffic must be HTTPS",
         ),
         ({"config": {"bad key": "x"}}, False, r"`app\.config\.bad key`: keys must be letters, digits"),
-        ({"secrets": (SecretRef("bad key", "a/b"),)}, False, r"`app\.secrets\[0\]\.name`: must be a Secret key"),
+        ({"secrets": (SecretRef(name="bad key", remote_key="a/b"),)}, False, r"`app\.secrets\[0\]\.name`: must be a Secret key"),
         (
-            {"secrets": (SecretRef("DB", "bad key"),)},
+            {"secrets": (SecretRef(name="DB", remote_key="bad key"),)},
             False,
             r"`app\.secrets\[0\]\.remote_key`: must be a Secrets Manager",
         ),
         (
-            {"secrets": (SecretRef("DB", "a"), SecretRef("DB", "b"))},
+            {"secrets": (SecretRef(name="DB", remote_key="a"), SecretRef(name="DB", remote_key="b"))},
             False,
             r"`app\.secrets`: secret name must be unique",
         ),

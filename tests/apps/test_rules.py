@@ -54,7 +54,7 @@ def _error(check: Callable[[], object]) -> ConfigError:
     [
         (_with(1, allowed_peers=("billing",)), "applications[1].allowed_peers[0]"),
         (_with(0, repository="apps/nowhere"), "applications[0].repository"),
-        (_with(0, secrets=(SecretRef("DB", "eks-platform-prod/api/db"),)), "applications[0].secrets[0].remote_key"),
+        (_with(0, secrets=(SecretRef(name="DB", remote_key="eks-platform-prod/api/db"),)), "applications[0].secrets[0].remote_key"),
         (_with(0, node_group="system"), "applications[0].node_group"),
         (_with(0, name="a" * 48), "applications[0].name"),
         ((*PLAIN, PLAIN[0]), "applications"),
@@ -87,7 +87,7 @@ def test_both_callers_ask_the_one_function(monkeypatch: pytest.MonkeyPatch) -> N
 def test_rules_the_caller_does_not_know_are_skipped() -> None:
     """A construct used alone knows no target ports, load balancer controller or region."""
     offer = ApplicationOffer(name_prefix="p-dev", repositories=("apps/api",), node_groups=(), external_secrets=False)
-    spec = ApplicationSpec("api", "apps/api", "v1.0.0", port=9000, database="app")
+    spec = ApplicationSpec(name="api", repository="apps/api", image_tag="v1.0.0", port=9000, database="app")
     with_ingress = dataclasses.replace(spec, ingress=DEV.applications[0].ingress)
     require_applications_fit(
         "props", (dataclasses.replace(with_ingress, database=None),), stage=Stage.DEV, offer=offer

@@ -35,7 +35,7 @@ KV = StatefulWorkloadSpec(
 def _with(config: EnvironmentConfig, *workloads: StatefulWorkloadSpec, **changes: Any) -> EnvironmentConfig:
     return dataclasses.replace(
         config,
-        repositories=(*config.repositories, RepositorySpec("data/kv")),
+        repositories=(*config.repositories, RepositorySpec(name="data/kv")),
         stateful_workloads=workloads,
         **changes,
     )

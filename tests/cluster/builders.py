@@ -18,8 +18,8 @@ NODE_SG = "sg-0000000000000000e"
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/platform-admin"
 EBS_CSI_ROLE = "arn:aws:iam::123456789012:role/eks-platform-prod-ebs-csi"
 
-SYSTEM = NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=NodeRole.SYSTEM)
-APPLICATION = NodeGroupSpec("application", ("m5.xlarge",), 5, 5, 50, labels={"node-role": "application"})
+SYSTEM = NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=4, role=NodeRole.SYSTEM)
+APPLICATION = NodeGroupSpec(name="application", instance_types=("m5.xlarge",), min_size=5, desired_size=5, max_size=50, labels={"node-role": "application"})
 GROUPS = (SYSTEM, APPLICATION)
 
 

@@ -14,7 +14,7 @@ from constructs_lib.errors import ConfigError
 from tests.cluster.builders import cluster
 from tests.helpers import Synth, resources, synth
 
-BATCH = NodeGroupSpec("batch", ("c5.xlarge",), 0, 1, 10, labels={"node-role": "batch"})
+BATCH = NodeGroupSpec(name="batch", instance_types=("c5.xlarge",), min_size=0, desired_size=1, max_size=10, labels={"node-role": "batch"})
 BUILT: dict[str, EksCluster] = {}
 
 
@@ -64,10 +64,10 @@ def test_the_attributes_include_the_group(doc: Synth) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        (NodeGroupSpec("system", ("m5.large",), 1, 1, 2), r"`add_node_group`: node group name must be unique"),
-        (NodeGroupSpec("batch", ("m5.large",), 3, 1, 2), r"`add_node_group\[2\]"),
+        (NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=1, desired_size=1, max_size=2), r"`add_node_group`: node group name must be unique"),
+        (NodeGroupSpec(name="batch", instance_types=("m5.large",), min_size=3, desired_size=1, max_size=2), r"`add_node_group\[2\]"),
         (
-            NodeGroupSpec("x" * 60, ("m5.large",), 1, 1, 2),
+            NodeGroupSpec(name="x" * 60, instance_types=("m5.large",), min_size=1, desired_size=1, max_size=2),
             r"`add_node_group\[2\]\.name`",
         ),
     ],
@@ -78,5 +78,5 @@ def test_errors(spec: NodeGroupSpec, message: str) -> None:
 
 
 def test_a_tainted_group_is_fine_next_to_untainted_ones() -> None:
-    tainted = NodeGroupSpec("gpu", ("g5.xlarge",), 0, 0, 2, taints=(Taint("gpu", "true"),))
+    tainted = NodeGroupSpec(name="gpu", instance_types=("g5.xlarge",), min_size=0, desired_size=0, max_size=2, taints=(Taint(key="gpu", value="true"),))
     assert _group(_with(tainted), "gpu")["taint"][0]["key"] == "gpu"

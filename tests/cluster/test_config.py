@@ -193,7 +193,7 @@ def test_matrix_with_an_untainted_group_is_valid() -> None:
 
 
 def test_prefer_no_schedule_does_not_count_as_tainted() -> None:
-    soft = dataclasses.replace(APPLICATION, taints=(Taint("spot", "true", TaintEffect.PREFER_NO_SCHEDULE),))
+    soft = dataclasses.replace(APPLICATION, taints=(Taint(key="spot", value="true", effect=TaintEffect.PREFER_NO_SCHEDULE),))
     validate_node_groups("prod.node_groups", (soft,))
 
 
@@ -229,12 +229,12 @@ def test_label_values_are_short() -> None:
 
 def test_taint_key_is_not_empty() -> None:
     with pytest.raises(ConfigError, match=r"taints\[0\].key`: taint keys must be Kubernetes qualified names"):
-        dataclasses.replace(APPLICATION, taints=(Taint("", "true"),)).validate("g")
+        dataclasses.replace(APPLICATION, taints=(Taint(key="", value="true"),)).validate("g")
 
 
 def test_min_size_not_above_max_size() -> None:
     with pytest.raises(ConfigError, match=r"min_size`: must not exceed max_size \(3\)"):
-        NodeGroupSpec("a", ("m5.large",), 4, 4, 3).validate("g")
+        NodeGroupSpec(name="a", instance_types=("m5.large",), min_size=4, desired_size=4, max_size=3).validate("g")
 
 
 def test_matrix_names_fit_63_characters_with_the_cluster_name() -> None:
@@ -354,10 +354,10 @@ def test_system_role_implies_the_system_label_and_taint() -> None:
 
 
 def test_system_role_keeps_the_groups_own_labels_and_taints() -> None:
-    group = dataclasses.replace(SYSTEM, labels={"team": "platform"}, taints=(Taint("gpu", "true"),))
+    group = dataclasses.replace(SYSTEM, labels={"team": "platform"}, taints=(Taint(key="gpu", value="true"),))
     assert (dict(group.labels), group.taints) == (
         {"team": "platform", "node-role": "system"},
-        (Taint("gpu", "true"), SYSTEM_NODE_TAINT),
+        (Taint(key="gpu", value="true"), SYSTEM_NODE_TAINT),
     )
 
 
@@ -394,7 +394,7 @@ def test_system_group_keeps_the_system_label() -> None:
 
 def test_system_group_keeps_the_system_taint_unchanged() -> None:
     with pytest.raises(ConfigError, match=r"g.taints`: must carry CriticalAddonsOnly=true:NoSchedule unchanged"):
-        dataclasses.replace(SYSTEM, taints=(Taint("CriticalAddonsOnly", "yes"),)).validate("g")
+        dataclasses.replace(SYSTEM, taints=(Taint(key="CriticalAddonsOnly", value="yes"),)).validate("g")
 
 
 def test_only_the_system_role_sets_the_system_label() -> None:

@@ -26,7 +26,7 @@ PATH = "dev.node_groups[0]"
 
 
 def group(*instance_types: str, **changes: object) -> NodeGroupSpec:
-    return dataclasses.replace(NodeGroupSpec("apps", instance_types, 1, 1, 3), **changes)
+    return dataclasses.replace(NodeGroupSpec(name="apps", instance_types=instance_types, min_size=1, desired_size=1, max_size=3), **changes)
 
 
 @pytest.mark.parametrize(
@@ -97,11 +97,11 @@ def test_read_from_plain_data() -> None:
         },
         "dev.node_groups[0]",
     )
-    assert (spec.ami_type, spec.network_limits) == (ARM, InstanceNetworkLimits(3, 10, 2))
+    assert (spec.ami_type, spec.network_limits) == (ARM, InstanceNetworkLimits(max_enis=3, ipv4_per_eni=10, vcpus=2))
 
 
 def test_valid_overrides_pass() -> None:
-    group("g5.xlarge", ami_type=NVIDIA, network_limits=InstanceNetworkLimits(4, 15, 4)).validate(PATH)
+    group("g5.xlarge", ami_type=NVIDIA, network_limits=InstanceNetworkLimits(max_enis=4, ipv4_per_eni=15, vcpus=4)).validate(PATH)
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -160,9 +160,9 @@ def test_ami_type_from_plain_data_must_be_known() -> None:
 @pytest.mark.parametrize(
     ("limits", "field", "value"),
     [
-        (InstanceNetworkLimits(0, 10, 2), "max_enis", 0),
-        (InstanceNetworkLimits(3, 1, 2), "ipv4_per_eni", 1),
-        (InstanceNetworkLimits(3, 10, 0), "vcpus", 0),
+        (InstanceNetworkLimits(max_enis=0, ipv4_per_eni=10, vcpus=2), "max_enis", 0),
+        (InstanceNetworkLimits(max_enis=3, ipv4_per_eni=1, vcpus=2), "ipv4_per_eni", 1),
+        (InstanceNetworkLimits(max_enis=3, ipv4_per_eni=10, vcpus=0), "vcpus", 0),
     ],
 )
 def test_network_limits_must_be_plausible(limits: InstanceNetworkLimits, field: str, value: int) -> None:

@@ -20,15 +20,15 @@ CLUSTER = "eks-platform-dev"
 ROLE = "arn:aws:iam::123456789012:role/eks-platform-dev-eks-node"
 #: Every option off its default.
 WORKER = NodeGroupSpec(
-    "batch",
-    ("m5.large", "m5a.large"),
-    0,
-    1,
-    8,
+    name="batch",
+    instance_types=("m5.large", "m5a.large"),
+    min_size=0,
+    desired_size=1,
+    max_size=8,
     capacity_type=CapacityType.SPOT,
     disk_size_gib=100,
     labels={"workload": "batch", "node-role": "batch"},
-    taints=(Taint("batch", "true", TaintEffect.NO_EXECUTE),),
+    taints=(Taint(key="batch", value="true", effect=TaintEffect.NO_EXECUTE),),
     max_unavailable=3,
     imds_hop_limit_two=True,
 )
@@ -49,8 +49,8 @@ def _props(spec: NodeGroupSpec = SYSTEM, **changes: Any) -> ManagedNodeGroupProp
 
 
 #: A Graviton group and an NVIDIA GPU group: their AMI type follows the instances.
-GRAVITON = NodeGroupSpec("arm", ("m7g.large", "c7g.large"), 1, 1, 3)
-GPU = NodeGroupSpec("gpu", ("g5.xlarge",), 0, 0, 2)
+GRAVITON = NodeGroupSpec(name="arm", instance_types=("m7g.large", "c7g.large"), min_size=1, desired_size=1, max_size=3)
+GPU = NodeGroupSpec(name="gpu", instance_types=("g5.xlarge",), min_size=0, desired_size=0, max_size=2)
 #: GPU instances on the standard AMI (a GPU operator installs the driver), set explicitly.
 GPU_STANDARD = dataclasses.replace(GPU, name="gpuop", ami_type=AmiType.AL2023_X86_64_STANDARD)
 
@@ -277,7 +277,7 @@ def test_ami_type_that_does_not_fit_the_instances_is_refused() -> None:
 
 
 def _spec(max_size: int, **changes: object) -> NodeGroupSpec:
-    return dataclasses.replace(NodeGroupSpec("workers", ("m5.large",), 1, 1, max_size), **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(NodeGroupSpec(name="workers", instance_types=("m5.large",), min_size=1, desired_size=1, max_size=max_size), **changes)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ PREFIX = "eks-platform-prod"
 
 
 def resolved(stage: str, **fields: Any) -> DatabaseSpec:
-    return DatabaseSpec("orders", **fields).resolve(stage=stage)
+    return DatabaseSpec(name="orders", **fields).resolve(stage=stage)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_stage_defaults(stage: str, expected: tuple[Any, ...]) -> None:
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_defaults_are_valid(stage: str) -> None:
-    DatabaseSpec("orders").validate("db", stage=stage, name_prefix=f"eks-platform-{stage}")
+    DatabaseSpec(name="orders").validate("db", stage=stage, name_prefix=f"eks-platform-{stage}")
 
 
 def test_default_engine_is_a_supported_major() -> None:
@@ -55,7 +55,7 @@ def test_default_engine_is_a_supported_major() -> None:
 
 
 def test_default_database_name_comes_from_the_name() -> None:
-    assert DatabaseSpec("order-history").resolve(stage="dev").database_name == "order_history"
+    assert DatabaseSpec(name="order-history").resolve(stage="dev").database_name == "order_history"
 
 
 def test_explicit_values_win_over_stage_defaults() -> None:
@@ -64,7 +64,7 @@ def test_explicit_values_win_over_stage_defaults() -> None:
 
 
 def test_resolve_keeps_the_original_unresolved() -> None:
-    spec = DatabaseSpec("orders")
+    spec = DatabaseSpec(name="orders")
     spec.resolve(stage="prod")
     assert spec.instance_class is None
 
@@ -78,13 +78,13 @@ def test_stage_defaults_cover_the_three_stages() -> None:
 
 
 def test_maintenance_window_may_wrap_the_week() -> None:
-    DatabaseSpec("orders", maintenance_window="sun:23:30-mon:00:30", backup_window="03:00-04:00").validate(
+    DatabaseSpec(name="orders", maintenance_window="sun:23:30-mon:00:30", backup_window="03:00-04:00").validate(
         "db", stage="dev", name_prefix=PREFIX
     )
 
 
 def test_backup_window_may_wrap_midnight() -> None:
-    DatabaseSpec("orders", backup_window="23:30-00:30").validate("db", stage="dev", name_prefix=PREFIX)
+    DatabaseSpec(name="orders", backup_window="23:30-00:30").validate("db", stage="dev", name_prefix=PREFIX)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ def test_backup_window_may_wrap_midnight() -> None:
     ],
 )
 def test_errors(stage: str, fields: dict[str, Any], message: str) -> None:
-    spec = dataclasses.replace(DatabaseSpec("orders"), **fields)
+    spec = dataclasses.replace(DatabaseSpec(name="orders"), **fields)
     prefix = "9orders" if fields.get("name") == "9orders" else PREFIX
     with pytest.raises(ConfigError, match=message):
         spec.validate("db", stage=stage, name_prefix=prefix)
@@ -140,19 +140,19 @@ def test_errors(stage: str, fields: dict[str, Any], message: str) -> None:
 
 def test_identifier_too_long_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"`db.name`: makes the RDS identifier .* fit 63 characters"):
-        DatabaseSpec("o" * 30).validate("db", stage="dev", name_prefix="p" * 40)
+        DatabaseSpec(name="o" * 30).validate("db", stage="dev", name_prefix="p" * 40)
 
 
 def test_resolve_refuses_an_unknown_stage() -> None:
     with pytest.raises(ConfigError, match=r"`stage`: must be one of dev, staging, prod"):
-        DatabaseSpec("orders").resolve(stage="production")
+        DatabaseSpec(name="orders").resolve(stage="production")
 
 
 def test_monitoring_role_name_too_long_is_refused_by_the_spec() -> None:
     # Prod turns enhanced monitoring on: '<prefix>-<name>-monitoring' must fit IAM's 64 characters.
     with pytest.raises(ConfigError, match=r"`db.name`: makes the monitoring role name '.*-monitoring' longer than 64"):
-        DatabaseSpec("o" * 15).validate("db", stage="prod", name_prefix="p" * 40)
+        DatabaseSpec(name="o" * 15).validate("db", stage="prod", name_prefix="p" * 40)
 
 
 def test_long_identifier_without_monitoring_is_accepted() -> None:
-    DatabaseSpec("o" * 15).validate("db", stage="dev", name_prefix="p" * 40)
+    DatabaseSpec(name="o" * 15).validate("db", stage="dev", name_prefix="p" * 40)

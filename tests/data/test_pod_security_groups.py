@@ -23,7 +23,7 @@ from tests.helpers import Synth, resources
 from tests.quality import apply_graph
 
 #: An application added after construction that uses the database.
-REPORTS = ApplicationSpec("reports", "apps/api", "v1.0.0", database="app")
+REPORTS = ApplicationSpec(name="reports", repository="apps/api", image_tag="v1.0.0", database="app")
 
 
 def with_pod_groups(config: EnvironmentConfig) -> EnvironmentConfig:
@@ -179,8 +179,8 @@ def test_burstable_node_groups_are_refused() -> None:
 
 
 def test_the_system_group_may_stay_burstable() -> None:
-    application = NodeGroupSpec("application", ("m5.large",), 1, 2, 4)
-    system = NodeGroupSpec("system", ("t3.large",), 2, 2, 3, role=NodeRole.SYSTEM)
+    application = NodeGroupSpec(name="application", instance_types=("m5.large",), min_size=1, desired_size=2, max_size=4)
+    system = NodeGroupSpec(name="system", instance_types=("t3.large",), min_size=2, desired_size=2, max_size=3, role=NodeRole.SYSTEM)
     config = dataclasses.replace(with_pod_groups(DEV), node_groups=(system, application))
     config.validate()
 
@@ -194,13 +194,13 @@ def test_a_database_nobody_uses_is_refused() -> None:
 
 
 def test_pod_security_groups_must_be_a_bool() -> None:
-    spec = DatabaseSpec("app", pod_security_groups="yes")  # type: ignore[arg-type]
+    spec = DatabaseSpec(name="app", pod_security_groups="yes")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match=r"`prod.database.pod_security_groups`: must be true or false"):
         spec.validate("prod.database", stage="prod", name_prefix="eks-platform-prod")
 
 
 def test_rule_is_silent_when_off() -> None:
-    burstable = (NodeGroupSpec("apps", ("t3.large",), 1, 1, 2),)
+    burstable = (NodeGroupSpec(name="apps", instance_types=("t3.large",), min_size=1, desired_size=1, max_size=2),)
     require_pod_security_group_support(
-        "dev.database", DatabaseSpec("app"), node_groups=burstable, node_groups_path="dev.node_groups", users=()
+        "dev.database", DatabaseSpec(name="app"), node_groups=burstable, node_groups_path="dev.node_groups", users=()
     )

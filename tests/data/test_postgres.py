@@ -23,7 +23,7 @@ built: dict[str, PostgresDatabase] = {}
 def props(stage_value: str, **overrides: Any) -> PostgresDatabaseProps:
     stage = Stage(stage_value)
     base = PostgresDatabaseProps(
-        spec=DatabaseSpec("orders"),
+        spec=DatabaseSpec(name="orders"),
         stage=stage,
         protections=Protections.for_stage(Stage.PROD if stage is Stage.PROD else Stage.DEV),
         name_prefix=f"eks-platform-{stage_value}",
@@ -53,7 +53,7 @@ def dev() -> Synth:
     return build(
         "dev",
         spec=DatabaseSpec(
-            "orders", port=6432, performance_insights=False, log_min_duration_statement_ms=250, engine_version="16"
+            name="orders", port=6432, performance_insights=False, log_min_duration_statement_ms=250, engine_version="16"
         ),
         source_security_group_ids={"nodes": "sg-0000000000000000a", "bastion": "sg-0000000000000000c"},
     )
@@ -423,7 +423,7 @@ def test_reference_attributes_are_terraform_references(prod: Synth) -> None:
         ({"stage": "prod"}, r"`database.stage`: must be one of Stage.DEV, Stage.STAGING, Stage.PROD \(got 'prod'\)"),
         ({"name_prefix": "EKS"}, r"`database.name_prefix`: must be a DNS-1123 label"),
         ({"protections": True}, r"`database.protections`: must be a Protections \(got True\)"),
-        ({"spec": DatabaseSpec("orders", port=22)}, r"`database.port`: must be a whole number from 1150"),
+        ({"spec": DatabaseSpec(name="orders", port=22)}, r"`database.port`: must be a whole number from 1150"),
         ({"source_security_group_ids": {}}, r"`database.source_security_group_ids`: must name at least one"),
         (
             {"source_security_group_ids": {"office": "10.0.0.0/8"}},
@@ -453,7 +453,7 @@ def test_reference_attributes_are_terraform_references(prod: Synth) -> None:
         ({"vpc_id": ""}, r"`database.vpc_id`: must be the network tier's attribute"),
         ({"db_subnet_group_name": ""}, r"`database.db_subnet_group_name`: must be the network tier's attribute"),
         (
-            {"name_prefix": "p" * 40, "spec": DatabaseSpec("o" * 15)},
+            {"name_prefix": "p" * 40, "spec": DatabaseSpec(name="o" * 15)},
             r"`database.name`: makes the monitoring role name '.*-monitoring' longer than 64",
         ),
     ],
@@ -468,7 +468,7 @@ def test_errors(overrides: dict[str, Any], message: str) -> None:
 
 
 def test_long_name_without_monitoring_is_accepted() -> None:
-    spec = DatabaseSpec("o" * 15, monitoring_interval_seconds=0)
+    spec = DatabaseSpec(name="o" * 15, monitoring_interval_seconds=0)
     doc = build("prod", key="long", name_prefix="p" * 40, spec=spec)
     assert instance(doc)["identifier"] == f"{'p' * 40}-{'o' * 15}"
 

@@ -28,7 +28,7 @@ def build(stage: str) -> Synth:
             stack,
             "database",
             props=PostgresDatabaseProps(
-                spec=DatabaseSpec("orders"),
+                spec=DatabaseSpec(name="orders"),
                 stage=Stage(stage),
                 protections=Protections.for_stage(Stage(stage)),
                 name_prefix=prefix,

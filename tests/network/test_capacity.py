@@ -23,12 +23,12 @@ from tests.fixtures import DEV, PROD
 
 REGION = "us-east-1"
 SECONDARY = PodAddressing.SECONDARY_IPS
-SMALL = NetworkConfig("10.10.0.0/20", ("us-east-1a", "us-east-1b"), pod_addressing=SECONDARY)
+SMALL = NetworkConfig(vpc_cidr="10.10.0.0/20", availability_zones=("us-east-1a", "us-east-1b"), pod_addressing=SECONDARY)
 PREFIX = PodAddressing.PREFIX_DELEGATION
 
 
 def group(instance_type: str, max_size: int) -> NodeGroupSpec:
-    return NodeGroupSpec("apps", (instance_type,), 1, 1, max_size)
+    return NodeGroupSpec(name="apps", instance_types=(instance_type,), min_size=1, desired_size=1, max_size=max_size)
 
 
 def check(config: NetworkConfig, *groups: NodeGroupSpec) -> CapacityReport:
@@ -194,12 +194,12 @@ def test_unknown_instance_type() -> None:
 
 
 def test_unknown_instance_type_with_an_override_is_counted() -> None:
-    spec = dataclasses.replace(group("x9.large", 2), network_limits=InstanceNetworkLimits(3, 10, 2))
+    spec = dataclasses.replace(group("x9.large", 2), network_limits=InstanceNetworkLimits(max_enis=3, ipv4_per_eni=10, vcpus=2))
     assert check(SMALL, spec).required_ips == 2 * 30
 
 
 def test_override_replaces_the_table_for_every_type_of_the_group() -> None:
-    spec = NodeGroupSpec("apps", ("m5.xlarge", "x9.large"), 1, 1, 2, network_limits=InstanceNetworkLimits(2, 5, 2))
+    spec = NodeGroupSpec(name="apps", instance_types=("m5.xlarge", "x9.large"), min_size=1, desired_size=1, max_size=2, network_limits=InstanceNetworkLimits(max_enis=2, ipv4_per_eni=5, vcpus=2))
     assert (check(SMALL, spec).max_pods, check(SMALL, spec).required_ips) == (2 * 10, 2 * 10)
 
 

@@ -13,7 +13,7 @@ from constructs_lib.network.config import NetworkConfig
 
 ZONES2 = ("us-east-1a", "us-east-1b")
 ZONES3 = (*ZONES2, "us-east-1c")
-BASE = NetworkConfig("10.10.0.0/16", ZONES3)
+BASE = NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=ZONES3)
 
 
 def plan(*, region: str = "us-east-1", **changes: Any) -> CidrPlan:

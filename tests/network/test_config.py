@@ -21,7 +21,7 @@ from constructs_lib.network.config import (
 from constructs_lib.stage import Stage
 
 REGION = "us-east-1"
-BASE = NetworkConfig("10.10.0.0/16", ("us-east-1a", "us-east-1b"))
+BASE = NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=("us-east-1a", "us-east-1b"))
 SSH: dict[str, Any] = {
     "bastion_mode": BastionMode.SSM_AND_SSH,
     "bastion_ssh_cidrs": ("203.0.113.0/24",),
@@ -59,7 +59,7 @@ def test_extra_interface_endpoints_are_appended_sorted() -> None:
 
 
 def test_lists_are_copied_to_tuples() -> None:
-    config = NetworkConfig("10.10.0.0/16", ["us-east-1a", "us-east-1b"])  # type: ignore[arg-type]
+    config = NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=["us-east-1a", "us-east-1b"])  # type: ignore[arg-type]
     assert isinstance(config.availability_zones, tuple)
 
 

@@ -430,7 +430,7 @@ def test_capacity_failure_stops_synth() -> None:
             name_prefix="eks-platform-dev",
             stage=Stage.DEV,
             protections=Protections.for_stage(Stage.DEV),
-            node_groups=(NodeGroupSpec("apps", ("m5.xlarge",), 1, 1, 50),),
+            node_groups=(NodeGroupSpec(name="apps", instance_types=("m5.xlarge",), min_size=1, desired_size=1, max_size=50),),
             path="dev.network",
             node_groups_path="dev.node_groups",
         )

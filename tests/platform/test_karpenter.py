@@ -27,18 +27,18 @@ NODES = KarpenterNodes(
     node_role_arn="arn:aws:iam::123456789012:role/eks-platform-prod-eks-node",
 )
 GROUPS = (
-    NodeGroupSpec("system", ("m5.large",), 2, 2, 4, role=NodeRole.SYSTEM),
-    NodeGroupSpec("application", ("m5.xlarge",), 2, 2, 10, labels={"node-role": "application"}),
+    NodeGroupSpec(name="system", instance_types=("m5.large",), min_size=2, desired_size=2, max_size=4, role=NodeRole.SYSTEM),
+    NodeGroupSpec(name="application", instance_types=("m5.xlarge",), min_size=2, desired_size=2, max_size=10, labels={"node-role": "application"}),
     NodeGroupSpec(
-        "batch",
-        ("c5.2xlarge", "c5.xlarge"),
-        0,
-        0,
-        5,
+        name="batch",
+        instance_types=("c5.2xlarge", "c5.xlarge"),
+        min_size=0,
+        desired_size=0,
+        max_size=5,
         capacity_type=CapacityType.SPOT,
         disk_size_gib=80,
         imds_hop_limit_two=True,
-        taints=(Taint("batch", "true", TaintEffect.NO_EXECUTE),),
+        taints=(Taint(key="batch", value="true", effect=TaintEffect.NO_EXECUTE),),
     ),
 )
 KARPENTER_PROPS = dataclasses.replace(

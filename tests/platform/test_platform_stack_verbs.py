@@ -19,8 +19,8 @@ from tests.helpers import Synth, resources
 from tests.platform.test_addon_contract import HelloAddon
 from tests.quality import apply_graph
 
-REPORTS = ApplicationSpec("reports", "apps/api", "v1.0.0", needs_aws=True)
-BATCH = NodeGroupSpec("batch", ("t3.large",), 1, 1, 2, labels={"node-role": "batch"})
+REPORTS = ApplicationSpec(name="reports", repository="apps/api", image_tag="v1.0.0", needs_aws=True)
+BATCH = NodeGroupSpec(name="batch", instance_types=("t3.large",), min_size=1, desired_size=1, max_size=2, labels={"node-role": "batch"})
 
 
 @pytest.fixture(scope="module")

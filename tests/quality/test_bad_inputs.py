@@ -106,15 +106,15 @@ CASES: list[Case] = [
     Case("tag-value-too-long", lambda: env(tags={"owner": "x" * 257}), "dev.tags.owner", "x" * 257),
     Case("tag-overrides-standard-tag", lambda: env(tags={"environment": "x"}), "dev.tags.environment", "x"),
     Case("tag-value-not-a-string", lambda: env(tags={"owner": 7}), "dev.tags.owner", 7),
-    Case("state-bucket-uppercase", lambda: env(state=StateBackend("Bad_Bucket")), "dev.state.bucket", "Bad_Bucket"),
+    Case("state-bucket-uppercase", lambda: env(state=StateBackend(bucket="Bad_Bucket")), "dev.state.bucket", "Bad_Bucket"),
     Case(
         "state-key-leading-slash",
-        lambda: env(state=StateBackend("acme-state", key_prefix="/eks")),
+        lambda: env(state=StateBackend(bucket="acme-state", key_prefix="/eks")),
         "dev.state.key_prefix",
         "/eks",
     ),
     Case(
-        "state-bad-region", lambda: env(state=StateBackend("acme-state", region="mars-1")), "dev.state.region", "mars-1"
+        "state-bad-region", lambda: env(state=StateBackend(bucket="acme-state", region="mars-1")), "dev.state.region", "mars-1"
     ),
     # network
     Case("vpc-cidr-public", lambda: network(vpc_cidr="8.8.0.0/16"), "dev.network.vpc_cidr", "8.8.0.0/16"),
@@ -183,7 +183,7 @@ CASES: list[Case] = [
         "zone-letter-region-lacks",
         lambda: env(
             region="us-west-1",
-            network=NetworkConfig("10.10.0.0/16", ("us-west-1a", "us-west-1b", "us-west-1c")),
+            network=NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=("us-west-1a", "us-west-1b", "us-west-1c")),
         ),
         "dev.network.availability_zones[1]",
         "us-west-1b",
@@ -285,7 +285,7 @@ CASES: list[Case] = [
     Case("no-node-groups", lambda: env(node_groups=()), "dev.node_groups", []),
     Case(
         "every-group-tainted",
-        lambda: group(1, taints=(Taint("dedicated", "x"),)),
+        lambda: group(1, taints=(Taint(key="dedicated", value="x"),)),
         "dev.node_groups",
         ["system", "application"],
     ),
@@ -326,11 +326,11 @@ CASES: list[Case] = [
     ),
     Case(
         "taint-effect-not-enum",
-        lambda: group(0, taints=(Taint("CriticalAddonsOnly", "true", "NoSchedule"),)),  # type: ignore[arg-type]
+        lambda: group(0, taints=(Taint(key="CriticalAddonsOnly", value="true", effect="NoSchedule"),)),  # type: ignore[arg-type]
         "dev.node_groups[0].taints[0].effect",
         "NoSchedule",
     ),
-    Case("taint-key-empty", lambda: group(0, taints=(Taint("", "true"),)), "dev.node_groups[0].taints[0].key", ""),
+    Case("taint-key-empty", lambda: group(0, taints=(Taint(key="", value="true"),)), "dev.node_groups[0].taints[0].key", ""),
     # registry
     Case("repository-name-uppercase", lambda: repository(0, name="Apps/API"), "dev.repositories[0].name", "Apps/API"),
     Case(
@@ -344,7 +344,7 @@ CASES: list[Case] = [
     ),
     Case(
         "repository-duplicate",
-        lambda: env(repositories=(*DEV.repositories, RepositorySpec("apps/api"))),
+        lambda: env(repositories=(*DEV.repositories, RepositorySpec(name="apps/api"))),
         "dev.repositories",
         "apps/api",
     ),
@@ -353,8 +353,8 @@ CASES: list[Case] = [
         lambda: repository(
             0,
             lifecycle_rules=(
-                LifecycleRule("keep the last 5 images", TagStatus.ANY, keep_count=5),
-                LifecycleRule("expire untagged images", TagStatus.UNTAGGED, max_age_days=7),
+                LifecycleRule(description="keep the last 5 images", tag_status=TagStatus.ANY, keep_count=5),
+                LifecycleRule(description="expire untagged images", tag_status=TagStatus.UNTAGGED, max_age_days=7),
             ),
         ),
         "dev.repositories[0].lifecycle_rules[0].tag_status",
@@ -365,8 +365,8 @@ CASES: list[Case] = [
         lambda: repository(
             0,
             lifecycle_rules=(
-                LifecycleRule("expire untagged after 7 days", TagStatus.UNTAGGED, max_age_days=7),
-                LifecycleRule("expire untagged after 1 day", TagStatus.UNTAGGED, max_age_days=1),
+                LifecycleRule(description="expire untagged after 7 days", tag_status=TagStatus.UNTAGGED, max_age_days=7),
+                LifecycleRule(description="expire untagged after 1 day", tag_status=TagStatus.UNTAGGED, max_age_days=1),
             ),
         ),
         "dev.repositories[0].lifecycle_rules[1]",
@@ -375,7 +375,7 @@ CASES: list[Case] = [
     Case(
         "lifecycle-count-and-age",
         lambda: repository(
-            0, lifecycle_rules=(LifecycleRule("both", TagStatus.UNTAGGED, keep_count=1, max_age_days=1),)
+            0, lifecycle_rules=(LifecycleRule(description="both", tag_status=TagStatus.UNTAGGED, keep_count=1, max_age_days=1),)
         ),
         "dev.repositories[0].lifecycle_rules[0]",
         {"keep_count": 1, "max_age_days": 1},
@@ -399,13 +399,13 @@ CASES: list[Case] = [
     ),
     Case(
         "application-duplicate",
-        lambda: env(applications=(*DEV.applications, ApplicationSpec("api", "apps/api", "v1.0.1"))),
+        lambda: env(applications=(*DEV.applications, ApplicationSpec(name="api", repository="apps/api", image_tag="v1.0.1"))),
         "dev.applications",
         "api",
     ),
     Case(
         "prod-ingress-without-https",
-        lambda: application(0, PROD, ingress=IngressSpec("api.example.com")),
+        lambda: application(0, PROD, ingress=IngressSpec(host="api.example.com")),
         "prod.applications[0].ingress.certificate_arn",
         None,
     ),
@@ -458,7 +458,7 @@ CASES: list[Case] = [
     Case(
         "zone-tokyo-b",
         lambda: env(
-            region="ap-northeast-1", network=NetworkConfig("10.10.0.0/16", ("ap-northeast-1a", "ap-northeast-1b"))
+            region="ap-northeast-1", network=NetworkConfig(vpc_cidr="10.10.0.0/16", availability_zones=("ap-northeast-1a", "ap-northeast-1b"))
         ),
         "dev.network.availability_zones[1]",
         "ap-northeast-1b",
@@ -541,31 +541,31 @@ CASES: list[Case] = [
     Case("label-value-not-a-string", lambda: group(0, labels={"team": 1}), "dev.node_groups[0].labels.team", 1),
     Case(
         "taint-key-reserved",
-        lambda: group(0, taints=(Taint("node.kubernetes.io/unschedulable", "true"),)),
+        lambda: group(0, taints=(Taint(key="node.kubernetes.io/unschedulable", value="true"),)),
         "dev.node_groups[0].taints[0].key",
         "node.kubernetes.io/unschedulable",
     ),
     Case(
         "taint-key-bad-char",
-        lambda: group(0, taints=(Taint("dedicated!", "true"),)),
+        lambda: group(0, taints=(Taint(key="dedicated!", value="true"),)),
         "dev.node_groups[0].taints[0].key",
         "dedicated!",
     ),
     Case(
         "taint-value-bad-char",
-        lambda: group(0, taints=(Taint("dedicated", "a/b"),)),
+        lambda: group(0, taints=(Taint(key="dedicated", value="a/b"),)),
         "dev.node_groups[0].taints[0].value",
         "a/b",
     ),
     Case(
         "taint-value-too-long",
-        lambda: group(0, taints=(Taint("dedicated", "v" * 64),)),
+        lambda: group(0, taints=(Taint(key="dedicated", value="v" * 64),)),
         "dev.node_groups[0].taints[0].value",
         "v" * 64,
     ),
     Case(
         "taint-duplicate",
-        lambda: group(0, taints=(Taint("a", "1"), Taint("a", "2"))),
+        lambda: group(0, taints=(Taint(key="a", value="1"), Taint(key="a", value="2"))),
         "dev.node_groups[0].taints",
         ("a", TaintEffect.NO_SCHEDULE),
     ),
@@ -710,13 +710,13 @@ CASES: list[Case] = [
     ),
     Case(
         "too-many-repositories",
-        lambda: env(repositories=tuple(RepositorySpec(f"r{i}") for i in range(1001))),
+        lambda: env(repositories=tuple(RepositorySpec(name=f"r{i}") for i in range(1001))),
         "dev.repositories",
         "1001 items",
     ),
     Case(
         "too-many-applications",
-        lambda: env(applications=tuple(ApplicationSpec(f"a{i}", "apps/api", "v1") for i in range(51))),
+        lambda: env(applications=tuple(ApplicationSpec(name=f"a{i}", repository="apps/api", image_tag="v1") for i in range(51))),
         "dev.applications",
         "51 items",
     ),

@@ -60,9 +60,9 @@ def every_option_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         allowed_peers=("api", "worker"),
     )
     home_assistant = ApplicationSpec(
-        "homeassistant",
-        "plant-monitoring/homeassistant",
-        "2024.10.1",
+        name="homeassistant",
+        repository="plant-monitoring/homeassistant",
+        image_tag="2024.10.1",
         replicas=1,
         max_replicas=1,
         volume=VolumeSpec(name="config", mount_path="/config"),

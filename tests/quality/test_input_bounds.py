@@ -55,7 +55,7 @@ def _instances(value: Any, path: str, rebuild: Rebuild) -> Iterator[tuple[type[A
 #: Prod with a stateful workload (backed up, with hooks): the fixtures declare none.
 WITH_STATEFUL = replace(
     PROD,
-    repositories=(*PROD.repositories, RepositorySpec("data/kv")),
+    repositories=(*PROD.repositories, RepositorySpec(name="data/kv")),
     stateful_workloads=(
         StatefulWorkloadSpec(
             name="kv",
@@ -153,10 +153,10 @@ def _find(config: EnvironmentConfig, path: str) -> Any:
 
 def _largest() -> EnvironmentConfig:
     """DEV with every big list at its bound (repositories, applications with peers, tags)."""
-    repositories = tuple(RepositorySpec(f"r{i}") for i in range(MAX_ITEMS["EnvironmentConfig.repositories"]))
+    repositories = tuple(RepositorySpec(name=f"r{i}") for i in range(MAX_ITEMS["EnvironmentConfig.repositories"]))
     names = [f"a{i}" for i in range(MAX_ITEMS["EnvironmentConfig.applications"])]
     applications = tuple(
-        ApplicationSpec(name, f"r{i}", "v1", allowed_peers=tuple(n for n in names[:10] if n != name))
+        ApplicationSpec(name=name, repository=f"r{i}", image_tag="v1", allowed_peers=tuple(n for n in names[:10] if n != name))
         for i, name in enumerate(names)
     )
     tags = {f"k{i}": "v" for i in range(MAX_ITEMS["EnvironmentConfig.tags"])}

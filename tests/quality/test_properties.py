@@ -26,7 +26,7 @@ _RFC1918 = tuple(ipaddress.IPv4Network(c) for c in ("10.0.0.0/8", "172.16.0.0/12
 
 
 def _group(min_size: Any, desired_size: Any, max_size: Any) -> NodeGroupSpec:
-    return NodeGroupSpec("workers", ("m5.large",), min_size, desired_size, max_size)
+    return NodeGroupSpec(name="workers", instance_types=("m5.large",), min_size=min_size, desired_size=desired_size, max_size=max_size)
 
 
 def _accepted(check: Any) -> bool:
@@ -79,14 +79,14 @@ addresses = st.one_of(
 @given(addresses, st.integers(min_value=0, max_value=32))
 def test_vpc_cidr_valid_iff_rule_says_so(address: int, prefix: int) -> None:
     cidr = f"{ipaddress.IPv4Address(address)}/{prefix}"
-    accepted = _accepted(lambda: NetworkConfig(cidr, _ZONES).validate("n", region="us-east-1", stage=Stage.DEV))
+    accepted = _accepted(lambda: NetworkConfig(vpc_cidr=cidr, availability_zones=_ZONES).validate("n", region="us-east-1", stage=Stage.DEV))
     assert accepted == _rule_accepts_vpc_cidr(address, prefix)
 
 
 @FAST
 @given(st.one_of(st.text(max_size=24), st.integers(), st.none(), st.from_regex(r"\A\d{1,3}(\.\d{1,3}){3}/\d{1,2}\Z")))
 def test_vpc_cidr_of_any_text_raises_only_config_error(value: Any) -> None:
-    _accepted(lambda: NetworkConfig(value, _ZONES).validate("n", region="us-east-1", stage=Stage.DEV))
+    _accepted(lambda: NetworkConfig(vpc_cidr=value, availability_zones=_ZONES).validate("n", region="us-east-1", stage=Stage.DEV))
 
 
 @FAST
@@ -117,7 +117,7 @@ def _plan(config: NetworkConfig) -> list[ipaddress.IPv4Network]:
 @FAST
 @given(valid_vpcs, st.integers(min_value=2, max_value=6))
 def test_planned_subnets_fit_and_never_overlap(vpc: ipaddress.IPv4Network, zone_count: int) -> None:
-    config = NetworkConfig(str(vpc), tuple(f"us-east-1{z}" for z in "abcdef"[:zone_count]))
+    config = NetworkConfig(vpc_cidr=str(vpc), availability_zones=tuple(f"us-east-1{z}" for z in "abcdef"[:zone_count]))
     config.validate("n", region="us-east-1", stage=Stage.DEV)
     subnets = _plan(config)
     assert len(subnets) == 3 * zone_count
@@ -144,9 +144,9 @@ aligned_subnets = st.tuples(st.integers(16, 26), st.integers(0, 2**10)).map(
 @FAST
 @given(st.lists(aligned_subnets, min_size=2, max_size=2))
 def test_explicit_private_subnets_accepted_iff_sized_and_disjoint(picks: list[ipaddress.IPv4Network]) -> None:
-    config = NetworkConfig(str(_VPC), ("us-east-1a", "us-east-1b"), private_subnet_cidrs=tuple(map(str, picks)))
+    config = NetworkConfig(vpc_cidr=str(_VPC), availability_zones=("us-east-1a", "us-east-1b"), private_subnet_cidrs=tuple(map(str, picks)))
     accepted = _accepted(lambda: config.validate("n", region="us-east-1", stage=Stage.DEV))
-    planned_others = _edge_subnets(NetworkConfig(str(_VPC), ("us-east-1a", "us-east-1b")))
+    planned_others = _edge_subnets(NetworkConfig(vpc_cidr=str(_VPC), availability_zones=("us-east-1a", "us-east-1b")))
     expected = (
         all(p.prefixlen <= 24 for p in picks)
         and not picks[0].overlaps(picks[1])

@@ -11,6 +11,7 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -110,6 +111,37 @@ def test_every_verb_takes_its_subject_and_options() -> None:
 
 def test_every_props_and_options_class_is_frozen_and_keyword_only() -> None:
     assert [problem for cls in CLASSES for problem in input_problems(cls)] == []
+
+
+def config_classes() -> set[type]:
+    """Every dataclass an ``EnvironmentConfig`` reaches through its fields (what a config file holds)."""
+    from constructs_lib.config import EnvironmentConfig
+    from constructs_lib.validation import field_hints
+
+    found: set[type] = set()
+    todo: list[type] = [EnvironmentConfig]
+    while todo:
+        cls = todo.pop()
+        if cls in found:
+            continue
+        found.add(cls)
+        for hint in field_hints(cls).values():
+            for part in [hint, *typing.get_args(hint), *(a for h in typing.get_args(hint) for a in typing.get_args(h))]:
+                if dataclasses.is_dataclass(part) and isinstance(part, type):
+                    todo.append(part)
+    return found
+
+
+def test_every_config_class_is_frozen_and_keyword_only() -> None:
+    """Readable call sites: ``NodeGroupSpec(name="apps", min_size=1, ...)``, never ``NodeGroupSpec("apps", 1, ...)``."""
+    classes = config_classes()
+    assert len(classes) > 20  # the walk reaches the nested settings, not only EnvironmentConfig
+    problems = [
+        cls.__name__
+        for cls in classes
+        if not cls.__dataclass_params__.frozen or any(not f.kw_only for f in dataclasses.fields(cls))  # type: ignore[attr-defined]
+    ]
+    assert sorted(problems) == []
 
 
 def test_config_classes_are_not_called_options() -> None:

@@ -80,7 +80,7 @@ def test_encryption_must_be_the_enum() -> None:
 
 
 def test_registry_lifecycle_rules_are_validated() -> None:
-    config = RegistryConfig(lifecycle_rules=(LifecycleRule("x", TagStatus.TAGGED, keep_count=5),))
+    config = RegistryConfig(lifecycle_rules=(LifecycleRule(description="x", tag_status=TagStatus.TAGGED, keep_count=5),))
     with pytest.raises(ConfigError, match=r"`dev.registry.lifecycle_rules\[0\].tag_prefixes`"):
         _validate(config)
 
@@ -138,18 +138,18 @@ def test_too_long_cache_prefix_is_refused() -> None:
 
 
 def test_repository_lifecycle_override_is_validated() -> None:
-    spec = RepositorySpec("kafka", lifecycle_rules=(LifecycleRule("x", TagStatus.UNTAGGED, ("v",), max_age_days=1),))
+    spec = RepositorySpec(name="kafka", lifecycle_rules=(LifecycleRule(description="x", tag_status=TagStatus.UNTAGGED, tag_prefixes=("v",), max_age_days=1),))
     with pytest.raises(ConfigError, match=r"`dev.repositories\[0\].lifecycle_rules\[0\].tag_prefixes`"):
         spec.validate("dev.repositories[0]", stage=Stage.DEV)
 
 
 def test_repository_mutable_refused_in_prod() -> None:
-    spec = RepositorySpec("kafka", TagMutability.MUTABLE)
+    spec = RepositorySpec(name="kafka", tag_mutability=TagMutability.MUTABLE)
     with pytest.raises(ConfigError, match=r"`prod.repositories\[0\].tag_mutability`: must be IMMUTABLE in prod"):
         spec.validate("prod.repositories[0]", stage=Stage.PROD)
 
 
 def test_cache_lifecycle_rules_are_validated() -> None:
-    config = RegistryConfig(cache_lifecycle_rules=(LifecycleRule("x", TagStatus.ANY, keep_count=0),))
+    config = RegistryConfig(cache_lifecycle_rules=(LifecycleRule(description="x", tag_status=TagStatus.ANY, keep_count=0),))
     with pytest.raises(ConfigError, match=r"`dev.registry.cache_lifecycle_rules\[0\].keep_count`"):
         _validate(config)

@@ -26,7 +26,7 @@ from tests.helpers import Synth, resources, synth
 
 NODE_ROLE = "arn:aws:iam::111122223333:role/eks-platform-prod-node"
 DOCKER_HUB = "arn:aws:secretsmanager:us-east-1:111122223333:secret:ecr-pullthroughcache/docker-hub-AbCdEf"
-KAFKA_RULES = (LifecycleRule("keep 3 releases", TagStatus.TAGGED, ("7.",), keep_count=3),)
+KAFKA_RULES = (LifecycleRule(description="keep 3 releases", tag_status=TagStatus.TAGGED, tag_prefixes=("7.",), keep_count=3),)
 ATTRIBUTES: dict[str, Any] = {}
 
 
@@ -43,7 +43,7 @@ def _build_prod(stack: TerraformStack) -> None:
             stage=Stage.PROD,
             protections=Protections.for_stage(Stage.PROD),
             node_role_arn=NODE_ROLE,
-            repositories=(RepositorySpec("apps/api"), RepositorySpec("kafka", lifecycle_rules=KAFKA_RULES)),
+            repositories=(RepositorySpec(name="apps/api"), RepositorySpec(name="kafka", lifecycle_rules=KAFKA_RULES)),
             config=RegistryConfig(
                 cross_account_pull_principals=("444455556666", "arn:aws:iam::777788889999:role/ci"),
                 docker_hub_credential_arn=DOCKER_HUB,
@@ -62,7 +62,7 @@ def _build_dev(stack: TerraformStack) -> None:
             stage=Stage.DEV,
             protections=Protections.for_stage(Stage.DEV),
             node_role_arn=NODE_ROLE,
-            repositories=(RepositorySpec("apps/api", TagMutability.MUTABLE),),
+            repositories=(RepositorySpec(name="apps/api", tag_mutability=TagMutability.MUTABLE),),
         ),
     )
 
@@ -163,7 +163,7 @@ def test_kms_by_config_outside_prod() -> None:
                 stage=Stage.DEV,
                 protections=Protections.for_stage(Stage.DEV),
                 node_role_arn=NODE_ROLE,
-                repositories=(RepositorySpec("api"),),
+                repositories=(RepositorySpec(name="api"),),
                 config=RegistryConfig(encryption=RepositoryEncryption.KMS, pull_through_cache=()),
             ),
         )
@@ -320,7 +320,7 @@ def test_cache_template_grants_pull_to_the_same_principals(prod: Synth) -> None:
 
 
 def test_cache_lifecycle_is_configurable() -> None:
-    rules = (LifecycleRule("keep 2", TagStatus.ANY, keep_count=2),)
+    rules = (LifecycleRule(description="keep 2", tag_status=TagStatus.ANY, keep_count=2),)
     doc = synth(
         lambda stack: _registry(
             stack,
@@ -407,7 +407,7 @@ def test_mutable_in_prod_is_refused() -> None:
         stage=Stage.PROD,
         protections=Protections.for_stage(Stage.PROD),
         node_role_arn=NODE_ROLE,
-        repositories=(RepositorySpec("api", TagMutability.MUTABLE),),
+        repositories=(RepositorySpec(name="api", tag_mutability=TagMutability.MUTABLE),),
     )
     with pytest.raises(ConfigError, match=r"`registry.repositories\[api\].tag_mutability`: must be IMMUTABLE in prod"):
         _fails(props)
@@ -419,7 +419,7 @@ def test_duplicate_repository_is_refused() -> None:
         stage=Stage.DEV,
         protections=Protections.for_stage(Stage.DEV),
         node_role_arn=NODE_ROLE,
-        repositories=(RepositorySpec("api"), RepositorySpec("api")),
+        repositories=(RepositorySpec(name="api"), RepositorySpec(name="api")),
     )
     with pytest.raises(ConfigError, match=r"`registry.repositories`: repository name must be unique"):
         _fails(props)
@@ -452,7 +452,7 @@ def test_aes256_in_prod_is_refused_by_the_construct() -> None:
 def _repository_fails(**overrides: Any) -> None:
     values: dict[str, Any] = {
         "name_prefix": "eks-platform-prod",
-        "spec": RepositorySpec("api"),
+        "spec": RepositorySpec(name="api"),
         "stage": Stage.PROD,
         "protections": Protections.for_stage(Stage.PROD),
         "lifecycle_rules": DEFAULT_LIFECYCLE_RULES,

@@ -36,7 +36,7 @@ def _registry(stack: TerraformStack, *repositories: RepositorySpec) -> EcrRegist
 
 def _grant(*grants: tuple[str, str | None]) -> Synth:
     def build(stack: TerraformStack) -> None:
-        registry = _registry(stack, RepositorySpec("apps/api"), RepositorySpec("apps/worker"))
+        registry = _registry(stack, RepositorySpec(name="apps/api"), RepositorySpec(name="apps/worker"))
         for role, id in grants:
             registry.grant_pull(role, id=id)
 

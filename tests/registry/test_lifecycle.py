@@ -52,15 +52,15 @@ def test_default_rules_are_configurable() -> None:
 
 def test_priorities_follow_tuple_order() -> None:
     rules = (
-        LifecycleRule("untagged", TagStatus.UNTAGGED, max_age_days=1),
-        LifecycleRule("releases", TagStatus.TAGGED, ("v",), keep_count=3),
-        LifecycleRule("everything else", TagStatus.ANY, max_age_days=90),
+        LifecycleRule(description="untagged", tag_status=TagStatus.UNTAGGED, max_age_days=1),
+        LifecycleRule(description="releases", tag_status=TagStatus.TAGGED, tag_prefixes=("v",), keep_count=3),
+        LifecycleRule(description="everything else", tag_status=TagStatus.ANY, max_age_days=90),
     )
     assert [r["rulePriority"] for r in _render(*rules)["rules"]] == [1, 2, 3]
 
 
 def test_any_rule_renders_without_prefixes() -> None:
-    rule = LifecycleRule("cap", TagStatus.ANY, keep_count=100)
+    rule = LifecycleRule(description="cap", tag_status=TagStatus.ANY, keep_count=100)
     assert _render(rule)["rules"][0]["selection"] == {
         "tagStatus": "any",
         "countType": "imageCountMoreThan",
@@ -80,75 +80,75 @@ def test_empty_rules_are_refused() -> None:
 
 
 def test_count_and_age_together_are_refused() -> None:
-    rule = LifecycleRule("both", TagStatus.UNTAGGED, keep_count=1, max_age_days=1)
+    rule = LifecycleRule(description="both", tag_status=TagStatus.UNTAGGED, keep_count=1, max_age_days=1)
     with pytest.raises(ConfigError, match=r"`rules\[0\]`: supply exactly one of `keep_count` or `max_age_days`"):
         _render(rule)
 
 
 def test_neither_count_nor_age_is_refused() -> None:
-    rule = LifecycleRule("neither", TagStatus.UNTAGGED)
+    rule = LifecycleRule(description="neither", tag_status=TagStatus.UNTAGGED)
     with pytest.raises(ConfigError, match=r"supply exactly one of `keep_count` or `max_age_days`"):
         _render(rule)
 
 
 def test_count_below_one_is_refused() -> None:
-    rule = LifecycleRule("zero", TagStatus.TAGGED, ("v",), keep_count=0)
+    rule = LifecycleRule(description="zero", tag_status=TagStatus.TAGGED, tag_prefixes=("v",), keep_count=0)
     with pytest.raises(ConfigError, match=r"`rules\[0\].keep_count`: must be a whole number from 1 .*keep at least 1"):
         _render(rule)
 
 
 def test_age_below_one_day_is_refused() -> None:
-    rule = LifecycleRule("zero", TagStatus.UNTAGGED, max_age_days=0)
+    rule = LifecycleRule(description="zero", tag_status=TagStatus.UNTAGGED, max_age_days=0)
     with pytest.raises(ConfigError, match=r"`rules\[0\].max_age_days`: must be a whole number from 1 to 3650"):
         _render(rule)
 
 
 def test_tagged_without_prefixes_is_refused() -> None:
-    rule = LifecycleRule("no prefix", TagStatus.TAGGED, keep_count=5)
+    rule = LifecycleRule(description="no prefix", tag_status=TagStatus.TAGGED, keep_count=5)
     with pytest.raises(ConfigError, match=r"`rules\[0\].tag_prefixes`: a TAGGED rule must list the tag prefixes"):
         _render(rule)
 
 
 def test_prefixes_on_untagged_are_refused() -> None:
-    rule = LifecycleRule("prefix", TagStatus.UNTAGGED, ("v",), max_age_days=5)
+    rule = LifecycleRule(description="prefix", tag_status=TagStatus.UNTAGGED, tag_prefixes=("v",), max_age_days=5)
     with pytest.raises(ConfigError, match=r"only TAGGED rules select by tag prefix; a UNTAGGED rule must not"):
         _render(rule)
 
 
 def test_prefixes_on_any_are_refused() -> None:
-    rule = LifecycleRule("prefix", TagStatus.ANY, ("v",), max_age_days=5)
+    rule = LifecycleRule(description="prefix", tag_status=TagStatus.ANY, tag_prefixes=("v",), max_age_days=5)
     with pytest.raises(ConfigError, match=r"a ANY rule must not list any"):
         _render(rule)
 
 
 def test_invalid_tag_prefix_is_refused() -> None:
-    rule = LifecycleRule("bad", TagStatus.TAGGED, ("v*",), keep_count=5)
+    rule = LifecycleRule(description="bad", tag_status=TagStatus.TAGGED, tag_prefixes=("v*",), keep_count=5)
     with pytest.raises(ConfigError, match=r"`rules\[0\].tag_prefixes\[0\]`: must be the start of an image tag"):
         _render(rule)
 
 
 def test_duplicate_tag_prefix_is_refused() -> None:
-    rule = LifecycleRule("dup", TagStatus.TAGGED, ("v", "v"), keep_count=5)
+    rule = LifecycleRule(description="dup", tag_status=TagStatus.TAGGED, tag_prefixes=("v", "v"), keep_count=5)
     with pytest.raises(ConfigError, match=r"`rules\[0\].tag_prefixes`: tag prefix must be unique"):
         _render(rule)
 
 
 def test_empty_description_is_refused() -> None:
-    rule = LifecycleRule(" ", TagStatus.UNTAGGED, max_age_days=5)
+    rule = LifecycleRule(description=" ", tag_status=TagStatus.UNTAGGED, max_age_days=5)
     with pytest.raises(ConfigError, match=r"`rules\[0\].description`: must be a non-empty text"):
         _render(rule)
 
 
 def test_tag_status_must_be_the_enum() -> None:
-    rule = LifecycleRule("str", "tagged", ("v",), keep_count=5)  # type: ignore[arg-type]
+    rule = LifecycleRule(description="str", tag_status="tagged", tag_prefixes=("v",), keep_count=5)  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match=r"`rules\[0\].tag_status`: must be TAGGED, UNTAGGED or ANY"):
         _render(rule)
 
 
 def test_any_rule_not_last_is_refused() -> None:
     rules = (
-        LifecycleRule("cap", TagStatus.ANY, keep_count=100),
-        LifecycleRule("untagged", TagStatus.UNTAGGED, max_age_days=1),
+        LifecycleRule(description="cap", tag_status=TagStatus.ANY, keep_count=100),
+        LifecycleRule(description="untagged", tag_status=TagStatus.UNTAGGED, max_age_days=1),
     )
     with pytest.raises(ConfigError, match=r"`rules\[0\].tag_status`: an ANY rule must be the last rule"):
         _render(*rules)
@@ -156,8 +156,8 @@ def test_any_rule_not_last_is_refused() -> None:
 
 def test_duplicate_selection_is_refused() -> None:
     rules = (
-        LifecycleRule("first", TagStatus.UNTAGGED, max_age_days=1),
-        LifecycleRule("second", TagStatus.UNTAGGED, max_age_days=30),
+        LifecycleRule(description="first", tag_status=TagStatus.UNTAGGED, max_age_days=1),
+        LifecycleRule(description="second", tag_status=TagStatus.UNTAGGED, max_age_days=30),
     )
     with pytest.raises(ConfigError, match=r"`rules\[1\]`: selects the same images as rule 0"):
         _render(*rules)
@@ -165,8 +165,8 @@ def test_duplicate_selection_is_refused() -> None:
 
 def test_same_prefixes_in_another_order_are_a_duplicate_selection() -> None:
     rules = (
-        LifecycleRule("a", TagStatus.TAGGED, ("v", "r"), keep_count=1),
-        LifecycleRule("b", TagStatus.TAGGED, ("r", "v"), keep_count=2),
+        LifecycleRule(description="a", tag_status=TagStatus.TAGGED, tag_prefixes=("v", "r"), keep_count=1),
+        LifecycleRule(description="b", tag_status=TagStatus.TAGGED, tag_prefixes=("r", "v"), keep_count=2),
     )
     with pytest.raises(ConfigError, match=r"selects the same images as rule 0"):
         _render(*rules)
