@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from constructs_lib.apps.config import ApplicationSpec, IngressSpec
+from constructs_lib.apps.config import ApplicationSpec, IngressSpec, VolumeSpec
+from constructs_lib.apps.stateful_config import StatefulWorkloadSpec
 from constructs_lib.cluster.config import CapacityType, ClusterConfig, NodeGroupSpec, NodeRole, Taint
 from constructs_lib.config import EnvironmentConfig, Stage, StateBackend
 from constructs_lib.data.config import DatabaseSpec
@@ -176,3 +177,14 @@ PROD = EnvironmentConfig(
 
 #: The three, in stage order.
 ENVIRONMENTS: tuple[EnvironmentConfig, ...] = (DEV, STAGING, PROD)
+
+#: A key-value store the worker reaches, in repository ``data/kv`` (the environments above declare no
+#: stateful workload; tests add it with that repository).
+KV_STORE = StatefulWorkloadSpec(
+    name="kv",
+    repository="data/kv",
+    image_tag="7.2.4",
+    port=6379,
+    volumes=(VolumeSpec(name="data", mount_path="/data"),),
+    allowed_peers=("worker",),
+)

@@ -18,18 +18,11 @@ from constructs_lib.errors import ConfigError
 from constructs_lib.platform.config import BackupConfig
 from constructs_lib.platform_stack import PlatformStack
 from constructs_lib.registry.config import RepositorySpec
-from tests.fixtures import DEV, PROD, STAGING
+from tests.fixtures import DEV, KV_STORE, PROD, STAGING
 from tests.helpers import Synth, resources
 
 #: A key-value store the worker (and only the worker) talks to.
-KV = StatefulWorkloadSpec(
-    name="kv",
-    repository="data/kv",
-    image_tag="7.2.4",
-    port=6379,
-    volumes=(VolumeSpec(name="data", mount_path="/data"),),
-    allowed_peers=("worker",),
-)
+KV = KV_STORE
 
 
 def _with(config: EnvironmentConfig, *workloads: StatefulWorkloadSpec, **changes: Any) -> EnvironmentConfig:

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.apps.config import ApplicationSpec, VolumeSpec
-from constructs_lib.apps.stateful_config import BackupHooks, StatefulWorkloadSpec
+from constructs_lib.apps.config import ApplicationSpec
+from constructs_lib.apps.stateful_config import BackupHooks
 from constructs_lib.config import EnvironmentConfig, load_environments
 from constructs_lib.errors import ConfigError
 from constructs_lib.registry.config import RepositorySpec
 from constructs_lib.validation import MAX_ITEMS, field_hints
-from tests.fixtures import DEV, PROD
+from tests.fixtures import DEV, KV_STORE, PROD
 from tests.quality.plain import to_plain
 
 Rebuild = Callable[[Any], EnvironmentConfig]
@@ -56,17 +56,7 @@ def _instances(value: Any, path: str, rebuild: Rebuild) -> Iterator[tuple[type[A
 WITH_STATEFUL = replace(
     PROD,
     repositories=(*PROD.repositories, RepositorySpec(name="data/kv")),
-    stateful_workloads=(
-        StatefulWorkloadSpec(
-            name="kv",
-            repository="data/kv",
-            image_tag="7.2.4",
-            port=6379,
-            volumes=(VolumeSpec(name="data", mount_path="/data"),),
-            allowed_peers=("worker",),
-            backup_hooks=BackupHooks(pre=("sync",)),
-        ),
-    ),
+    stateful_workloads=(replace(KV_STORE, backup_hooks=BackupHooks(pre=("sync",))),),
 )
 
 
