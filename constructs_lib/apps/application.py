@@ -108,8 +108,8 @@ from constructs_lib.platform.config import (
 )
 from constructs_lib.platform.namespace import ApplicationNamespace, ApplicationNamespaceProps
 from constructs_lib.platform.resources import PlatformResources, PlatformResourcesProps
-from constructs_lib.protections import Stage, require_stage_member
-from constructs_lib.stack import NAME_PREFIX, NODE_GROUPS, STAGE, from_environment, require_given
+from constructs_lib.protections import Protections, Stage, require_protections, require_stage_member
+from constructs_lib.stack import NAME_PREFIX, NODE_GROUPS, PROTECTIONS, STAGE, from_environment, require_given
 from constructs_lib.validation import (
     is_reference,
     require,
@@ -257,6 +257,11 @@ class ApplicationProps:
     #: StorageClass of ``spec.volume``'s claim. Default the baseline's encrypted gp3 class
     #: (:data:`~constructs_lib.platform.addons.GP3_STORAGE_CLASS`; ``depends_on`` should hold it).
     storage_class: str = GP3_STORAGE_CLASS
+    #: ``prevent_destroy`` on ``spec.volume``'s claim (on in prod: removing the application from the
+    #: config cannot delete its data by a plain apply). Read only with a volume. Default None: the
+    #: stack's environment's (``config.resolved_protections``); outside an ``EnvironmentStack`` an
+    #: application with a volume must be given them (a ConfigError otherwise).
+    protections: Protections | None = None
     #: What the namespace and workloads wait for (add-on releases, priority classes, node groups).
     depends_on: Sequence[ITerraformDependable] = ()
 
@@ -427,6 +432,14 @@ class Application(Construct):
         spec = props.spec
         path = f"applications.{spec.name}" if isinstance(spec.name, str) else "application"
         props.validate(path, stage=from_environment(scope, f"{path}.stage", props.stage, STAGE))
+        # Only a volume is a stateful resource: its claim follows the protections.
+        protections = (
+            require_protections(
+                f"{path}.protections", from_environment(scope, f"{path}.protections", props.protections, PROTECTIONS)
+            )
+            if spec.volume is not None
+            else None
+        )
         super().__init__(scope, id)
         name = spec.name
         self.namespace = name
@@ -543,7 +556,10 @@ class Application(Construct):
 
         self.volume_claim: PersistentVolumeClaimV1 | None = None
         if spec.volume is not None:
-            self.volume_claim = self._volume_claim(spec.volume, name, labels, props.storage_class, inside)
+            assert protections is not None  # resolved above with the volume
+            self.volume_claim = self._volume_claim(
+                spec.volume, name, labels, props.storage_class, protections.lifecycle(), inside
+            )
             workload_after.append(self.volume_claim)
         self.deployment = self._deployment(
             spec, labels, selector, env_from, secret_name if has_secret else None, workload_after, props.node_group
@@ -606,6 +622,7 @@ class Application(Construct):
         name: str,
         labels: Mapping[str, str],
         storage_class: str,
+        lifecycle: TerraformResourceLifecycle | None,
         depends_on: Sequence[ITerraformDependable],
     ) -> PersistentVolumeClaimV1:
         """The claim ``<name>-<volume.name>`` of ``spec.volume`` (ReadWriteOnce, ``storage_class``)."""
@@ -626,6 +643,7 @@ class Application(Construct):
             # gp3 binds WaitForFirstConsumer: the volume is created in the zone the pod lands in, so
             # the claim stays Pending until the Deployment's pod exists; waiting for it would hang the apply.
             wait_until_bound=False,
+            lifecycle=lifecycle,
             depends_on=list(depends_on),
         )
 
@@ -974,6 +992,9 @@ class ApplicationsProps:
     #: The environment's stateful workloads: an application one lists in ``allowed_peers`` gets
     #: egress to its namespace on its client port. Default none.
     stateful_workloads: Sequence[StatefulWorkloadSpec] = ()
+    #: The protections of the applications' volumes (``ApplicationProps.protections``). Default None:
+    #: the environment's.
+    protections: Protections | None = None
     depends_on: Sequence[ITerraformDependable] = ()
 
     def __post_init__(self) -> None:
@@ -1093,6 +1114,7 @@ class Applications(Construct):
                 bucket_name=options.bucket_name,
                 pod_security_group_ids=options.pod_security_group_ids,
                 node_group=options.node_group,
+                protections=props.protections,
                 depends_on=props.depends_on,
             ),
         )

@@ -9,15 +9,17 @@ from typing import Any
 
 import cdktf
 import pytest
+from cdktf import TerraformStack
 
-from constructs_lib.apps.application import ApplicationProps
+from constructs_lib.apps.application import Application, ApplicationProps, Applications, ApplicationsProps
 from constructs_lib.apps.config import ApplicationSpec, VolumeSpec
 from constructs_lib.errors import ConfigError
 from constructs_lib.platform.config import ResourceQuotaSpec
 from constructs_lib.platform_stack import PlatformStack
+from constructs_lib.protections import Protections
 from constructs_lib.stage import Stage
-from tests.fixtures import DEV
-from tests.helpers import Synth, resources
+from tests.fixtures import DEV, PROD
+from tests.helpers import Synth, resources, synth
 
 NOTES = ApplicationSpec(
     name="notes",
@@ -113,3 +115,70 @@ def test_the_quota_counts_no_surge_pod_for_a_recreated_application() -> None:
     props(NOTES).validate("props")
     with pytest.raises(ConfigError, match=r"`props\.spec\.max_replicas`: max_replicas \(\+ 1 surge pod without a volume\)"):
         props(dataclasses.replace(NOTES, volume=None)).validate("props")
+
+
+def test_prod_protects_the_claim_and_dev_does_not(doc: Synth) -> None:
+    _, claim = _one(doc, "kubernetes_persistent_volume_claim_v1", "applications_notes_")
+    assert "lifecycle" not in claim  # dev: the environment's protections, no prevent_destroy
+    config = dataclasses.replace(PROD, applications=(*PROD.applications, NOTES))
+    prod = dict(json.loads(cdktf.Testing.synth(PlatformStack(cdktf.Testing.app(), config))))
+    _, claim = _one(prod, "kubernetes_persistent_volume_claim_v1", "applications_notes_")
+    assert claim["lifecycle"] == {"prevent_destroy": True}
+
+
+def _plain(protections: Protections | None) -> Synth:
+    def build(stack: TerraformStack) -> None:
+        Application(
+            stack,
+            "notes",
+            props=ApplicationProps(
+                spec=NOTES,
+                repository_url="123456789012.dkr.ecr.us-east-1.amazonaws.com/apps/worker",
+                stage=Stage.DEV,
+                load_balancer_group="notes",
+                protections=protections,
+            ),
+        )
+
+    return synth(build)
+
+
+def test_outside_an_environment_a_volume_needs_protections() -> None:
+    with pytest.raises(ConfigError, match=r"^`applications\.notes\.protections`: must be given outside an EnvironmentStack"):
+        _plain(None)
+    _, claim = _one(_plain(Protections.for_stage(Stage.PROD)), "kubernetes_persistent_volume_claim_v1", "notes_volume")
+    assert claim["lifecycle"] == {"prevent_destroy": True}
+
+
+def test_outside_an_environment_an_application_without_a_volume_needs_no_protections() -> None:
+    def build(stack: TerraformStack) -> None:
+        Application(
+            stack,
+            "plain",
+            props=ApplicationProps(
+                spec=ApplicationSpec(name="plain", repository="apps/plain", image_tag="v1.0.0"),
+                repository_url="123456789012.dkr.ecr.us-east-1.amazonaws.com/apps/plain",
+                stage=Stage.DEV,
+                load_balancer_group="plain",
+            ),
+        )
+
+    assert resources(synth(build), "kubernetes_deployment_v1")
+
+
+def test_applications_pass_their_protections_on() -> None:
+    def build(stack: TerraformStack) -> None:
+        Applications(
+            stack,
+            "applications",
+            props=ApplicationsProps(
+                applications=(NOTES,),
+                repository_urls={"apps/worker": "123456789012.dkr.ecr.us-east-1.amazonaws.com/apps/worker"},
+                name_prefix="eks-platform-prod",
+                stage=Stage.PROD,
+                protections=Protections.for_stage(Stage.PROD),
+            ),
+        )
+
+    _, claim = _one(synth(build), "kubernetes_persistent_volume_claim_v1", "applications_notes_volume")
+    assert claim["lifecycle"] == {"prevent_destroy": True}
