@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import cdktf
@@ -197,3 +199,17 @@ def test_a_file_declares_workloads_with_lowercase_enum_names() -> None:
     assert workload.volumes == (VolumeSpec(name="data", mount_path="/data", size="20Gi"),)
     assert workload.allowed_peers == ("worker",)
 
+
+
+def test_the_file_example_in_the_config_readme_loads() -> None:
+    """The TOML block of examples/config/README.md, inside an environment, is the fixtures' store made quorum."""
+    readme = (Path(__file__).parent.parent.parent / "examples" / "config" / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in readme.split("```toml")[1:] if "[[environments.stateful_workloads]]" in b]
+    text = "\n".join(line.strip() for line in block.split("```")[0].splitlines())
+    (workload,) = tomllib.loads(text)["environments"]["stateful_workloads"]
+    spec = from_dict(StatefulWorkloadSpec, workload, "kv")
+    assert spec == dataclasses.replace(
+        KV_STORE,
+        disruption=DisruptionPolicy.QUORUM,
+        volumes=(VolumeSpec(name="data", mount_path="/data", size="20Gi"),),
+    )
