@@ -447,9 +447,7 @@ class PlatformStack(ClusterStack):
         reads_database = database is not None and any(a.database is not None for a in config.applications)
         # Kubernetes objects wait for nodes, the deployer's cluster-admin access and DNS.
         ready = [*cluster.node_groups, *cluster.admin_access, cluster.coredns_addon, self.ebs_csi_addon]
-        self.baseline = ClusterBaseline(
-            self, "baseline", props=ClusterBaselineProps(depends_on=ready)
-        )
+        self.baseline = ClusterBaseline(self, "baseline", props=ClusterBaselineProps(depends_on=ready))
         self.addons = PlatformAddons(
             self,
             "addons",

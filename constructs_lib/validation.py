@@ -388,6 +388,8 @@ RFC1918_NETWORKS: tuple[ipaddress.IPv4Network, ...] = tuple(
 def is_rfc1918(network: ipaddress.IPv4Network) -> bool:
     """True when ``network`` lies inside one of the RFC 1918 private ranges."""
     return any(network.subnet_of(private) for private in RFC1918_NETWORKS)
+
+
 #: Pattern of a Kubernetes label or taint *name* (the part after the optional prefix).
 _K8S_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\Z", re.ASCII)
 #: A DNS subdomain (RFC 1123): the optional prefix of a label key.

@@ -656,9 +656,7 @@ class EksCluster(Construct):
             id,
             name=name,
             description=f"IRSA role of system:serviceaccount:{namespace}:{service_account} in EKS cluster {self.name}",
-            assume_role_policy=trust_policy(
-                self.oidc_provider_arn, self.oidc_issuer_host, namespace, service_account
-            ),
+            assume_role_policy=trust_policy(self.oidc_provider_arn, self.oidc_issuer_host, namespace, service_account),
         )
         return role, self._attach(id, role, (managed_policy,))
 

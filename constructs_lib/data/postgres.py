@@ -415,8 +415,7 @@ def _validate_wiring(props: PostgresDatabaseProps) -> None:
     require(
         len(sources) > 0 or len(props.pod_security_group_applications) > 0,
         f"{path}.source_security_group_ids",
-        "must name at least one security group allowed to connect (or pod_security_group_applications one "
-        "application)",
+        "must name at least one security group allowed to connect (or pod_security_group_applications one application)",
         dict(sources),
         "pass {'nodes': network.node_security_group_id}",
     )

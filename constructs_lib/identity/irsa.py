@@ -81,9 +81,7 @@ class Permissions:
         object.__setattr__(self, "managed_policy_arns", tuple(self.managed_policy_arns))
 
     def __add__(self, other: Permissions) -> Permissions:
-        return Permissions(
-            self.statements + other.statements, self.managed_policy_arns + other.managed_policy_arns
-        )
+        return Permissions(self.statements + other.statements, self.managed_policy_arns + other.managed_policy_arns)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -266,7 +266,9 @@ class EcrRegistry(Construct):
                 applied_for=["PULL_THROUGH_CACHE"],
                 description=f"Cached {upstream} images of {name_prefix}",
                 image_tag_mutability="MUTABLE",
-                encryption_configuration=[EcrRepositoryCreationTemplateEncryptionConfiguration(encryption_type="AES256")],
+                encryption_configuration=[
+                    EcrRepositoryCreationTemplateEncryptionConfiguration(encryption_type="AES256")
+                ],
                 lifecycle_policy=cache_lifecycle,
                 repository_policy=pull_policy,
             )
