@@ -308,19 +308,10 @@ class ApplicationNamespace(Construct):
                     ports=[NetworkPolicyV1SpecEgressPorts(port=str(props.database_port), protocol="TCP")],
                 )
             )
-        if props.allow_https_egress:
-            egress.append(
-                NetworkPolicyV1SpecEgress(
-                    to=[
-                        NetworkPolicyV1SpecEgressTo(
-                            ip_block=NetworkPolicyV1SpecEgressToIpBlock(cidr="0.0.0.0/0", except_=[IMDS_CIDR])
-                        )
-                    ],
-                    ports=[NetworkPolicyV1SpecEgressPorts(port="443", protocol="TCP")],
-                )
-            )
-        for cidr, port in props.egress_destinations:
-            # The instance metadata service stays out of reach even inside a wide range.
+        # HTTPS anywhere (the AWS APIs) is one more destination, first; the instance metadata service
+        # stays out of reach of every range that holds it.
+        https = (("0.0.0.0/0", 443),) if props.allow_https_egress else ()
+        for cidr, port in (*https, *props.egress_destinations):
             metadata = ipaddress.IPv4Network(IMDS_CIDR).subnet_of(ipaddress.IPv4Network(cidr))
             egress.append(
                 NetworkPolicyV1SpecEgress(
