@@ -91,7 +91,6 @@ from constructs_lib.apps.config import (
     SECRETS_MOUNT_PATH,
     TMP_MOUNT_PATH,
     ApplicationSpec,
-    VolumeSpec,
 )
 from constructs_lib.apps.rbac import read_own_config
 from constructs_lib.apps.rules import ApplicationOffer, require_applications_fit
@@ -557,9 +556,7 @@ class Application(Construct):
         self.volume_claim: PersistentVolumeClaimV1 | None = None
         if spec.volume is not None:
             assert protections is not None  # resolved above with the volume
-            self.volume_claim = self._volume_claim(
-                spec.volume, name, labels, props.storage_class, protections.lifecycle(), inside
-            )
+            self.volume_claim = self._volume_claim(spec, labels, props.storage_class, protections.lifecycle(), inside)
             workload_after.append(self.volume_claim)
         self.deployment = self._deployment(
             spec, labels, selector, env_from, secret_name if has_secret else None, workload_after, props.node_group
@@ -618,27 +615,28 @@ class Application(Construct):
 
     def _volume_claim(
         self,
-        volume: VolumeSpec,
-        name: str,
+        spec: ApplicationSpec,
         labels: Mapping[str, str],
         storage_class: str,
         lifecycle: TerraformResourceLifecycle | None,
         depends_on: Sequence[ITerraformDependable],
     ) -> PersistentVolumeClaimV1:
-        """The claim ``<name>-<volume.name>`` of ``spec.volume`` (ReadWriteOnce, ``storage_class``)."""
+        """The claim :attr:`~ApplicationSpec.volume_claim_name` of ``spec.volume`` (ReadWriteOnce,
+        ``storage_class``)."""
+        assert spec.volume is not None and spec.volume_claim_name is not None
         return PersistentVolumeClaimV1(
             self,
             "volume",
             # No version label: the claim outlives image tags, and a label change would be a needless update.
             metadata=PersistentVolumeClaimV1Metadata(
-                name=f"{name}-{volume.name}",
-                namespace=name,
+                name=spec.volume_claim_name,
+                namespace=spec.name,
                 labels={k: v for k, v in labels.items() if k != "app.kubernetes.io/version"},
             ),
             spec=PersistentVolumeClaimV1Spec(
                 access_modes=["ReadWriteOnce"],
                 storage_class_name=storage_class,
-                resources=PersistentVolumeClaimV1SpecResources(requests={"storage": volume.size}),
+                resources=PersistentVolumeClaimV1SpecResources(requests={"storage": spec.volume.size}),
             ),
             # gp3 binds WaitForFirstConsumer: the volume is created in the zone the pod lands in, so
             # the claim stays Pending until the Deployment's pod exists; waiting for it would hang the apply.
@@ -674,7 +672,7 @@ class Application(Construct):
                 DeploymentV1SpecTemplateSpecVolume(
                     name="data",
                     persistent_volume_claim=DeploymentV1SpecTemplateSpecVolumePersistentVolumeClaim(
-                        claim_name=f"{name}-{spec.volume.name}"
+                        claim_name=spec.volume_claim_name
                     ),
                 )
             )

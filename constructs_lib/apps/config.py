@@ -322,6 +322,11 @@ class ApplicationSpec:
         object.__setattr__(self, "egress", frozen_tuple(self.egress))
 
     @property
+    def volume_claim_name(self) -> str | None:
+        """``<name>-<volume.name>``: the PersistentVolumeClaim of :attr:`volume`, or None without one."""
+        return f"{self.name}-{self.volume.name}" if self.volume is not None else None
+
+    @property
     def hpa_min_replicas(self) -> int:
         """The HPA's floor: ``min_replicas`` or ``replicas``."""
         return self.min_replicas if self.min_replicas is not None else self.replicas
