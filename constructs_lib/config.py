@@ -370,13 +370,14 @@ class EnvironmentConfig:
         """Each application on its own, then how they fit the environment and each other
         (:func:`~constructs_lib.apps.rules.require_applications_fit`, the rules' one home); then the
         stateful workloads (:func:`~constructs_lib.apps.rules.require_stateful_workloads_fit`)."""
+        repositories = {r.name for r in self.repositories}
         require_applications_fit(
             path,
             self.applications,
             stage=self.stage,
             offer=ApplicationOffer(
                 name_prefix=self.prefix,
-                repositories=[r.name for r in self.repositories],
+                repositories=repositories,
                 node_groups=self.node_groups,
                 external_secrets=self.addons.external_secrets,
                 databases=() if self.database is None else (self.database.name,),
@@ -390,7 +391,7 @@ class EnvironmentConfig:
             path,
             self.stateful_workloads,
             applications=self.applications,
-            repositories={r.name for r in self.repositories},
+            repositories=repositories,
             velero=self.addons.velero,
             included_namespaces=self.addons.backup.included_namespaces,
         )

@@ -79,13 +79,7 @@ def require_applications_fit(
     groups = {group.name: group for group in offer.node_groups}
     for index, application in enumerate(applications):
         at = f"{path}.applications[{index}]"
-        if application.repository not in repositories:
-            raise ConfigError(
-                f"{at}.repository",
-                "must name one of the environment's repositories",
-                application.repository,
-                f"use one of {sorted(repositories)} or add the repository",
-            )
+        _require_repository(at, application.repository, repositories)
         for peer_index, peer in enumerate(application.allowed_peers):
             if peer not in known:
                 raise ConfigError(
@@ -178,13 +172,7 @@ def require_stateful_workloads_fit(
     for index, workload in enumerate(workloads):
         at = f"{path}.stateful_workloads[{index}]"
         workload.validate(at)
-        require(
-            workload.repository in repositories,
-            f"{at}.repository",
-            "must name one of the environment's repositories",
-            workload.repository,
-            f"use one of {sorted(repositories)} or add the repository",
-        )
+        _require_repository(at, workload.repository, repositories)
         require(
             workload.name not in application_names,
             f"{at}.name",
@@ -193,13 +181,13 @@ def require_stateful_workloads_fit(
             "rename the workload",
         )
         for peer_index, peer in enumerate(workload.allowed_peers):
-            require(
-                peer in application_names,
-                f"{at}.allowed_peers[{peer_index}]",
-                "must name an application of this environment (it gets egress to the workload's client port)",
-                peer,
-                f"use one of {sorted(application_names)}",
-            )
+            if peer not in application_names:
+                raise ConfigError(
+                    f"{at}.allowed_peers[{peer_index}]",
+                    "must name an application of this environment (it gets egress to the workload's client port)",
+                    peer,
+                    f"use one of {sorted(application_names)}",
+                )
         require(
             workload.backup_hooks is None
             or stateful_workload_backed_up(workload.name, velero=velero, included_namespaces=included_namespaces),
@@ -212,6 +200,18 @@ def require_stateful_workloads_fit(
     names = [w.name for w in workloads]
     require_unique(f"{path}.stateful_workloads", names, "stateful workload name")
     require_application_namespaces(f"{path}.stateful_workloads", names, kind="stateful workload")
+
+
+def _require_repository(at: str, repository: str, repositories: Collection[str]) -> None:
+    """A workload's image is in one of the environment's ``repositories`` (the fix, which lists them,
+    is only built when the rule fails)."""
+    if repository not in repositories:
+        raise ConfigError(
+            f"{at}.repository",
+            "must name one of the environment's repositories",
+            repository,
+            f"use one of {sorted(repositories)} or add the repository",
+        )
 
 
 def _require_data_access(at: str, application: ApplicationSpec, offer: ApplicationOffer) -> None:
