@@ -5,6 +5,8 @@ instead of repeating it (found with ``ast``, so a copy added later fails here)."
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +17,28 @@ from constructs_lib.validation import MAX_NAME_PREFIX_LENGTH, require_name_prefi
 PACKAGE = Path(__file__).parent.parent.parent / "constructs_lib"
 
 
+@functools.cache
+def _modules() -> tuple[tuple[str, ast.Module], ...]:
+    """Every module of the package (path relative to it, parsed), read once for all the walks below."""
+    return tuple(
+        (str(source.relative_to(PACKAGE)), ast.parse(source.read_text(encoding="utf-8")))
+        for source in sorted(PACKAGE.rglob("*.py"))
+    )
+
+
+def _nodes() -> Iterator[tuple[str, ast.AST]]:
+    """(module path, node) for every node of every module."""
+    for module, tree in _modules():
+        for node in ast.walk(tree):
+            yield module, node
+
+
 def _calls(name: str) -> list[tuple[str, ast.Call]]:
-    found = []
-    for source in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
-                found.append((f"{source.relative_to(PACKAGE)}:{node.lineno}", node))
-    return found
+    return [
+        (f"{module}:{node.lineno}", node)
+        for module, node in _nodes()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+    ]
 
 
 def _text(node: ast.AST) -> str:
@@ -41,30 +58,27 @@ def test_no_construct_checks_a_name_prefix_itself() -> None:
 @pytest.mark.parametrize(("prefix", "home"), [("arn:", "require_arn"), ("sg-", "require_security_group_id")])
 def test_no_module_writes_its_own_id_check(prefix: str, home: str) -> None:
     """``value.startswith("arn:")`` or ``("sg-")`` beside a reference check is ``home``."""
-    own = []
-    for source in sorted(PACKAGE.rglob("*.py")):
-        if source.name == "validation.py":
-            continue
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "startswith"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and str(node.args[0].value).startswith(prefix)
-            ):
-                own.append(f"{source.relative_to(PACKAGE)}:{node.lineno}")
+    own = [
+        f"{module}:{node.lineno}"
+        for module, node in _nodes()
+        if module != "validation.py"
+        and isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "startswith"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and str(node.args[0].value).startswith(prefix)
+    ]
     assert own == [], f"use validation.{home}"
 
 
 def test_one_irsa_trust_policy() -> None:
     """Only ``identity.irsa.trust_policy`` writes ``sts:AssumeRoleWithWebIdentity``."""
-    writers = []
-    for source in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and node.value == "sts:AssumeRoleWithWebIdentity":
-                writers.append(str(source.relative_to(PACKAGE)))
+    writers = [
+        module
+        for module, node in _nodes()
+        if isinstance(node, ast.Constant) and node.value == "sts:AssumeRoleWithWebIdentity"
+    ]
     assert writers == ["identity/irsa.py"]
 
 
